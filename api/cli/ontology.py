@@ -1,0 +1,135 @@
+"""``jobmatch ontology …``: load an ESCO package into the configured store, show a concept."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from api.settings import Settings
+from api.wiring import open_store
+from graph.search import find_concepts
+from ontology.errors import ConfigurationError, NotFoundError
+from ontology.package import read_taxonomy
+
+log = logging.getLogger(__name__)
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("ontology", help="load and inspect the ESCO taxonomy")
+    osub = p.add_subparsers(dest="ontology_command", required=True)
+
+    load = osub.add_parser("load", help="load an ESCO CSV package into the store")
+    load.add_argument("--esco", action="append", help="ESCO package folder (repeatable); default JOBMATCH_ESCO_DIR")
+    load.add_argument("--lang", help="label languages, e.g. en,da (default JOBMATCH_LANGS)")
+    load.add_argument("--labels", action="append", default=None,
+                      help="extra label TSV (conceptUri, position, label), e.g. Danish occupation labels")
+    load.add_argument("--version", dest="esco_version", help="ESCO version (default: from the folder name)")
+    load.add_argument("--json", action="store_true", help="print one JSON object")
+    load.set_defaults(func=cmd_load)
+
+    show = osub.add_parser("show", help="print a concept with its relations")
+    show.add_argument("concept", help="an ESCO URI or a label (Danish or English)")
+    show.add_argument("--lang", default="en")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=cmd_show)
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
+    dirs = [Path(d) for d in args.esco] if args.esco else ([settings.esco_dir] if settings.esco_dir else [])
+    if not dirs:
+        raise ConfigurationError("no ESCO package given: use --esco DIR or set JOBMATCH_ESCO_DIR", field="esco")
+    langs = tuple(x.strip() for x in args.lang.split(",") if x.strip()) if args.lang else settings.languages
+    labels = [Path(x) for x in args.labels] if args.labels is not None else list(settings.extra_labels)
+    t0 = time.perf_counter()
+    tax = read_taxonomy(dirs, langs, labels, version=args.esco_version)
+    t1 = time.perf_counter()
+    store = open_store(settings)
+    try:
+        summary = store.upsert_taxonomy(tax)
+    finally:
+        store.close()
+    t2 = time.perf_counter()
+    out = summary.as_json()
+    out["notes"] = tax.notes
+    out["seconds"] = {"read": round(t1 - t0, 2), "store": round(t2 - t1, 2)}
+    out["store"] = settings.store
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        _print_summary(out)
+    return 0
+
+
+def _print_summary(out: dict[str, Any]) -> None:
+    rel = out["occupation_skill_relations"]
+    lines = [
+        f"ESCO {out['version']} loaded into the {out['store']} store "
+        f"(languages: {', '.join(out['languages'])})",
+        f"  occupations                  {out['occupations']:>8,}",
+        f"  skills                       {out['skills']:>8,}",
+        f"  ISCO groups                  {out['isco_groups']:>8,}",
+        f"  skill groups                 {out['skill_groups']:>8,}",
+        f"  occupation-skill relations   {rel['total']:>8,}  ({rel['essential']:,} essential, "
+        f"{rel['optional']:,} optional)",
+        f"  skill-skill relations        {out['skill_skill_relations']:>8,}",
+        f"  broader relations            {out['broader_relations']:>8,}",
+        f"  collection memberships       {out['collection_memberships']:>8,}",
+    ]
+    for lang, per in sorted(out["labels_by_language"].items()):
+        lines.append(f"  labels [{lang}]                  " + ", ".join(f"{k} {v:,}" for k, v in sorted(per.items())))
+    for reason, n in sorted(out["stubs"].items()):
+        lines.append(f"  stub created: {reason}: {n}")
+    for reason, n in sorted(out["skipped"].items()):
+        lines.append(f"  skipped: {reason}: {n}")
+    for note in out["notes"]:
+        lines.append(f"  note: {note}")
+    lines.append(f"  took {out['seconds']['read']} s to read, {out['seconds']['store']} s to store")
+    print("\n".join(lines))
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings)
+    try:
+        hits = find_concepts(store, args.concept, limit=5)
+        if not hits:
+            raise NotFoundError(f"no concept with URI or label {args.concept!r}", field="concept")
+        c = hits[0].concept
+        rels = store.concept_relations(c.uri)
+        others = store.concepts({r.other for r in rels if r.relation != "IN_COLLECTION"})
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps({
+            "uri": c.uri, "kind": c.kind, "label": c.label(args.lang), "code": c.code,
+            "isco_group": c.isco_group, "skill_type": c.skill_type, "reuse_level": c.reuse_level,
+            "labels": {lang: {"preferred": ls.preferred, "alt": list(ls.alt)} for lang, ls in c.labels.items()},
+            "relations": [{"relation": r.relation, "kind": r.kind, "uri": r.other,
+                           "label": others[r.other].label(args.lang) if r.other in others else r.other}
+                          for r in rels],
+            "other_matches": [{"uri": h.concept.uri, "label": h.concept.label(args.lang)} for h in hits[1:]],
+        }, ensure_ascii=False))
+        return 0
+    w = sys.stdout.write
+    w(f"{c.label(args.lang)}  [{c.kind}]  {c.uri}\n")
+    for lang, ls in sorted(c.labels.items()):
+        alts = f"  (also: {'; '.join(ls.alt[:6])}{' …' if len(ls.alt) > 6 else ''})" if ls.alt else ""
+        w(f"  {lang}: {ls.preferred}{alts}\n")
+    facts = [f"code {c.code}" if c.code else "", f"ISCO {c.isco_group}" if c.isco_group else "",
+             c.skill_type, c.reuse_level]
+    if any(facts):
+        w("  " + " · ".join(f for f in facts if f) + "\n")
+    by_rel: dict[str, list[str]] = {}
+    for r in rels:
+        name = others[r.other].label(args.lang) if r.other in others else r.other
+        by_rel.setdefault(r.relation + (f" ({r.kind})" if r.kind else ""), []).append(name)
+    for rel, names in sorted(by_rel.items()):
+        shown = ", ".join(names[:12]) + (f" … (+{len(names) - 12})" if len(names) > 12 else "")
+        w(f"  {rel} [{len(names)}]: {shown}\n")
+    if len(hits) > 1:
+        w("  other matches: " + "; ".join(h.concept.label(args.lang) for h in hits[1:]) + "\n")
+    return 0

@@ -1,0 +1,94 @@
+"""Configuration: environment variables parsed once into a frozen :class:`Settings`.
+
+Every field names its environment variable in its metadata; a bad value fails fast with a message
+naming the variable. There are no default passwords or keys: a store or pseudonymisation key that is
+needed but missing is an error when it is first needed, not a silent default.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from ontology.errors import ConfigurationError
+
+STORES = ("memory", "neo4j")
+
+
+def _env(name: str) -> dict[str, str]:
+    return {"env": name}
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str = field(default="memory", metadata=_env("JOBMATCH_STORE"))
+    data_dir: Path = field(default=Path("data"), metadata=_env("JOBMATCH_DATA_DIR"))
+    esco_dir: Path | None = field(default=None, metadata=_env("JOBMATCH_ESCO_DIR"))
+    languages: tuple[str, ...] = field(default=("en", "da"), metadata=_env("JOBMATCH_LANGS"))
+    extra_labels: tuple[Path, ...] = field(default=(), metadata=_env("JOBMATCH_EXTRA_LABELS"))
+    local_additions: Path | None = field(default=None, metadata=_env("JOBMATCH_LOCAL_ADDITIONS"))
+    geo_dir: Path | None = field(default=None, metadata=_env("JOBMATCH_GEO_DIR"))
+    neo4j_uri: str = field(default="bolt://127.0.0.1:7687", metadata=_env("NEO4J_URI"))
+    neo4j_user: str = field(default="neo4j", metadata=_env("NEO4J_USER"))
+    neo4j_password: str | None = field(default=None, metadata=_env("NEO4J_PASSWORD"), repr=False)
+    neo4j_database: str = field(default="neo4j", metadata=_env("NEO4J_DATABASE"))
+    pseudonym_key: str | None = field(default=None, metadata=_env("JOBMATCH_PSEUDONYM_KEY"), repr=False)
+    host: str = field(default="127.0.0.1", metadata=_env("JOBMATCH_HOST"))
+    port: int = field(default=8080, metadata=_env("JOBMATCH_PORT"))
+    max_body_bytes: int = field(default=5 * 1024 * 1024, metadata=_env("JOBMATCH_MAX_BODY_BYTES"))
+    audit_retention_days: int = field(default=183, metadata=_env("JOBMATCH_AUDIT_RETENTION_DAYS"))
+    trial_seed: str | None = field(default=None, metadata=_env("JOBMATCH_TRIAL_SEED"), repr=False)
+    trial_treatment_share: float = field(default=0.5, metadata=_env("JOBMATCH_TRIAL_TREATMENT_SHARE"))
+    crowding_cap_per_week: int = field(default=20, metadata=_env("JOBMATCH_CROWDING_CAP_PER_WEEK"))
+
+    def __post_init__(self) -> None:
+        if self.store not in STORES:
+            raise ConfigurationError(f"JOBMATCH_STORE must be one of {', '.join(STORES)}, not {self.store!r}",
+                                     field="JOBMATCH_STORE")
+        if not 0.0 <= self.trial_treatment_share <= 1.0:
+            raise ConfigurationError("JOBMATCH_TRIAL_TREATMENT_SHARE must be between 0 and 1",
+                                     field="JOBMATCH_TRIAL_TREATMENT_SHARE")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Parse the environment (``os.environ`` by default); ``overrides`` win over it.
+
+        :raise ConfigurationError: naming the variable whose value cannot be parsed.
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            name = str(f.metadata.get("env", ""))
+            raw = env.get(name) if name else None
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _parse(f.name, name, raw, cls.__dataclass_fields__[f.name].type)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def neo4j_auth(self) -> tuple[str, str]:
+        if not self.neo4j_password:
+            raise ConfigurationError("NEO4J_PASSWORD is not set (there is no default password)",
+                                     field="NEO4J_PASSWORD")
+        return (self.neo4j_user, self.neo4j_password)
+
+
+def _parse(attr: str, name: str, raw: str, typ: object) -> Any:
+    t = str(typ)
+    try:
+        if t in ("int",):
+            return int(raw)
+        if t in ("float",):
+            return float(raw)
+        if t.startswith("Path"):
+            return Path(raw).expanduser()
+        if t.startswith("tuple[Path"):
+            return tuple(Path(p.strip()).expanduser() for p in raw.split(",") if p.strip())
+        if t.startswith("tuple[str"):
+            return tuple(x.strip() for x in raw.split(",") if x.strip())
+    except ValueError as e:
+        raise ConfigurationError(f"{name}: cannot parse {raw!r} ({e})", field=name) from e
+    return raw

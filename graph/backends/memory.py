@@ -1,0 +1,466 @@
+"""The embedded store: the ESCO graph in networkx, documents journalled to SQLite.
+
+The taxonomy lives in a :class:`networkx.MultiDiGraph` (nodes are URIs; edges REQUIRES, BROADER,
+RELATED, IN_COLLECTION as in Neo4j). It is derived data: a JSON snapshot under the data directory lets
+a new process reopen it in about a second, and it can always be rebuilt from the ESCO package.
+What is ingested (CVs, postings, and later audit records) is personal or operational data and must
+survive a restart: every write goes to SQLite in one transaction before the in-memory indexes change.
+
+The hot path (``postings_requiring``) runs over numpy arrays: an inverted index skill -> postings in
+CSR form, rebuilt lazily after writes, so a query costs array slicing, not graph chatter.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import numpy.typing as npt
+
+from graph.codec import (
+    cv_from_dict,
+    cv_to_dict,
+    posting_from_dict,
+    posting_to_dict,
+    taxonomy_from_dict,
+    taxonomy_to_dict,
+)
+from graph.records import (
+    BBox,
+    Candidates,
+    ConceptRelation,
+    CvRecord,
+    LabelEntry,
+    OccupationOverlap,
+    OntologyVersion,
+    PostingMeta,
+    PostingRecord,
+    ProfileSkill,
+    RequirementHit,
+    SkillLink,
+)
+from ontology.model import Concept, ConceptKind, Taxonomy, TaxonomySummary, summarise
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT = "taxonomy.json"
+JOURNAL = "jobmatch.sqlite"
+_ROLE_ORDER = {"preferred": 0, "alt": 1, "hidden": 2}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS cvs (id TEXT PRIMARY KEY, municipality TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS cvs_municipality ON cvs (municipality);
+CREATE TABLE IF NOT EXISTS postings (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ontology_versions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, version TEXT NOT NULL, languages TEXT NOT NULL,
+    source TEXT NOT NULL, checksum TEXT NOT NULL, loaded_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def _day(iso: str) -> int:
+    """Days since 1970 of an ISO date; open-ended dates map far into the future."""
+    if not iso:
+        return 10**6
+    return (date.fromisoformat(iso[:10]) - date(1970, 1, 1)).days
+
+
+@dataclass
+class _PostingIndex:
+    """Column arrays over all postings, position i = ``ids[i]`` (ids sorted)."""
+
+    ids: list[str]
+    lat: npt.NDArray[np.float64]
+    lon: npt.NDArray[np.float64]
+    published: npt.NDArray[np.int64]
+    valid_through: npt.NDArray[np.int64]
+    # CSR inverted index: skill -> slice of (posting position, essential flag)
+    skill_start: dict[str, tuple[int, int]]
+    req_posting: npt.NDArray[np.int64]
+    req_essential: npt.NDArray[np.bool_]
+    by_occupation: dict[str, npt.NDArray[np.int64]]
+
+
+class MemoryStore:
+    """networkx + SQLite store; ``data_dir`` None keeps everything in memory (tests)."""
+
+    def __init__(self, data_dir: Path | None = None) -> None:
+        # No I/O here: open() reads the journal, so constructing is free and testable.
+        self.data_dir = data_dir
+        self._lock = threading.RLock()
+        self._db: sqlite3.Connection | None = None
+        self.g: nx.MultiDiGraph = nx.MultiDiGraph()
+        self.tax: Taxonomy | None = None
+        self._cvs: dict[str, CvRecord] = {}
+        self._postings: dict[str, PostingRecord] = {}
+        self._index: _PostingIndex | None = None
+        self._opened = False
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def open(self) -> MemoryStore:
+        """Open the journal and load what earlier processes stored. Idempotent."""
+        with self._lock:
+            if self._opened:
+                return self
+            if self.data_dir is not None:
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.data_dir / JOURNAL, check_same_thread=False, isolation_level=None)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+            else:
+                self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            self._db.executescript(_SCHEMA)
+            for (body,) in self._db.execute("SELECT body FROM cvs"):
+                cv = cv_from_dict(json.loads(body))
+                self._cvs[cv.id] = cv
+            for (body,) in self._db.execute("SELECT body FROM postings"):
+                p = posting_from_dict(json.loads(body))
+                self._postings[p.id] = p
+            snap = self.data_dir / SNAPSHOT if self.data_dir else None
+            if snap is not None and snap.exists():
+                self._set_taxonomy(taxonomy_from_dict(json.loads(snap.read_text("utf-8"))))
+            self._opened = True
+            log.info("memory store opened: %d cvs, %d postings", len(self._cvs), len(self._postings))
+            return self
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+            self._opened = False
+
+    def ping(self) -> None:
+        self._conn()
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.open()
+        assert self._db is not None
+        return self._db
+
+    # -- taxonomy --------------------------------------------------------------------------------
+    def upsert_taxonomy(self, tax: Taxonomy) -> TaxonomySummary:
+        with self._lock:
+            db = self._conn()
+            if self.data_dir is not None:
+                # Write the snapshot atomically: a crash mid-write leaves the previous one intact.
+                tmp = self.data_dir / (SNAPSHOT + ".tmp")
+                tmp.write_text(json.dumps(taxonomy_to_dict(tax), ensure_ascii=False), "utf-8")
+                tmp.replace(self.data_dir / SNAPSHOT)
+            now = datetime.now(UTC).isoformat(timespec="seconds")
+            last = db.execute("SELECT version, checksum FROM ontology_versions ORDER BY seq DESC LIMIT 1").fetchone()
+            if last != (tax.version, tax.checksum):
+                db.execute(
+                    "INSERT INTO ontology_versions (version, languages, source, checksum, loaded_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (tax.version, ",".join(tax.languages), tax.source, tax.checksum, now),
+                )
+            self._set_taxonomy(tax)
+            return summarise(tax)
+
+    def _set_taxonomy(self, tax: Taxonomy) -> None:
+        g: nx.MultiDiGraph = nx.MultiDiGraph()
+        for c in tax.concepts.values():
+            g.add_node(c.uri, kind=c.kind)
+        for r in tax.occupation_skills:
+            g.add_edge(r.occupation, r.skill, key="REQUIRES", kind=r.kind)
+        for b in tax.broader:
+            g.add_edge(b.child, b.parent, key="BROADER")
+        for s in tax.skill_skills:
+            g.add_edge(s.source, s.target, key="RELATED", kind=s.kind)
+        for m in tax.collections:
+            g.add_node("collection:" + m.collection, kind="Collection")
+            g.add_edge(m.concept, "collection:" + m.collection, key="IN_COLLECTION")
+        self.g = g
+        self.tax = tax
+
+    def taxonomy_summary(self) -> TaxonomySummary | None:
+        return summarise(self.tax) if self.tax is not None else None
+
+    def ontology_versions(self) -> list[OntologyVersion]:
+        rows = self._conn().execute(
+            "SELECT version, languages, source, checksum, loaded_at FROM ontology_versions ORDER BY seq"
+        ).fetchall()
+        return [
+            OntologyVersion(version=v, languages=tuple(x for x in langs.split(",") if x), source=src,
+                            checksum=ck, loaded_at=at, active=i == len(rows) - 1)
+            for i, (v, langs, src, ck, at) in enumerate(rows)
+        ]
+
+    def _concept_map(self) -> dict[str, Concept]:
+        return self.tax.concepts if self.tax is not None else {}
+
+    def concepts(self, uris: Iterable[str]) -> dict[str, Concept]:
+        cmap = self._concept_map()
+        return {u: cmap[u] for u in uris if u in cmap}
+
+    def concept_relations(self, uri: str) -> list[ConceptRelation]:
+        if uri not in self.g:
+            return []
+        out: list[ConceptRelation] = []
+        for _, other, key, data in self.g.out_edges(uri, keys=True, data=True):
+            if key == "IN_COLLECTION":
+                out.append(ConceptRelation("IN_COLLECTION", other.removeprefix("collection:"), ""))
+            else:
+                out.append(ConceptRelation(key, data.get("kind", ""), other))
+        inverse = {"REQUIRES": "REQUIRED_BY", "BROADER": "NARROWER", "RELATED": "RELATED_FROM"}
+        for other, _, key, data in self.g.in_edges(uri, keys=True, data=True):
+            out.append(ConceptRelation(inverse[key], data.get("kind", ""), other))
+        return sorted(out, key=lambda r: (r.relation, r.kind, r.other))
+
+    def labels(self, kinds: Sequence[ConceptKind], langs: Sequence[str] | None = None) -> Iterator[LabelEntry]:
+        wanted = set(kinds)
+        for uri in sorted(self._concept_map()):
+            c = self._concept_map()[uri]
+            if c.kind not in wanted:
+                continue
+            entries: list[LabelEntry] = []
+            for lang, ls in c.labels.items():
+                if langs is not None and lang not in langs:
+                    continue
+                if ls.preferred:
+                    entries.append(LabelEntry(uri, c.kind, lang, ls.preferred, "preferred"))
+                entries += [LabelEntry(uri, c.kind, lang, a, "alt") for a in ls.alt]
+                entries += [LabelEntry(uri, c.kind, lang, h, "hidden") for h in ls.hidden]
+            yield from sorted(entries, key=lambda e: (e.lang, _ROLE_ORDER[e.role], e.label))
+
+    def match_labels(self, text: str, kinds: Sequence[ConceptKind]) -> list[LabelEntry]:
+        needle = text.lower()
+        return [e for e in self.labels(kinds) if needle in e.label.lower()]
+
+    def occupation_profiles(self, uris: Iterable[str]) -> dict[str, list[ProfileSkill]]:
+        out: dict[str, list[ProfileSkill]] = {}
+        for uri in uris:
+            if uri not in self.g or self.g.nodes[uri].get("kind") != "Occupation":
+                continue
+            out[uri] = sorted(
+                (ProfileSkill(s, d["kind"]) for _, s, k, d in self.g.out_edges(uri, keys=True, data=True)
+                 if k == "REQUIRES"),
+                key=lambda p: p.skill,
+            )
+        return out
+
+    def occupations_sharing(self, skill_uris: Iterable[str], min_shared: int = 1) -> list[OccupationOverlap]:
+        shared: dict[str, list[ProfileSkill]] = defaultdict(list)
+        for s in set(skill_uris):
+            if s not in self.g:
+                continue
+            for occ, _, k, d in self.g.in_edges(s, keys=True, data=True):
+                if k == "REQUIRES":
+                    shared[occ].append(ProfileSkill(s, d["kind"]))
+        out = []
+        for occ in sorted(shared):
+            if len(shared[occ]) < min_shared:
+                continue
+            kinds = [d["kind"] for _, _, k, d in self.g.out_edges(occ, keys=True, data=True) if k == "REQUIRES"]
+            n_ess = sum(1 for k in kinds if k == "essential")
+            out.append(OccupationOverlap(occ, tuple(sorted(shared[occ], key=lambda p: p.skill)),
+                                         n_ess, len(kinds) - n_ess))
+        return out
+
+    def _skill_parents(self, uri: str) -> list[str]:
+        return [p for _, p, k in self.g.out_edges(uri, keys=True) if k == "BROADER"]
+
+    def _skill_children(self, uri: str) -> list[str]:
+        return [c for c, _, k in self.g.in_edges(uri, keys=True) if k == "BROADER"]
+
+    def _is_skill(self, uri: str) -> bool:
+        return bool(self.g.nodes[uri].get("kind") == "Skill") if uri in self.g else False
+
+    def skill_neighbours(self, skill_uris: Iterable[str]) -> list[SkillLink]:
+        asked = set(skill_uris)
+        out: set[SkillLink] = set()
+        for s in asked:
+            if not self._is_skill(s):
+                continue
+            for parent in self._skill_parents(s):
+                if self._is_skill(parent) and parent not in asked:
+                    out.add(SkillLink(s, "broader", parent, ""))
+                for sib in self._skill_children(parent):
+                    # Siblings under a skill group are too loose to count (groups hold hundreds).
+                    if self._is_skill(parent) and self._is_skill(sib) and sib != s and sib not in asked:
+                        out.add(SkillLink(s, "sibling", sib, parent))
+            for child in self._skill_children(s):
+                if self._is_skill(child) and child not in asked:
+                    out.add(SkillLink(s, "narrower", child, ""))
+        return sorted(out, key=lambda x: (x.source, x.relation, x.target, x.via))
+
+    def collections_of(self, uris: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for u in uris:
+            if u not in self.g:
+                continue
+            cols = sorted(c.removeprefix("collection:") for _, c, k in self.g.out_edges(u, keys=True)
+                          if k == "IN_COLLECTION")
+            if cols:
+                out[u] = tuple(cols)
+        return out
+
+    # -- documents -------------------------------------------------------------------------------
+    def upsert_cvs(self, cvs: Sequence[CvRecord]) -> int:
+        with self._lock:
+            db = self._conn()
+            rows = [(cv.id, cv.municipality, json.dumps(cv_to_dict(cv), ensure_ascii=False)) for cv in cvs]
+            with _transaction(db):
+                db.executemany("INSERT OR REPLACE INTO cvs (id, municipality, body) VALUES (?, ?, ?)", rows)
+            for cv in cvs:
+                self._cvs[cv.id] = cv
+            return len(cvs)
+
+    def get_cvs(self, ids: Iterable[str]) -> dict[str, CvRecord]:
+        return {i: self._cvs[i] for i in ids if i in self._cvs}
+
+    def delete_cvs(self, ids: Iterable[str]) -> int:
+        with self._lock:
+            present = [i for i in set(ids) if i in self._cvs]
+            db = self._conn()
+            with _transaction(db):
+                db.executemany("DELETE FROM cvs WHERE id = ?", [(i,) for i in present])
+            for i in present:
+                del self._cvs[i]
+            return len(present)
+
+    def cv_ids(self, municipality: str | None = None) -> list[str]:
+        return sorted(i for i, cv in self._cvs.items() if municipality is None or cv.municipality == municipality)
+
+    def upsert_postings(self, postings: Sequence[PostingRecord]) -> int:
+        with self._lock:
+            db = self._conn()
+            rows = [(p.id, json.dumps(posting_to_dict(p), ensure_ascii=False)) for p in postings]
+            with _transaction(db):
+                db.executemany("INSERT OR REPLACE INTO postings (id, body) VALUES (?, ?)", rows)
+            for p in postings:
+                self._postings[p.id] = p
+            self._index = None
+            return len(postings)
+
+    def get_postings(self, ids: Iterable[str]) -> dict[str, PostingRecord]:
+        return {i: self._postings[i] for i in ids if i in self._postings}
+
+    def posting_count(self) -> int:
+        return len(self._postings)
+
+    def _posting_index(self) -> _PostingIndex:
+        with self._lock:
+            if self._index is not None:
+                return self._index
+            ids = sorted(self._postings)
+            recs = [self._postings[i] for i in ids]
+            nan = float("nan")
+            lat = np.array([p.lat if p.lat is not None else nan for p in recs], dtype=np.float64)
+            lon = np.array([p.lon if p.lon is not None else nan for p in recs], dtype=np.float64)
+            pub = np.array([_day(p.published) if p.published else -(10**6) for p in recs], dtype=np.int64)
+            val = np.array([_day(p.valid_through) for p in recs], dtype=np.int64)
+            per_skill: dict[str, list[tuple[int, bool]]] = defaultdict(list)
+            per_occ: dict[str, list[int]] = defaultdict(list)
+            for pos, p in enumerate(recs):
+                for r in p.requirements:
+                    per_skill[r.skill].append((pos, r.kind == "essential"))
+                if p.occupation:
+                    per_occ[p.occupation].append(pos)
+            starts: dict[str, tuple[int, int]] = {}
+            flat_pos: list[int] = []
+            flat_ess: list[bool] = []
+            for skill in sorted(per_skill):
+                entries = per_skill[skill]
+                starts[skill] = (len(flat_pos), len(flat_pos) + len(entries))
+                flat_pos += [e[0] for e in entries]
+                flat_ess += [e[1] for e in entries]
+            self._index = _PostingIndex(
+                ids=ids, lat=lat, lon=lon, published=pub, valid_through=val, skill_start=starts,
+                req_posting=np.array(flat_pos, dtype=np.int64), req_essential=np.array(flat_ess, dtype=np.bool_),
+                by_occupation={o: np.array(v, dtype=np.int64) for o, v in per_occ.items()},
+            )
+            return self._index
+
+    def _mask(self, ix: _PostingIndex, bbox: BBox, valid_on: str) -> npt.NDArray[np.bool_]:
+        d = _day(valid_on)
+        with np.errstate(invalid="ignore"):
+            return (
+                (ix.lat >= bbox.south) & (ix.lat <= bbox.north) & (ix.lon >= bbox.west) & (ix.lon <= bbox.east)
+                & (ix.published <= d) & (ix.valid_through >= d)
+            )
+
+    def _meta(self, ix: _PostingIndex, positions: Iterable[int]) -> list[PostingMeta]:
+        out = []
+        for pos in positions:
+            p = self._postings[ix.ids[pos]]
+            n_ess = sum(1 for r in p.requirements if r.kind == "essential")
+            out.append(PostingMeta(
+                id=p.id, title=p.title, employer=p.employer, lat=float(p.lat or 0.0), lon=float(p.lon or 0.0),
+                published=p.published, valid_through=p.valid_through, occupation=p.occupation,
+                n_essential=n_ess, n_optional=len(p.requirements) - n_ess,
+            ))
+        return out
+
+    def postings_in(self, bbox: BBox, valid_on: str) -> list[PostingMeta]:
+        ix = self._posting_index()
+        return self._meta(ix, np.flatnonzero(self._mask(ix, bbox, valid_on)).tolist())
+
+    def postings_requiring(self, skill_uris: Iterable[str], bbox: BBox, valid_on: str) -> Candidates:
+        ix = self._posting_index()
+        mask = self._mask(ix, bbox, valid_on)
+        skills = sorted(s for s in set(skill_uris) if s in ix.skill_start)
+        if not skills:
+            return Candidates()
+        pos_parts, ess_parts, skill_idx = [], [], []
+        for k, s in enumerate(skills):
+            a, b = ix.skill_start[s]
+            pos_parts.append(ix.req_posting[a:b])
+            ess_parts.append(ix.req_essential[a:b])
+            skill_idx.append(np.full(b - a, k, dtype=np.int64))
+        pos = np.concatenate(pos_parts)
+        ess = np.concatenate(ess_parts)
+        sk = np.concatenate(skill_idx)
+        keep = mask[pos]
+        pos, ess, sk = pos[keep], ess[keep], sk[keep]
+        # ids are sorted, so position order is id order; skills list is sorted too.
+        order = np.lexsort((sk, pos))
+        pos, ess, sk = pos[order], ess[order], sk[order]
+        hits = tuple(
+            RequirementHit(ix.ids[p], skills[s], "essential" if e else "optional")
+            for p, s, e in zip(pos.tolist(), sk.tolist(), ess.tolist(), strict=True)
+        )
+        return Candidates(postings=tuple(self._meta(ix, np.unique(pos).tolist())), hits=hits)
+
+    def postings_for_occupations(
+        self, occupation_uris: Iterable[str], bbox: BBox, valid_on: str
+    ) -> list[PostingMeta]:
+        ix = self._posting_index()
+        parts = [ix.by_occupation[o] for o in set(occupation_uris) if o in ix.by_occupation]
+        if not parts:
+            return []
+        pos = np.unique(np.concatenate(parts))
+        pos = pos[self._mask(ix, bbox, valid_on)[pos]]
+        return self._meta(ix, pos.tolist())
+
+    def requirements_of(self, posting_ids: Iterable[str]) -> dict[str, list[ProfileSkill]]:
+        out: dict[str, list[ProfileSkill]] = {}
+        for i in posting_ids:
+            p = self._postings.get(i)
+            if p is not None:
+                out[i] = sorted((ProfileSkill(r.skill, r.kind) for r in p.requirements), key=lambda x: x.skill)
+        return out
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN … COMMIT on an autocommit connection; ROLLBACK on any error so nothing is half-written."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

@@ -1,0 +1,203 @@
+"""Plain records the stores hold and return: CVs, postings, evidence, query answers.
+
+Frozen dataclasses only; no driver records or networkx views ever leave a backend. Every list a store
+returns has a deterministic order (documented per method in :mod:`graph.store`) so that both backends
+agree exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ontology.model import RequirementKind
+
+SkillSource = Literal["text", "declared", "occupation"]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a concept was read: the section, the character span inside it, the text and sentence.
+
+    ``sentence`` is the (already scrubbed) sentence the span sits in, kept so an explanation can show
+    it; ``label`` is the ESCO (or local) label that matched.
+    """
+
+    section: str
+    start: int
+    end: int
+    text: str
+    sentence: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CvSkill:
+    skill: str
+    source: SkillSource
+    evidence: tuple[Evidence, ...] = ()
+    lang: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkedAs:
+    occupation: str
+    start: str = ""  # ISO date or year-month, as given
+    end: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CvRecord:
+    """A citizen's CV as stored: pseudonymous, scrubbed, linked to ESCO.
+
+    ``id`` is the keyed-hash pseudonym, never the job centre's own id. ``desired_titles`` keeps the
+    free job titles the citizen gave (scrubbed) because the automatch baseline matches on titles.
+    """
+
+    id: str
+    municipality: str
+    postcode: str
+    lat: float | None
+    lon: float | None
+    max_km: float
+    seeks: tuple[str, ...] = ()
+    desired_titles: tuple[str, ...] = ()
+    worked_as: tuple[WorkedAs, ...] = ()
+    skills: tuple[CvSkill, ...] = ()
+    lang: str = ""
+    updated: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PostingRequirement:
+    skill: str
+    kind: RequirementKind
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PostingRecord:
+    """A job posting as stored. Dates are ISO ``YYYY-MM-DD``; a posting is current on day d when
+    ``published <= d <= valid_through``."""
+
+    id: str
+    source: str
+    title: str
+    employer: str
+    postcode: str
+    lat: float | None
+    lon: float | None
+    published: str
+    valid_through: str
+    occupation: str = ""
+    occupation_score: float = 0.0
+    lang: str = ""
+    url: str = ""
+    requirements: tuple[PostingRequirement, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BBox:
+    """A latitude/longitude box; stores filter on it with plain comparisons so both agree exactly."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+    def contains(self, lat: float, lon: float) -> bool:
+        return self.south <= lat <= self.north and self.west <= lon <= self.east
+
+
+@dataclass(frozen=True, slots=True)
+class PostingMeta:
+    """What ranking needs of a posting, without its requirements."""
+
+    id: str
+    title: str
+    employer: str
+    lat: float
+    lon: float
+    published: str
+    valid_through: str
+    occupation: str
+    n_essential: int
+    n_optional: int
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementHit:
+    """One requirement of a candidate posting whose skill is in the asked set."""
+
+    posting: str
+    skill: str
+    kind: RequirementKind
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """Answer of ``postings_requiring``: the postings (by id) and the matching requirement rows
+    (by posting, then skill)."""
+
+    postings: tuple[PostingMeta, ...] = ()
+    hits: tuple[RequirementHit, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileSkill:
+    skill: str
+    kind: RequirementKind
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationOverlap:
+    """An occupation whose profile shares skills with the asked set."""
+
+    occupation: str
+    shared: tuple[ProfileSkill, ...]  # by skill uri
+    n_essential: int
+    n_optional: int
+
+
+@dataclass(frozen=True, slots=True)
+class SkillLink:
+    """A hierarchy neighbour of an asked skill.
+
+    ``relation`` is ``broader`` (target is a parent of source), ``narrower`` (a child) or ``sibling``
+    (shares the parent ``via``). Only Skill targets are returned, never skill groups.
+    """
+
+    source: str
+    relation: Literal["broader", "narrower", "sibling"]
+    target: str
+    via: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptRelation:
+    """One edge around a concept, for ``ontology show`` and the taxonomy pages."""
+
+    relation: str  # REQUIRES | BROADER | NARROWER | RELATED | IN_COLLECTION | REQUIRED_BY
+    kind: str  # essential | optional | "" ; for IN_COLLECTION the collection name
+    other: str  # uri (or collection name)
+
+
+@dataclass(frozen=True, slots=True)
+class OntologyVersion:
+    version: str
+    languages: tuple[str, ...]
+    source: str
+    checksum: str
+    loaded_at: str
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class LabelEntry:
+    """One label of a concept, for building extractors and searching."""
+
+    uri: str
+    kind: str
+    lang: str
+    label: str
+    role: Literal["preferred", "alt", "hidden"]

@@ -1,0 +1,41 @@
+"""What extraction reads out of a text: ESCO skill and occupation mentions with their evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class SkillMention:
+    """One ESCO skill found in a text.
+
+    ``start``/``end`` are character offsets into the text given to the extractor; ``sentence`` is the
+    sentence containing the span; ``label`` is the label (ESCO or local synonym) that matched;
+    ``essential`` is set for postings when the text marks the requirement ("krav"/"required" → True,
+    "gerne"/"nice to have" → False), else None; ``score`` ranks mentions (higher is surer).
+    """
+
+    uri: str
+    label: str
+    start: int
+    end: int
+    text: str
+    sentence: str
+    score: float
+    essential: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationMention:
+    uri: str
+    label: str
+    score: float
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    lang: str
+    skills: tuple[SkillMention, ...] = ()
+    occupations: tuple[OccupationMention, ...] = field(default_factory=tuple)  # best first
