@@ -1,0 +1,157 @@
+"""Alternative occupations: other industries and job functions the citizen's skills transfer to.
+
+An alternative is outside the citizen's focus (not a desired or past occupation, not in the same ISCO
+unit group). It is ranked by how much of its essential profile the CV already covers and how close
+it lies to the focus in the graph (profile overlap), re-ranked greedily for variety across ISCO
+sub-major groups, and shown with the skills it rests on, the essential skills missing, and the
+current postings nearby.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+import numpy as np
+
+from graph.explain import Alternative, MatchedSkill, MatchResult, SkillRef
+from graph.geo import bbox_around
+from graph.match import (
+    Credit,
+    center_of,
+    cv_skill_map,
+    empty_result,
+    focus_of,
+    haversine_np,
+    is_transversal,
+    label_of,
+    matched_skill,
+    today,
+)
+from graph.records import CvRecord, ProfileSkill, RequirementHit
+from graph.scoring import MatchSettings
+from graph.store import Store
+from ontology.errors import ValidationError
+
+
+def _sub_major(isco_group: str) -> str:
+    return isco_group[:2]
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def find_alternatives(
+    store: Store,
+    cv: CvRecord,
+    *,
+    settings: MatchSettings | None = None,
+    limit: int | None = None,
+    radius_km: float | None = None,
+    valid_on: str | None = None,
+    lang: str = "da",
+    ontology_version: str = "",
+) -> MatchResult:
+    """Alternative occupations for ``cv``, best first, with overlaps, gaps and nearby postings.
+
+    Only exact CV skills count here: an alternative must rest on what the citizen has shown.
+
+    :raise ValidationError: if the limit is out of range or the CV has no location.
+    """
+    settings = settings or MatchSettings()
+    k = settings.alt_default_limit if limit is None else limit
+    if not 1 <= k <= settings.max_limit:
+        raise ValidationError(f"limit must be between 1 and {settings.max_limit}", field="limit")
+    lat, lon = center_of(cv)
+    radius = float(radius_km if radius_km is not None else (cv.max_km or settings.default_radius_km))
+    valid_on = valid_on or today()
+    base = empty_result(cv, settings, radius, valid_on, ontology_version, "alternatives")
+
+    skills = cv_skill_map(cv)
+    seeks, past = focus_of(cv)
+    focus = seeks | past
+    overlaps = store.occupations_sharing(list(skills), settings.alt_min_shared)
+    concepts = store.concepts({o.occupation for o in overlaps} | focus)
+    focus_groups = {concepts[o].isco_group for o in focus if o in concepts}
+    pool = [
+        o for o in overlaps
+        if o.occupation not in focus
+        and concepts.get(o.occupation) is not None
+        and concepts[o.occupation].isco_group not in focus_groups
+        and o.n_essential >= settings.alt_min_essential
+    ]
+    if not pool:
+        return replace(base, notes=("no occupation outside the citizen's focus shares enough skills",))
+
+    # Graph closeness: profile overlap (Jaccard) with the nearest focus occupation.
+    profiles = store.occupation_profiles(sorted(focus | {o.occupation for o in pool}))
+    focus_sets = [{p.skill for p in profiles.get(f, ())} for f in sorted(focus)]
+
+    scored: list[tuple[float, str, dict[str, float]]] = []
+    for o in pool:
+        ess_cov = sum(1 for p in o.shared if p.kind == "essential") / o.n_essential
+        opt_cov = sum(1 for p in o.shared if p.kind == "optional") / o.n_optional if o.n_optional else 0.0
+        mine = {p.skill for p in profiles.get(o.occupation, ())}
+        closeness = max((_jaccard(mine, f) for f in focus_sets), default=0.0)
+        parts = {
+            "essential_coverage": round(settings.alt_w_essential * ess_cov, 6),
+            "optional_coverage": round(settings.alt_w_optional * opt_cov, 6),
+            "graph_closeness": round(settings.alt_w_closeness * closeness, 6),
+        }
+        scored.append((round(sum(parts.values()), 6), o.occupation, parts))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+
+    # Greedy re-rank for variety: each earlier pick from the same ISCO sub-major group decays the score.
+    picked: list[tuple[float, str, dict[str, float]]] = []
+    per_group: Counter[str] = Counter()
+    remaining = scored[:]
+    while remaining and len(picked) < k:
+        best_i = min(
+            range(len(remaining)),
+            key=lambda i: (
+                -remaining[i][0] * settings.alt_diversity_decay ** per_group[
+                    _sub_major(concepts[remaining[i][1]].isco_group)],
+                remaining[i][1],
+            ),
+        )
+        choice = remaining.pop(best_i)
+        per_group[_sub_major(concepts[choice[1]].isco_group)] += 1
+        picked.append(choice)
+
+    chosen = [uri for _, uri, _ in picked]
+    bbox = bbox_around(lat, lon, radius)
+    nearby = store.postings_for_occupations(chosen, bbox, valid_on)
+    by_occ: dict[str, list[tuple[float, str]]] = {}
+    if nearby:
+        dists = haversine_np(lat, lon, np.array([p.lat for p in nearby]), np.array([p.lon for p in nearby]))
+        for p, d in zip(nearby, dists.tolist(), strict=True):
+            if d <= radius:
+                by_occ.setdefault(p.occupation, []).append((round(d, 3), p.id))
+    metas = {p.id: p for p in nearby}
+
+    label_uris = {p.skill for uri in chosen for p in profiles.get(uri, ())}
+    concepts = {**concepts, **store.concepts(label_uris - set(concepts))}
+    collections = store.collections_of(sorted(label_uris))
+    overlap_of = {o.occupation: o for o in pool}
+    out = []
+    for rank, (score, uri, parts) in enumerate(picked, start=1):
+        o = overlap_of[uri]
+        profile: list[ProfileSkill] = profiles.get(uri, [])
+        shared = {p.skill for p in o.shared}
+        matched: tuple[MatchedSkill, ...] = tuple(
+            matched_skill(cv, RequirementHit(uri, p.skill, p.kind), Credit(1.0, "exact", p.skill), skills, concepts,
+                     {s for s in shared if is_transversal(concepts.get(s), collections)}, lang, uri, "REQUIRES")
+            for p in o.shared
+        )
+        missing = tuple(SkillRef(p.skill, label_of(concepts, p.skill, lang))
+                        for p in profile if p.kind == "essential" and p.skill not in shared)
+        near = sorted(by_occ.get(uri, []))
+        out.append(Alternative(
+            rank=rank, occupation=SkillRef(uri, label_of(concepts, uri, lang)),
+            isco_group=concepts[uri].isco_group, score=score, parts=parts,
+            essential_covered=sum(1 for p in o.shared if p.kind == "essential"), essential_total=o.n_essential,
+            matched=matched, missing_essential=missing, postings_nearby=len(near),
+            postings=tuple((metas[pid], d) for d, pid in near[: settings.alt_postings_per_occupation]),
+        ))
+    return replace(base, alternatives=tuple(out), candidates=len(pool))

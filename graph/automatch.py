@@ -1,0 +1,102 @@
+"""The baseline: a re-implementation of Jobnet's "automatch", so comparisons are side by side.
+
+Jobnet's automatch uses only distance from home, the desired job titles, and jobs that need no
+qualifications. Here: current postings within the radius whose title matches a desired job title
+(the citizen's free titles and the labels of the desired ESCO occupations, Danish and English), or
+whose occupation is a desired one (Jobnet's ads carry an occupation code); then topped up with
+postings needing no qualifications (ISCO major group 9, or no essential skill listed). Within each
+group, nearest first. No skills are used: that is the point of the comparison.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import numpy as np
+
+from graph.explain import MatchResult, SkillRef, Suggestion
+from graph.geo import bbox_around
+from graph.match import center_of, empty_result, haversine_np, label_of, today
+from graph.records import CvRecord
+from graph.scoring import MatchSettings
+from graph.store import Store
+from ontology.errors import ValidationError
+
+# Score of a suggestion by reason: a title match outranks a no-qualification top-up.
+_TITLE_SCORE = 1.0
+_UNSKILLED_SCORE = 0.5
+
+
+def _title_patterns(titles: set[str]) -> list[re.Pattern[str]]:
+    # Whole-word matches only: "kok" must not match "kokkeelev"… but Danish compounds end in the
+    # title ("sygeplejerske" in "hjemmesygeplejerske") so a title may close a compound word.
+    return [re.compile(r"(?<![\w])" + r"\w*" + re.escape(t.lower()) + r"(?![\w])") for t in sorted(titles) if t]
+
+
+def automatch(
+    store: Store,
+    cv: CvRecord,
+    *,
+    settings: MatchSettings | None = None,
+    radius_km: float | None = None,
+    limit: int | None = None,
+    valid_on: str | None = None,
+    lang: str = "da",
+    ontology_version: str = "",
+) -> MatchResult:
+    """Jobnet-style automatch for ``cv``: title matches nearest first, then unskilled jobs nearest first.
+
+    :raise ValidationError: if the CV has no location or the radius/limit is out of range.
+    """
+    settings = settings or MatchSettings()
+    lat, lon = center_of(cv)
+    radius = float(radius_km if radius_km is not None else (cv.max_km or settings.default_radius_km))
+    if not 0 < radius <= 500:
+        raise ValidationError("radius must be between 0 and 500 km", field="radius_km")
+    k = settings.default_limit if limit is None else limit
+    if not 1 <= k <= settings.max_limit:
+        raise ValidationError(f"limit must be between 1 and {settings.max_limit}", field="limit")
+    valid_on = valid_on or today()
+    base = empty_result(cv, settings, radius, valid_on, ontology_version, "automatch")
+
+    postings = store.postings_in(bbox_around(lat, lon, radius), valid_on)
+    if not postings:
+        return replace(base, notes=("no current postings within the radius",))
+    dist = haversine_np(lat, lon, np.array([p.lat for p in postings]), np.array([p.lon for p in postings]))
+
+    seeks = set(cv.seeks)
+    concepts = store.concepts(seeks | {p.occupation for p in postings if p.occupation})
+    titles = {t.strip().lower() for t in cv.desired_titles if t.strip()}
+    for uri in seeks:
+        c = concepts.get(uri)
+        if c is not None:
+            for ls in c.labels.values():
+                titles.update(x.lower() for x in (ls.preferred, *ls.alt) if x)
+    patterns = _title_patterns(titles)
+
+    ranked: list[tuple[int, float, str, int, str]] = []
+    for i, p in enumerate(postings):
+        d = float(dist[i])
+        if d > radius:
+            continue
+        title = p.title.lower()
+        if p.occupation in seeks or any(pat.search(title) for pat in patterns):
+            ranked.append((0, round(d, 3), p.id, i, "title"))
+            continue
+        occ = concepts.get(p.occupation)
+        if p.n_essential == 0 or (occ is not None and occ.isco_group.startswith(settings.automatch_unskilled_major_group)):
+            ranked.append((1, round(d, 3), p.id, i, "unskilled"))
+    ranked.sort()
+
+    out = []
+    for rank, (_group, d, _pid, i, reason) in enumerate(ranked[:k], start=1):
+        p = postings[i]
+        score = _TITLE_SCORE if reason == "title" else _UNSKILLED_SCORE
+        out.append(Suggestion(
+            rank=rank, posting=p, score=score, parts={reason: score}, distance_km=d,
+            occupation=SkillRef(p.occupation, label_of(concepts, p.occupation, lang)) if p.occupation else None,
+            occupation_fit="desired" if p.occupation in seeks else "none",
+            matched=(), missing_essential=(), reason=reason,
+        ))
+    return replace(base, suggestions=tuple(out), candidates=len(ranked))

@@ -1,0 +1,289 @@
+"""Direct matches: current postings near the citizen, ranked by a sum of named, explained parts.
+
+Written once over the store protocol. The store answers three batched questions (the CV's skill
+neighbourhood, the candidate postings with their matching requirements, the concepts for labels);
+the ranking is numpy arithmetic over the candidate arrays; only the top ``limit`` are explained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+from graph.explain import (
+    MatchedSkill,
+    MatchResult,
+    PathStep,
+    SkillRef,
+    Suggestion,
+    Via,
+    cv_node,
+    evidence_of,
+    posting_node,
+    skill_path,
+)
+from graph.geo import EARTH_RADIUS_KM, bbox_around
+from graph.records import CvRecord, CvSkill, PostingMeta, RequirementHit
+from graph.scoring import ALGORITHM_VERSION, MatchSettings
+from graph.store import Store
+from ontology.errors import ValidationError
+from ontology.model import Concept
+
+_VIA_ORDER: dict[str, int] = {"exact": 0, "broader": 1, "narrower": 2, "sibling": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """How the CV covers one skill: directly or through a hierarchy neighbour."""
+
+    credit: float
+    via: Via
+    cv_skill: str
+    via_parent: str = ""
+
+
+def today() -> str:
+    return date.today().isoformat()
+
+
+def center_of(cv: CvRecord) -> tuple[float, float]:
+    if cv.lat is None or cv.lon is None:
+        raise ValidationError("the CV has no location (home postcode unknown)", field="postcode")
+    return cv.lat, cv.lon
+
+
+def cv_skill_map(cv: CvRecord) -> dict[str, CvSkill]:
+    """The CV's skills by URI; a skill read from several places keeps all its evidence."""
+    out: dict[str, CvSkill] = {}
+    for s in cv.skills:
+        cur = out.get(s.skill)
+        if cur is None:
+            out[s.skill] = s
+        else:
+            out[s.skill] = CvSkill(cur.skill, cur.source, cur.evidence + s.evidence, cur.lang)
+    return out
+
+
+def skill_credits(store: Store, cv_skills: Iterable[str], settings: MatchSettings) -> dict[str, Credit]:
+    """Credit for every skill the CV covers: 1.0 for its own skills, discounted for neighbours."""
+    own = sorted(set(cv_skills))
+    credits: dict[str, Credit] = {s: Credit(1.0, "exact", s) for s in own}
+    factor = {"broader": settings.near_broader, "narrower": settings.near_narrower, "sibling": settings.near_sibling}
+    for link in store.skill_neighbours(own):
+        cand = Credit(factor[link.relation], link.relation, link.source, link.via)
+        cur = credits.get(link.target)
+        # Best credit wins; ties broken by relation and then CV skill so both stores agree.
+        if cur is None or (-cand.credit, _VIA_ORDER[cand.via], cand.cv_skill) < (
+            -cur.credit, _VIA_ORDER[cur.via], cur.cv_skill
+        ):
+            credits[link.target] = cand
+    return credits
+
+
+def is_transversal(concept: Concept | None, collections: Mapping[str, tuple[str, ...]]) -> bool:
+    if concept is None:
+        return False
+    return concept.reuse_level == "transversal" or "transversal" in collections.get(concept.uri, ())
+
+
+def haversine_np(lat: float, lon: float, lats: npt.NDArray[np.float64], lons: npt.NDArray[np.float64]
+                 ) -> npt.NDArray[np.float64]:
+    p1, p2 = np.radians(lat), np.radians(lats)
+    dp, dl = p2 - p1, np.radians(lons - lon)
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a))), dtype=np.float64)
+
+
+def focus_of(cv: CvRecord) -> tuple[set[str], set[str]]:
+    """The citizen's desired and past occupations."""
+    return set(cv.seeks), {w.occupation for w in cv.worked_as}
+
+
+def occupation_fits(
+    occupations: Iterable[str], cv: CvRecord, concepts: Mapping[str, Concept], settings: MatchSettings
+) -> dict[str, tuple[str, float]]:
+    """Relation of each occupation to the citizen's focus: (name, part value)."""
+    seeks, past = focus_of(cv)
+    focus_groups = {concepts[o].isco_group for o in seeks | past if o in concepts and concepts[o].isco_group}
+    minor = {g[:3] for g in focus_groups}
+    out: dict[str, tuple[str, float]] = {}
+    for occ in occupations:
+        group = concepts[occ].isco_group if occ in concepts else ""
+        if occ in seeks:
+            out[occ] = ("desired", settings.fit_desired)
+        elif occ in past:
+            out[occ] = ("past", settings.fit_past)
+        elif group and group in focus_groups:
+            out[occ] = ("same_unit_group", settings.fit_same_unit_group)
+        elif group and group[:3] in minor:
+            out[occ] = ("same_minor_group", settings.fit_same_minor_group)
+        else:
+            out[occ] = ("none", 0.0)
+    return out
+
+
+def match_postings(
+    store: Store,
+    cv: CvRecord,
+    *,
+    settings: MatchSettings | None = None,
+    radius_km: float | None = None,
+    limit: int | None = None,
+    valid_on: str | None = None,
+    lang: str = "da",
+    ontology_version: str = "",
+) -> MatchResult:
+    """Rank current postings within the radius for ``cv``; explain the top ``limit``.
+
+    :raise ValidationError: if the CV has no location or the radius/limit is out of range.
+    """
+    settings = settings or MatchSettings()
+    lat, lon = center_of(cv)
+    radius = float(radius_km if radius_km is not None else (cv.max_km or settings.default_radius_km))
+    if not 0 < radius <= 500:
+        raise ValidationError("radius must be between 0 and 500 km", field="radius_km")
+    k = settings.default_limit if limit is None else limit
+    if not 1 <= k <= settings.max_limit:
+        raise ValidationError(f"limit must be between 1 and {settings.max_limit}", field="limit")
+    valid_on = valid_on or today()
+    bbox = bbox_around(lat, lon, radius)
+
+    skills = cv_skill_map(cv)
+    credits = skill_credits(store, skills, settings)
+    cands = store.postings_requiring(list(credits), bbox, valid_on)
+    seeks, past = focus_of(cv)
+    by_focus = store.postings_for_occupations(sorted(seeks | past), bbox, valid_on) if seeks | past else []
+
+    metas: dict[str, PostingMeta] = {p.id: p for p in cands.postings}
+    for p in by_focus:
+        metas.setdefault(p.id, p)
+    base = empty_result(cv, settings, radius, valid_on, ontology_version, "graph")
+    if not metas:
+        return replace(base, notes=("no current postings share a skill or occupation within the radius",))
+
+    ids = sorted(metas)
+    pos = {pid: i for i, pid in enumerate(ids)}
+    n = len(ids)
+    lats = np.array([metas[i].lat for i in ids], dtype=np.float64)
+    lons = np.array([metas[i].lon for i in ids], dtype=np.float64)
+    dist = haversine_np(lat, lon, lats, lons)
+
+    concept_uris = set(credits) | {m.occupation for m in metas.values() if m.occupation} | seeks | past
+    concepts = store.concepts(concept_uris)
+    collections = store.collections_of(list(credits))
+    transversal = {s for s in credits if is_transversal(concepts.get(s), collections)}
+
+    hits = cands.hits
+    h_pos = np.fromiter((pos[h.posting] for h in hits), dtype=np.int64, count=len(hits))
+    h_credit = np.fromiter((credits[h.skill].credit for h in hits), dtype=np.float64, count=len(hits))
+    h_ess = np.fromiter((h.kind == "essential" for h in hits), dtype=np.bool_, count=len(hits))
+    h_tv = np.fromiter((h.skill in transversal for h in hits), dtype=np.bool_, count=len(hits))
+
+    n_ess = np.array([metas[i].n_essential for i in ids], dtype=np.float64)
+    n_opt = np.array([metas[i].n_optional for i in ids], dtype=np.float64)
+    ess_sum = np.bincount(h_pos[h_ess], weights=h_credit[h_ess], minlength=n)
+    opt_sum = np.bincount(h_pos[~h_ess], weights=h_credit[~h_ess], minlength=n)
+    ess_part = np.divide(ess_sum, n_ess, out=np.zeros(n), where=n_ess > 0)
+    opt_part = np.divide(opt_sum, n_opt, out=np.zeros(n), where=n_opt > 0)
+    personal_part = np.minimum(1.0, np.bincount(h_pos[h_tv], minlength=n) / settings.personal_target)
+    professional = np.bincount(h_pos[~h_tv], minlength=n)
+
+    fits = occupation_fits({m.occupation for m in metas.values() if m.occupation}, cv, concepts, settings)
+    occ_part = np.array([fits[metas[i].occupation][1] if metas[i].occupation else 0.0 for i in ids])
+    dist_part = np.clip(1.0 - dist / radius, 0.0, 1.0)
+
+    parts = {
+        "essential_skills": settings.w_essential * ess_part,
+        "optional_skills": settings.w_optional * opt_part,
+        "personal_competences": settings.w_personal * personal_part,
+        "occupation_fit": settings.w_occupation * occ_part,
+        "distance": settings.w_distance * dist_part,
+    }
+    score = np.round(sum(parts.values()), 6)
+    eligible = dist <= radius
+    if settings.require_professional_match:
+        eligible &= (professional > 0) | (occ_part > 0)
+    order = [i for i in np.lexsort((np.arange(n), -score)).tolist() if eligible[i]]
+    top = order[:k]
+
+    reqs = store.requirements_of([ids[i] for i in top])
+    label_uris = {r.skill for i in top for r in reqs.get(ids[i], ())} | {credits[s].cv_skill for s in credits}
+    concepts = {**concepts, **store.concepts(label_uris - set(concepts))}
+    hits_by_posting = _hits_for(hits, h_pos, top)
+
+    suggestions = []
+    for rank, i in enumerate(top, start=1):
+        meta = metas[ids[i]]
+        matched = tuple(
+            matched_skill(cv, h, credits[h.skill], skills, concepts, transversal, lang, posting_node(meta.id))
+            for h in hits_by_posting.get(i, ())
+        )
+        covered = {h.skill for h in hits_by_posting.get(i, ())}
+        missing = tuple(
+            SkillRef(r.skill, label_of(concepts, r.skill, lang))
+            for r in reqs.get(meta.id, ()) if r.kind == "essential" and r.skill not in covered
+        )
+        occ = meta.occupation
+        suggestions.append(Suggestion(
+            rank=rank, posting=meta, score=float(score[i]),
+            parts={name: round(float(v[i]), 6) for name, v in parts.items()},
+            distance_km=round(float(dist[i]), 3),
+            occupation=SkillRef(occ, label_of(concepts, occ, lang)) if occ else None,
+            occupation_fit=fits[occ][0] if occ else "none",
+            matched=matched, missing_essential=missing,
+        ))
+    return replace(base, suggestions=tuple(suggestions), candidates=len(order))
+
+
+def empty_result(cv: CvRecord, settings: MatchSettings, radius: float, valid_on: str, ontology_version: str,
+                 strategy: str) -> MatchResult:
+    """A result with the request's identity and versions and nothing in it yet."""
+    return MatchResult(cv_id=cv.id, strategy=strategy, valid_on=valid_on, radius_km=radius,
+                       algorithm_version=ALGORITHM_VERSION, settings_hash=settings.settings_hash(),
+                       ontology_version=ontology_version)
+
+
+def _hits_for(hits: tuple[RequirementHit, ...], h_pos: npt.NDArray[np.int64], top: list[int]
+              ) -> dict[int, tuple[RequirementHit, ...]]:
+    """The hits of the top postings; hits are ordered by posting so each is one contiguous slice."""
+    out: dict[int, tuple[RequirementHit, ...]] = {}
+    for i in top:
+        a = int(np.searchsorted(h_pos, i, side="left"))
+        b = int(np.searchsorted(h_pos, i, side="right"))
+        out[i] = hits[a:b]
+    return out
+
+
+def label_of(concepts: Mapping[str, Concept], uri: str, lang: str) -> str:
+    c = concepts.get(uri)
+    return c.label(lang) if c is not None else uri
+
+
+def matched_skill(
+    cv: CvRecord, h: RequirementHit, credit: Credit, skills: Mapping[str, CvSkill],
+    concepts: Mapping[str, Concept], transversal: set[str], lang: str, requirer: str,
+    requirer_relation: str = "REQUIRES_SKILL",
+) -> MatchedSkill:
+    return MatchedSkill(
+        skill=SkillRef(h.skill, label_of(concepts, h.skill, lang)),
+        kind=h.kind,
+        via=credit.via,
+        cv_skill=SkillRef(credit.cv_skill, label_of(concepts, credit.cv_skill, lang)),
+        credit=credit.credit,
+        transversal=h.skill in transversal,
+        evidence=evidence_of(skills.get(credit.cv_skill)),
+        path=skill_path(cv, credit.cv_skill, credit.via, h.skill, credit.via_parent, requirer, h.kind,
+                        requirer_relation),
+    )
+
+
+def occupation_path(cv: CvRecord, fit: str, occupation: str, posting_id: str) -> tuple[PathStep, ...]:
+    """The path behind an occupation fit (desired or past occupation)."""
+    rel = {"desired": "SEEKS", "past": "WORKED_AS"}.get(fit)
+    if rel is None:
+        return ()
+    return (PathStep(cv_node(cv.id), rel, occupation), PathStep(posting_node(posting_id), "FOR_OCCUPATION", occupation))

@@ -1,0 +1,82 @@
+"""Named weights and thresholds of the matching strategies, each with the reason for its value.
+
+A score is a sum of named parts (``weight × part``, part in [0, 1]); the parts and their weights are
+shown with every suggestion. Changing a value changes ``settings_hash`` and so is visible in the audit
+trail and in replay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+ALGORITHM_VERSION = "graph-match/1.0"
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    # --- direct matches: weights of the score parts (they sum to 1, so a score reads as a share) ----
+    # Essential requirements decide whether a person can do the job: the largest share.
+    w_essential: float = 0.45
+    # Optional requirements distinguish good from adequate fits, but missing them is normal.
+    w_optional: float = 0.10
+    # Personal (transversal) competences: the seed data asks for them explicitly; bounded so that
+    # "teamwork" alone cannot carry a suggestion.
+    w_personal: float = 0.10
+    # The posting's occupation is what the citizen seeks or has done: consultants weigh this heavily.
+    w_occupation: float = 0.25
+    # Closer is better within the radius the citizen accepts; a small share, the radius already filters.
+    w_distance: float = 0.10
+
+    # --- near matches through the ESCO hierarchy (credit for one requirement) --------------------
+    # CV has a specific skill, posting asks its broader parent: the specific usually implies the general.
+    near_broader: float = 0.6
+    # CV has the general skill, posting asks a specific child: partial evidence only.
+    near_narrower: float = 0.4
+    # CV has a sibling under the same parent skill (e.g. another programming language): transferable.
+    near_sibling: float = 0.25
+
+    # --- personal competences ----------------------------------------------------------------------
+    # Matched transversal requirements at which the personal part is full (3 ≈ a typical posting's ask).
+    personal_target: int = 3
+
+    # --- occupation fit (part value by relation of the posting's occupation to the citizen's focus) --
+    fit_desired: float = 1.0  # a desired occupation
+    fit_past: float = 0.8  # an occupation the citizen worked as
+    fit_same_unit_group: float = 0.6  # same ISCO-08 unit group (4 digits) as the focus
+    fit_same_minor_group: float = 0.3  # same ISCO-08 minor group (3 digits): adjacent work
+
+    # --- candidate rules ---------------------------------------------------------------------------
+    # A suggestion needs at least one matched professional (non-transversal) requirement or an
+    # occupation fit, so "communication" alone never produces a job suggestion.
+    require_professional_match: bool = True
+    # Default radius when a CV gives no maximum commute: 25 km is Jobnet's commonly used default range.
+    default_radius_km: float = 25.0
+    default_limit: int = 10
+    max_limit: int = 100
+
+    # --- alternatives (adjacent occupations) -------------------------------------------------------
+    alt_w_essential: float = 0.6  # share of the occupation's essential skills already covered
+    alt_w_optional: float = 0.1  # share of its optional skills covered
+    alt_w_closeness: float = 0.3  # profile overlap with the citizen's focus occupations (graph closeness)
+    # Occupations with very small profiles are covered trivially; ESCO profiles usually have 10-40.
+    alt_min_essential: int = 5
+    # At least this many shared skills before an occupation is an alternative at all.
+    alt_min_shared: int = 2
+    # Each earlier pick from the same ISCO sub-major group multiplies the score by this: variety.
+    alt_diversity_decay: float = 0.6
+    alt_default_limit: int = 8
+    alt_postings_per_occupation: int = 5
+
+    # --- automatch baseline ------------------------------------------------------------------------
+    # Jobnet tops up title matches with jobs that need no qualifications: ISCO major group 9
+    # (elementary occupations) or postings listing no essential skill.
+    automatch_unskilled_major_group: str = "9"
+
+    def as_json(self) -> dict[str, object]:
+        return asdict(self)
+
+    def settings_hash(self) -> str:
+        blob = json.dumps(self.as_json(), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
