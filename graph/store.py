@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
+from graph.ledger import Ledger
 from graph.records import (
     BBox,
     Candidates,
@@ -27,8 +28,9 @@ from graph.records import (
 from ontology.model import Concept, ConceptKind, Taxonomy, TaxonomySummary
 
 
-class Store(Protocol):
-    """A graph store. Every method may raise :class:`ontology.errors.StoreUnavailableError`."""
+class Store(Ledger, Protocol):
+    """A graph store (and, through :class:`graph.ledger.Ledger`, the audit trail and operational
+    records). Every method may raise :class:`ontology.errors.StoreUnavailableError`."""
 
     # -- lifecycle -----------------------------------------------------------------------------
     def close(self) -> None:

@@ -18,7 +18,6 @@ import sqlite3
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,6 +26,8 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
+from graph.backends.sqlite_ledger import SCHEMA as LEDGER_SCHEMA
+from graph.backends.sqlite_ledger import SqliteLedger, transaction
 from graph.codec import (
     cv_from_dict,
     cv_to_dict,
@@ -91,7 +92,7 @@ class _PostingIndex:
     by_occupation: dict[str, npt.NDArray[np.int64]]
 
 
-class MemoryStore:
+class MemoryStore(SqliteLedger):
     """networkx + SQLite store; ``data_dir`` None keeps everything in memory (tests)."""
 
     def __init__(self, data_dir: Path | None = None) -> None:
@@ -120,6 +121,7 @@ class MemoryStore:
             else:
                 self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
             self._db.executescript(_SCHEMA)
+            self._db.executescript(LEDGER_SCHEMA)
             for (body,) in self._db.execute("SELECT body FROM cvs"):
                 cv = cv_from_dict(json.loads(body))
                 self._cvs[cv.id] = cv
@@ -143,7 +145,7 @@ class MemoryStore:
     def ping(self) -> None:
         self._conn()
 
-    def _conn(self) -> sqlite3.Connection:
+    def _conn(self) -> sqlite3.Connection:  # noqa: D102 - see SqliteLedger
         if self._db is None:
             self.open()
         assert self._db is not None
@@ -312,7 +314,7 @@ class MemoryStore:
         with self._lock:
             db = self._conn()
             rows = [(cv.id, cv.municipality, json.dumps(cv_to_dict(cv), ensure_ascii=False)) for cv in cvs]
-            with _transaction(db):
+            with transaction(db):
                 db.executemany("INSERT OR REPLACE INTO cvs (id, municipality, body) VALUES (?, ?, ?)", rows)
             for cv in cvs:
                 self._cvs[cv.id] = cv
@@ -325,7 +327,7 @@ class MemoryStore:
         with self._lock:
             present = [i for i in set(ids) if i in self._cvs]
             db = self._conn()
-            with _transaction(db):
+            with transaction(db):
                 db.executemany("DELETE FROM cvs WHERE id = ?", [(i,) for i in present])
             for i in present:
                 del self._cvs[i]
@@ -338,7 +340,7 @@ class MemoryStore:
         with self._lock:
             db = self._conn()
             rows = [(p.id, json.dumps(posting_to_dict(p), ensure_ascii=False)) for p in postings]
-            with _transaction(db):
+            with transaction(db):
                 db.executemany("INSERT OR REPLACE INTO postings (id, body) VALUES (?, ?)", rows)
             for p in postings:
                 self._postings[p.id] = p
@@ -452,15 +454,3 @@ class MemoryStore:
             if p is not None:
                 out[i] = sorted((ProfileSkill(r.skill, r.kind) for r in p.requirements), key=lambda x: x.skill)
         return out
-
-
-@contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """BEGIN … COMMIT on an autocommit connection; ROLLBACK on any error so nothing is half-written."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")

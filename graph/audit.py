@@ -1,0 +1,93 @@
+"""The audit trail: served recommendation lists, hash-chained so tampering is detectable.
+
+``hash = sha256(prev_hash + canonical JSON of the record's other fields)``. Verification walks the
+chain in sequence order and reports the first record whose hash or link does not hold. A purge for
+retention removes the oldest records; the chain then starts at the first kept record, whose
+``prev_hash`` is trusted as the anchor (the purge itself is logged by the caller).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from graph.explain import MatchResult, result_json
+from graph.ledger import AuditQuery, AuditRecord, Ledger
+
+GENESIS = "0" * 64
+
+
+def canonical(obj: Any) -> str:
+    """JSON with sorted keys and no spaces: the same bytes for the same content, for hashing."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def record_hash(record: AuditRecord) -> str:
+    fields = asdict(record)
+    fields.pop("hash")
+    return hashlib.sha256((record.prev_hash + canonical(fields)).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who asked: a token id (never the secret), its role and municipality."""
+
+    id: str
+    role: str
+    municipality: str
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def record_result(
+    ledger: Ledger, result: MatchResult, actor: Actor, *, local_additions_version: str = "",
+    extra: dict[str, Any] | None = None, at: str | None = None,
+) -> AuditRecord:
+    """Append ``result`` to the audit trail and return the stored record.
+
+    ``extra`` (e.g. the request's parameters, trial arm) is stored inside the body next to the result.
+    """
+    body = {"result": result_json(result), **(extra or {})}
+    last = ledger.last_audit()
+    rec = AuditRecord(
+        id=uuid.uuid4().hex, seq=(last.seq + 1) if last else 1, at=at or now_iso(), cv_id=result.cv_id,
+        actor=actor.id, role=actor.role, municipality=actor.municipality, strategy=result.strategy,
+        settings_hash=result.settings_hash, algorithm_version=result.algorithm_version,
+        ontology_version=result.ontology_version, local_additions_version=local_additions_version,
+        body=canonical(body), prev_hash=last.hash if last else GENESIS, hash="",
+    )
+    rec = replace(rec, hash=record_hash(rec))
+    ledger.append_audit(rec)
+    return rec
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+
+def verify_chain(ledger: Ledger, page: int = 1000) -> ChainReport:
+    """Check every record's hash and its link to the previous record."""
+    checked, prev, offset = 0, None, 0
+    while True:
+        batch = ledger.audit_records(AuditQuery(limit=page, offset=offset))
+        if not batch:
+            break
+        for rec in batch:
+            if record_hash(rec) != rec.hash:
+                return ChainReport(False, checked, rec.seq, "record content does not match its hash")
+            if prev is not None and (rec.prev_hash != prev.hash or rec.seq != prev.seq + 1):
+                return ChainReport(False, checked, rec.seq, "record does not link to the previous record")
+            prev = rec
+            checked += 1
+        offset += len(batch)
+    return ChainReport(True, checked)

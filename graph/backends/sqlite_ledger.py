@@ -1,0 +1,176 @@
+"""The ledger in SQLite: the embedded store's audit trail, feedback, tokens and trial records.
+
+Each write is one transaction, so a crash leaves either the whole record or nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from graph.ledger import AuditQuery, AuditRecord, Feedback, TokenRecord, TrialAssignment
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, at TEXT NOT NULL, cv_id TEXT NOT NULL,
+    actor TEXT NOT NULL, role TEXT NOT NULL, municipality TEXT NOT NULL, strategy TEXT NOT NULL,
+    settings_hash TEXT NOT NULL, algorithm_version TEXT NOT NULL, ontology_version TEXT NOT NULL,
+    local_additions_version TEXT NOT NULL, body TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS audit_cv ON audit (cv_id);
+CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
+CREATE TABLE IF NOT EXISTS feedback (
+    id TEXT PRIMARY KEY, at TEXT NOT NULL, recommendation_id TEXT NOT NULL, cv_id TEXT NOT NULL,
+    target TEXT NOT NULL, verdict TEXT NOT NULL, reason TEXT NOT NULL, actor TEXT NOT NULL,
+    municipality TEXT NOT NULL, strategy TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (
+    id TEXT PRIMARY KEY, token_hash TEXT UNIQUE NOT NULL, role TEXT NOT NULL, municipality TEXT NOT NULL,
+    name TEXT NOT NULL, created TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS trial (
+    trial TEXT NOT NULL, cv_id TEXT NOT NULL, arm TEXT NOT NULL, stratum TEXT NOT NULL,
+    assigned_at TEXT NOT NULL, PRIMARY KEY (trial, cv_id));
+CREATE TABLE IF NOT EXISTS exposures (
+    week TEXT NOT NULL, target TEXT NOT NULL, cv_id TEXT NOT NULL, PRIMARY KEY (week, target, cv_id));
+"""
+
+_AUDIT_COLS = ("id, seq, at, cv_id, actor, role, municipality, strategy, settings_hash, algorithm_version, "
+               "ontology_version, local_additions_version, body, prev_hash, hash")
+
+
+def _token(row: tuple[str, str, str, str, str, str, int]) -> TokenRecord:
+    return TokenRecord(id=row[0], token_hash=row[1], role=row[2], municipality=row[3], name=row[4],
+                       created=row[5], revoked=bool(row[6]))
+
+
+@contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN … COMMIT on an autocommit connection; ROLLBACK on any error so nothing is half-written."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+class SqliteLedger:
+    """Mixed into the memory store; ``_conn()`` gives the open connection."""
+
+    def _conn(self) -> sqlite3.Connection:
+        raise NotImplementedError
+
+    def append_audit(self, record: AuditRecord) -> None:
+        db = self._conn()
+        with transaction(db):
+            (last,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM audit").fetchone()
+            if record.seq != last + 1:
+                raise ValueError(f"audit seq {record.seq} is not the next ({last + 1})")
+            db.execute(f"INSERT INTO audit ({_AUDIT_COLS}) VALUES ({', '.join('?' * 15)})",  # noqa: S608 - constant
+                       (record.id, record.seq, record.at, record.cv_id, record.actor, record.role,
+                        record.municipality, record.strategy, record.settings_hash, record.algorithm_version,
+                        record.ontology_version, record.local_additions_version, record.body,
+                        record.prev_hash, record.hash))
+
+    def last_audit(self) -> AuditRecord | None:
+        row = self._conn().execute(f"SELECT {_AUDIT_COLS} FROM audit ORDER BY seq DESC LIMIT 1").fetchone()  # noqa: S608
+        return AuditRecord(*row) if row else None
+
+    def audit_records(self, query: AuditQuery) -> list[AuditRecord]:
+        where, args = ["1=1"], []
+        for col, val in (("cv_id", query.cv_id), ("actor", query.actor), ("municipality", query.municipality)):
+            if val is not None:
+                where.append(f"{col} = ?")
+                args.append(val)
+        if query.since is not None:
+            where.append("at >= ?")
+            args.append(query.since)
+        if query.until is not None:
+            where.append("at < ?")
+            args.append(query.until)
+        sql = (f"SELECT {_AUDIT_COLS} FROM audit WHERE {' AND '.join(where)} "  # noqa: S608 - fixed fragments
+               "ORDER BY seq LIMIT ? OFFSET ?")
+        rows = self._conn().execute(sql, (*args, query.limit, query.offset)).fetchall()
+        return [AuditRecord(*r) for r in rows]
+
+    def get_audit(self, record_id: str) -> AuditRecord | None:
+        row = self._conn().execute(f"SELECT {_AUDIT_COLS} FROM audit WHERE id = ?", (record_id,)).fetchone()  # noqa: S608
+        return AuditRecord(*row) if row else None
+
+    def purge_audit(self, before: str) -> int:
+        db = self._conn()
+        with transaction(db):
+            cur = db.execute("DELETE FROM audit WHERE at < ?", (before,))
+        return cur.rowcount
+
+    def add_feedback(self, feedback: Feedback) -> None:
+        db = self._conn()
+        with transaction(db):
+            db.execute("INSERT OR REPLACE INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (feedback.id, feedback.at, feedback.recommendation_id, feedback.cv_id, feedback.target,
+                        feedback.verdict, feedback.reason, feedback.actor, feedback.municipality,
+                        feedback.strategy))
+
+    def feedback_records(self, recommendation_id: str | None = None) -> list[Feedback]:
+        sql = ("SELECT id, at, recommendation_id, cv_id, target, verdict, reason, actor, municipality, strategy "
+               "FROM feedback")
+        if recommendation_id is None:
+            rows = self._conn().execute(sql + " ORDER BY at, id").fetchall()
+        else:
+            rows = self._conn().execute(sql + " WHERE recommendation_id = ? ORDER BY at, id",
+                                        (recommendation_id,)).fetchall()
+        return [Feedback(*r) for r in rows]
+
+    def put_token(self, token: TokenRecord) -> None:
+        db = self._conn()
+        with transaction(db):
+            db.execute("INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (token.id, token.token_hash, token.role, token.municipality, token.name, token.created,
+                        int(token.revoked)))
+
+    def get_token(self, token_hash: str) -> TokenRecord | None:
+        row = self._conn().execute(
+            "SELECT id, token_hash, role, municipality, name, created, revoked FROM tokens WHERE token_hash = ?",
+            (token_hash,)).fetchone()
+        return _token(row) if row else None
+
+    def tokens(self) -> list[TokenRecord]:
+        rows = self._conn().execute(
+            "SELECT id, token_hash, role, municipality, name, created, revoked FROM tokens ORDER BY id").fetchall()
+        return [_token(r) for r in rows]
+
+    def revoke_token(self, token_id: str) -> bool:
+        db = self._conn()
+        with transaction(db):
+            cur = db.execute("UPDATE tokens SET revoked = 1 WHERE id = ?", (token_id,))
+        return cur.rowcount > 0
+
+    def assign_trial(self, assignment: TrialAssignment) -> TrialAssignment:
+        db = self._conn()
+        with transaction(db):
+            db.execute("INSERT OR IGNORE INTO trial VALUES (?, ?, ?, ?, ?)",
+                       (assignment.trial, assignment.cv_id, assignment.arm, assignment.stratum,
+                        assignment.assigned_at))
+            row = db.execute("SELECT cv_id, trial, arm, stratum, assigned_at FROM trial WHERE trial = ? AND cv_id = ?",
+                             (assignment.trial, assignment.cv_id)).fetchone()
+        return TrialAssignment(*row)
+
+    def trial_assignments(self, trial: str) -> list[TrialAssignment]:
+        rows = self._conn().execute(
+            "SELECT cv_id, trial, arm, stratum, assigned_at FROM trial WHERE trial = ? ORDER BY cv_id",
+            (trial,)).fetchall()
+        return [TrialAssignment(*r) for r in rows]
+
+    def add_exposures(self, week: str, cv_id: str, targets: list[str]) -> None:
+        db = self._conn()
+        with transaction(db):
+            db.executemany("INSERT OR IGNORE INTO exposures VALUES (?, ?, ?)", [(week, t, cv_id) for t in targets])
+
+    def exposure_counts(self, week: str, targets: list[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        db = self._conn()
+        for t in sorted(set(targets)):
+            (n,) = db.execute("SELECT COUNT(*) FROM exposures WHERE week = ? AND target = ?", (week, t)).fetchone()
+            if n:
+                out[t] = n
+        return out

@@ -1,0 +1,122 @@
+"""The ledger: append-only and operational records kept beside the graph.
+
+Audit records of every recommendation list served, consultants' feedback, API tokens (hashed), trial
+assignments and the crowding guard's exposure counts. Every store implements this protocol too
+(:class:`graph.backends.memory.MemoryStore` in SQLite, the Neo4j store as nodes), so the audit trail
+lives "in the active store" and survives restarts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One served recommendation list. ``body`` is the full result JSON (scores, parts, paths);
+    ``hash`` = sha256(prev_hash + canonical JSON of every other field), chaining the records."""
+
+    id: str
+    seq: int
+    at: str  # ISO timestamp, UTC
+    cv_id: str  # pseudonym
+    actor: str  # token id or "cli:<user>" / "batch"
+    role: str
+    municipality: str
+    strategy: str
+    settings_hash: str
+    algorithm_version: str
+    ontology_version: str
+    local_additions_version: str
+    body: str  # canonical JSON of the served result
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    cv_id: str | None = None
+    actor: str | None = None
+    municipality: str | None = None
+    since: str | None = None  # ISO timestamp, inclusive
+    until: str | None = None  # ISO timestamp, exclusive
+    limit: int = 100
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    id: str
+    at: str
+    recommendation_id: str
+    cv_id: str
+    target: str  # posting id or occupation uri the feedback is about
+    verdict: str  # useful | not_useful | applied
+    reason: str
+    actor: str
+    municipality: str
+    strategy: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    id: str
+    token_hash: str  # sha256 of the secret; the secret itself is shown once and never stored
+    role: str  # consultant | ethics | taxonomy | admin
+    municipality: str  # "" for roles that span municipalities
+    name: str
+    created: str
+    revoked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TrialAssignment:
+    cv_id: str
+    trial: str  # trial name/seed id
+    arm: str  # treatment | control
+    stratum: str  # job centre / municipality
+    assigned_at: str
+
+
+class Ledger(Protocol):
+    def append_audit(self, record: AuditRecord) -> None:
+        """Append one record; ``record.seq`` must be the next sequence number (else ValueError)."""
+
+    def last_audit(self) -> AuditRecord | None:
+        """The record with the highest seq (the chain's head), if any."""
+
+    def audit_records(self, query: AuditQuery) -> list[AuditRecord]:
+        """Records matching the query, by seq ascending."""
+
+    def get_audit(self, record_id: str) -> AuditRecord | None: ...
+
+    def purge_audit(self, before: str) -> int:
+        """Delete records older than ``before`` (retention); returns how many. The caller logs it."""
+
+    def add_feedback(self, feedback: Feedback) -> None: ...
+
+    def feedback_records(self, recommendation_id: str | None = None) -> list[Feedback]:
+        """Feedback (of one recommendation), by (at, id)."""
+
+    def put_token(self, token: TokenRecord) -> None: ...
+
+    def get_token(self, token_hash: str) -> TokenRecord | None: ...
+
+    def tokens(self) -> list[TokenRecord]:
+        """All tokens by id."""
+
+    def revoke_token(self, token_id: str) -> bool: ...
+
+    def assign_trial(self, assignment: TrialAssignment) -> TrialAssignment:
+        """Store the assignment unless the citizen already has one in that trial; return the stored
+        one. Assignments are never changed."""
+
+    def trial_assignments(self, trial: str) -> list[TrialAssignment]:
+        """All assignments of a trial, by cv_id."""
+
+    def add_exposures(self, week: str, cv_id: str, targets: list[str]) -> None:
+        """Record that ``cv_id`` was shown these postings in ISO week ``week`` (idempotent per pair)."""
+
+    def exposure_counts(self, week: str, targets: list[str]) -> dict[str, int]:
+        """How many distinct citizens were shown each posting in ``week`` (absent = 0)."""
