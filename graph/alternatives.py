@@ -28,7 +28,7 @@ from graph.match import (
     matched_skill,
     today,
 )
-from graph.records import CvRecord, ProfileSkill, RequirementHit
+from graph.records import CvRecord, OccupationOverlap, ProfileSkill, RequirementHit
 from graph.scoring import MatchSettings
 from graph.store import Store
 from ontology.errors import ValidationError
@@ -84,6 +84,13 @@ def find_alternatives(
     if not pool:
         return replace(base, notes=("no occupation outside the citizen's focus shares enough skills",))
 
+    # Coverage first (cheap), then closeness only for the best-covered pool.
+    def coverage(o: OccupationOverlap) -> float:
+        ess = sum(1 for p in o.shared if p.kind == "essential") / o.n_essential
+        opt = sum(1 for p in o.shared if p.kind == "optional") / o.n_optional if o.n_optional else 0.0
+        return settings.alt_w_essential * ess + settings.alt_w_optional * opt
+
+    pool = sorted(pool, key=lambda o: (-round(coverage(o), 6), o.occupation))[: settings.alt_pool_size]
     # Graph closeness: profile overlap (Jaccard) with the nearest focus occupation.
     profiles = store.occupation_profiles(sorted(focus | {o.occupation for o in pool}))
     focus_sets = [{p.skill for p in profiles.get(f, ())} for f in sorted(focus)]

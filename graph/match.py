@@ -27,7 +27,7 @@ from graph.explain import (
     skill_path,
 )
 from graph.geo import EARTH_RADIUS_KM, bbox_around
-from graph.records import CvRecord, CvSkill, PostingMeta, RequirementHit
+from graph.records import Candidates, CvRecord, CvSkill, PostingMeta, RequirementHit
 from graph.scoring import ALGORITHM_VERSION, MatchSettings
 from graph.store import Store
 from ontology.errors import ValidationError
@@ -177,11 +177,12 @@ def match_postings(
     collections = store.collections_of(list(credits))
     transversal = {s for s in credits if is_transversal(concepts.get(s), collections)}
 
-    hits = cands.hits
-    h_pos = np.fromiter((pos[h.posting] for h in hits), dtype=np.int64, count=len(hits))
-    h_credit = np.fromiter((credits[h.skill].credit for h in hits), dtype=np.float64, count=len(hits))
-    h_ess = np.fromiter((h.kind == "essential" for h in hits), dtype=np.bool_, count=len(hits))
-    h_tv = np.fromiter((h.skill in transversal for h in hits), dtype=np.bool_, count=len(hits))
+    remap = np.array([pos[p.id] for p in cands.postings], dtype=np.int64)
+    h_pos = remap[np.asarray(cands.hit_posting, dtype=np.int64)] if cands.hit_posting else np.zeros(0, np.int64)
+    h_sk = np.asarray(cands.hit_skill, dtype=np.int64)
+    h_credit = np.array([credits[s].credit for s in cands.skills], dtype=np.float64)[h_sk] if h_sk.size else np.zeros(0)
+    h_ess = np.asarray(cands.hit_essential, dtype=np.bool_)
+    h_tv = np.array([s in transversal for s in cands.skills], dtype=np.bool_)[h_sk] if h_sk.size else np.zeros(0, bool)
 
     n_ess = np.array([metas[i].n_essential for i in ids], dtype=np.float64)
     n_opt = np.array([metas[i].n_optional for i in ids], dtype=np.float64)
@@ -213,16 +214,16 @@ def match_postings(
     reqs = store.requirements_of([ids[i] for i in top])
     label_uris = {r.skill for i in top for r in reqs.get(ids[i], ())} | {credits[s].cv_skill for s in credits}
     concepts = {**concepts, **store.concepts(label_uris - set(concepts))}
-    hits_by_posting = _hits_for(hits, h_pos, top)
+    hits_by_posting = _hits_for(cands, h_pos, top)
 
     suggestions = []
     for rank, i in enumerate(top, start=1):
         meta = metas[ids[i]]
         matched = tuple(
             matched_skill(cv, h, credits[h.skill], skills, concepts, transversal, lang, posting_node(meta.id))
-            for h in hits_by_posting.get(i, ())
+            for h in hits_by_posting.get(i, [])
         )
-        covered = {h.skill for h in hits_by_posting.get(i, ())}
+        covered = {h.skill for h in hits_by_posting.get(i, [])}
         missing = tuple(
             SkillRef(r.skill, label_of(concepts, r.skill, lang))
             for r in reqs.get(meta.id, ()) if r.kind == "essential" and r.skill not in covered
@@ -247,14 +248,19 @@ def empty_result(cv: CvRecord, settings: MatchSettings, radius: float, valid_on:
                        ontology_version=ontology_version)
 
 
-def _hits_for(hits: tuple[RequirementHit, ...], h_pos: npt.NDArray[np.int64], top: list[int]
-              ) -> dict[int, tuple[RequirementHit, ...]]:
-    """The hits of the top postings; hits are ordered by posting so each is one contiguous slice."""
-    out: dict[int, tuple[RequirementHit, ...]] = {}
+def _hits_for(cands: Candidates, h_pos: npt.NDArray[np.int64], top: list[int]
+              ) -> dict[int, list[RequirementHit]]:
+    """The hits of the top postings. Hits come ordered by posting id and positions are id order, so
+    each posting's hits are one contiguous slice."""
+    out: dict[int, list[RequirementHit]] = {}
     for i in top:
         a = int(np.searchsorted(h_pos, i, side="left"))
         b = int(np.searchsorted(h_pos, i, side="right"))
-        out[i] = hits[a:b]
+        out[i] = [
+            RequirementHit(cands.postings[cands.hit_posting[j]].id, cands.skills[cands.hit_skill[j]],
+                           "essential" if cands.hit_essential[j] else "optional")
+            for j in range(a, b)
+        ]
     return out
 
 

@@ -136,11 +136,25 @@ class RequirementHit:
 
 @dataclass(frozen=True, slots=True)
 class Candidates:
-    """Answer of ``postings_requiring``: the postings (by id) and the matching requirement rows
-    (by posting, then skill)."""
+    """Answer of ``postings_requiring``, columnar so ranking is array arithmetic.
+
+    ``postings`` by id; ``skills`` the distinct matched skills, sorted; one hit per (posting, required
+    skill in the asked set) in the parallel tuples ``hit_posting`` (index into ``postings``),
+    ``hit_skill`` (index into ``skills``) and ``hit_essential``, ordered by (posting, skill).
+    """
 
     postings: tuple[PostingMeta, ...] = ()
-    hits: tuple[RequirementHit, ...] = ()
+    skills: tuple[str, ...] = ()
+    hit_posting: tuple[int, ...] = ()
+    hit_skill: tuple[int, ...] = ()
+    hit_essential: tuple[bool, ...] = ()
+
+    def hits(self) -> list[RequirementHit]:
+        """The hits as records (for explanations and tests; ranking uses the columns)."""
+        return [
+            RequirementHit(self.postings[p].id, self.skills[s], "essential" if e else "optional")
+            for p, s, e in zip(self.hit_posting, self.hit_skill, self.hit_essential, strict=True)
+        ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,9 @@ class MatchSettings:
     alt_min_shared: int = 2
     # Each earlier pick from the same ISCO sub-major group multiplies the score by this: variety.
     alt_diversity_decay: float = 0.6
+    # Only the best-covered occupations are compared with the focus profiles (closeness is the costly
+    # part); 60 leaves ample room for the diversity re-rank of a list of 8.
+    alt_pool_size: int = 60
     alt_default_limit: int = 8
     alt_postings_per_occupation: int = 5
 

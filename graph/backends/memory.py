@@ -47,7 +47,6 @@ from graph.records import (
     PostingMeta,
     PostingRecord,
     ProfileSkill,
-    RequirementHit,
     SkillLink,
 )
 from ontology.model import Concept, ConceptKind, Taxonomy, TaxonomySummary, summarise
@@ -90,6 +89,7 @@ class _PostingIndex:
     req_posting: npt.NDArray[np.int64]
     req_essential: npt.NDArray[np.bool_]
     by_occupation: dict[str, npt.NDArray[np.int64]]
+    metas: list[PostingMeta]
 
 
 class MemoryStore(SqliteLedger):
@@ -106,6 +106,11 @@ class MemoryStore(SqliteLedger):
         self._postings: dict[str, PostingRecord] = {}
         self._index: _PostingIndex | None = None
         self._opened = False
+        self._skill_parents_of: dict[str, list[str]] = {}
+        self._skill_children_of: dict[str, list[str]] = {}
+        self._collections: dict[str, tuple[str, ...]] = {}
+        self._profiles: dict[str, list[ProfileSkill]] = {}
+        self._required_by: dict[str, list[tuple[str, str]]] = {}
 
     # -- lifecycle -------------------------------------------------------------------------------
     def open(self) -> MemoryStore:
@@ -186,6 +191,27 @@ class MemoryStore(SqliteLedger):
             g.add_edge(m.concept, "collection:" + m.collection, key="IN_COLLECTION")
         self.g = g
         self.tax = tax
+        # Plain adjacency for the hot traversals (networkx edge views are slow to iterate per call).
+        skills = {c.uri for c in tax.concepts.values() if c.kind == "Skill"}
+        parents: dict[str, list[str]] = defaultdict(list)
+        children: dict[str, list[str]] = defaultdict(list)
+        for b in tax.broader:
+            if b.child in skills and b.parent in skills:
+                parents[b.child].append(b.parent)
+                children[b.parent].append(b.child)
+        self._skill_parents_of = dict(parents)
+        self._skill_children_of = dict(children)
+        cols: dict[str, list[str]] = defaultdict(list)
+        for m in tax.collections:
+            cols[m.concept].append(m.collection)
+        self._collections = {u: tuple(sorted(set(c))) for u, c in cols.items()}
+        profiles: dict[str, list[ProfileSkill]] = defaultdict(list)
+        required_by: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for r in tax.occupation_skills:
+            profiles[r.occupation].append(ProfileSkill(r.skill, r.kind))
+            required_by[r.skill].append((r.occupation, r.kind))
+        self._profiles = {o: sorted(ps, key=lambda p: p.skill) for o, ps in profiles.items()}
+        self._required_by = dict(required_by)
 
     def taxonomy_summary(self) -> TaxonomySummary | None:
         return summarise(self.tax) if self.tax is not None else None
@@ -242,72 +268,43 @@ class MemoryStore(SqliteLedger):
         return [e for e in self.labels(kinds) if needle in e.label.lower()]
 
     def occupation_profiles(self, uris: Iterable[str]) -> dict[str, list[ProfileSkill]]:
-        out: dict[str, list[ProfileSkill]] = {}
-        for uri in uris:
-            if uri not in self.g or self.g.nodes[uri].get("kind") != "Occupation":
-                continue
-            out[uri] = sorted(
-                (ProfileSkill(s, d["kind"]) for _, s, k, d in self.g.out_edges(uri, keys=True, data=True)
-                 if k == "REQUIRES"),
-                key=lambda p: p.skill,
-            )
-        return out
+        concepts = self._concept_map()
+        return {u: list(self._profiles.get(u, [])) for u in uris
+                if u in concepts and concepts[u].kind == "Occupation"}
 
     def occupations_sharing(self, skill_uris: Iterable[str], min_shared: int = 1) -> list[OccupationOverlap]:
         shared: dict[str, list[ProfileSkill]] = defaultdict(list)
         for s in set(skill_uris):
-            if s not in self.g:
-                continue
-            for occ, _, k, d in self.g.in_edges(s, keys=True, data=True):
-                if k == "REQUIRES":
-                    shared[occ].append(ProfileSkill(s, d["kind"]))
+            for occ, kind in self._required_by.get(s, ()):
+                shared[occ].append(ProfileSkill(s, kind))  # type: ignore[arg-type]
         out = []
         for occ in sorted(shared):
             if len(shared[occ]) < min_shared:
                 continue
-            kinds = [d["kind"] for _, _, k, d in self.g.out_edges(occ, keys=True, data=True) if k == "REQUIRES"]
-            n_ess = sum(1 for k in kinds if k == "essential")
+            profile = self._profiles[occ]
+            n_ess = sum(1 for p in profile if p.kind == "essential")
             out.append(OccupationOverlap(occ, tuple(sorted(shared[occ], key=lambda p: p.skill)),
-                                         n_ess, len(kinds) - n_ess))
+                                         n_ess, len(profile) - n_ess))
         return out
-
-    def _skill_parents(self, uri: str) -> list[str]:
-        return [p for _, p, k in self.g.out_edges(uri, keys=True) if k == "BROADER"]
-
-    def _skill_children(self, uri: str) -> list[str]:
-        return [c for c, _, k in self.g.in_edges(uri, keys=True) if k == "BROADER"]
-
-    def _is_skill(self, uri: str) -> bool:
-        return bool(self.g.nodes[uri].get("kind") == "Skill") if uri in self.g else False
 
     def skill_neighbours(self, skill_uris: Iterable[str]) -> list[SkillLink]:
         asked = set(skill_uris)
         out: set[SkillLink] = set()
+        parents_of, children_of = self._skill_parents_of, self._skill_children_of
         for s in asked:
-            if not self._is_skill(s):
-                continue
-            for parent in self._skill_parents(s):
-                if self._is_skill(parent) and parent not in asked:
+            for parent in parents_of.get(s, ()):
+                if parent not in asked:
                     out.add(SkillLink(s, "broader", parent, ""))
-                for sib in self._skill_children(parent):
-                    # Siblings under a skill group are too loose to count (groups hold hundreds).
-                    if self._is_skill(parent) and self._is_skill(sib) and sib != s and sib not in asked:
+                for sib in children_of.get(parent, ()):
+                    if sib != s and sib not in asked:
                         out.add(SkillLink(s, "sibling", sib, parent))
-            for child in self._skill_children(s):
-                if self._is_skill(child) and child not in asked:
+            for child in children_of.get(s, ()):
+                if child not in asked:
                     out.add(SkillLink(s, "narrower", child, ""))
         return sorted(out, key=lambda x: (x.source, x.relation, x.target, x.via))
 
     def collections_of(self, uris: Iterable[str]) -> dict[str, tuple[str, ...]]:
-        out: dict[str, tuple[str, ...]] = {}
-        for u in uris:
-            if u not in self.g:
-                continue
-            cols = sorted(c.removeprefix("collection:") for _, c, k in self.g.out_edges(u, keys=True)
-                          if k == "IN_COLLECTION")
-            if cols:
-                out[u] = tuple(cols)
-        return out
+        return {u: self._collections[u] for u in uris if u in self._collections}
 
     # -- documents -------------------------------------------------------------------------------
     def upsert_cvs(self, cvs: Sequence[CvRecord]) -> int:
@@ -383,6 +380,7 @@ class MemoryStore(SqliteLedger):
                 ids=ids, lat=lat, lon=lon, published=pub, valid_through=val, skill_start=starts,
                 req_posting=np.array(flat_pos, dtype=np.int64), req_essential=np.array(flat_ess, dtype=np.bool_),
                 by_occupation={o: np.array(v, dtype=np.int64) for o, v in per_occ.items()},
+                metas=[_posting_meta(p) for p in recs],
             )
             return self._index
 
@@ -394,17 +392,9 @@ class MemoryStore(SqliteLedger):
                 & (ix.published <= d) & (ix.valid_through >= d)
             )
 
-    def _meta(self, ix: _PostingIndex, positions: Iterable[int]) -> list[PostingMeta]:
-        out = []
-        for pos in positions:
-            p = self._postings[ix.ids[pos]]
-            n_ess = sum(1 for r in p.requirements if r.kind == "essential")
-            out.append(PostingMeta(
-                id=p.id, title=p.title, employer=p.employer, lat=float(p.lat or 0.0), lon=float(p.lon or 0.0),
-                published=p.published, valid_through=p.valid_through, occupation=p.occupation,
-                n_essential=n_ess, n_optional=len(p.requirements) - n_ess,
-            ))
-        return out
+    @staticmethod
+    def _meta(ix: _PostingIndex, positions: Iterable[int]) -> list[PostingMeta]:
+        return [ix.metas[pos] for pos in positions]
 
     def postings_in(self, bbox: BBox, valid_on: str) -> list[PostingMeta]:
         ix = self._posting_index()
@@ -427,14 +417,20 @@ class MemoryStore(SqliteLedger):
         sk = np.concatenate(skill_idx)
         keep = mask[pos]
         pos, ess, sk = pos[keep], ess[keep], sk[keep]
-        # ids are sorted, so position order is id order; skills list is sorted too.
+        if pos.size == 0:
+            return Candidates()
+        # ids are sorted, so position order is id order; the asked skills are sorted too.
         order = np.lexsort((sk, pos))
         pos, ess, sk = pos[order], ess[order], sk[order]
-        hits = tuple(
-            RequirementHit(ix.ids[p], skills[s], "essential" if e else "optional")
-            for p, s, e in zip(pos.tolist(), sk.tolist(), ess.tolist(), strict=True)
+        uniq_pos, hit_posting = np.unique(pos, return_inverse=True)
+        uniq_sk, hit_skill = np.unique(sk, return_inverse=True)
+        return Candidates(
+            postings=tuple(self._meta(ix, uniq_pos.tolist())),
+            skills=tuple(skills[i] for i in uniq_sk.tolist()),
+            hit_posting=tuple(hit_posting.tolist()),
+            hit_skill=tuple(hit_skill.tolist()),
+            hit_essential=tuple(ess.tolist()),
         )
-        return Candidates(postings=tuple(self._meta(ix, np.unique(pos).tolist())), hits=hits)
 
     def postings_for_occupations(
         self, occupation_uris: Iterable[str], bbox: BBox, valid_on: str
@@ -454,3 +450,12 @@ class MemoryStore(SqliteLedger):
             if p is not None:
                 out[i] = sorted((ProfileSkill(r.skill, r.kind) for r in p.requirements), key=lambda x: x.skill)
         return out
+
+
+def _posting_meta(p: PostingRecord) -> PostingMeta:
+    n_ess = sum(1 for r in p.requirements if r.kind == "essential")
+    return PostingMeta(
+        id=p.id, title=p.title, employer=p.employer, lat=float(p.lat or 0.0), lon=float(p.lon or 0.0),
+        published=p.published, valid_through=p.valid_through, occupation=p.occupation,
+        n_essential=n_ess, n_optional=len(p.requirements) - n_ess,
+    )

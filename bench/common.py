@@ -1,0 +1,45 @@
+"""Shared set-up for the benchmark scripts: paths, the ESCO taxonomy, generated data, percentiles."""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from pathlib import Path
+
+from graph.geo import Gazetteer
+from ontology.model import Taxonomy
+from ontology.package import read_taxonomy
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("JOBMATCH_SHARED", REPO.parent / "shared"))
+
+
+def esco_111() -> Taxonomy:
+    return read_taxonomy(SHARED / "esco" / "1.1.1", ("en", "da"),
+                         [SHARED / "esco" / "da" / "occupation_labels_da.tsv.gz"])
+
+
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load(SHARED / "geo")
+
+
+def percentile(values: list[float], q: float) -> float:
+    s = sorted(values)
+    if not s:
+        return float("nan")
+    k = min(len(s) - 1, max(0, round(q / 100 * (len(s) - 1))))
+    return s[k]
+
+
+def machine() -> str:
+    return f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+class Timer:
+    def __enter__(self) -> Timer:
+        self.t0 = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = time.perf_counter() - self.t0

@@ -1,0 +1,95 @@
+"""Match latency for one CV against N generated postings, alternatives latency, nightly batch.
+
+Usage: python bench/match_bench.py [--postings 100000] [--cvs 1000] [--batch 100000] [--store memory|neo4j]
+Prints p50/p99 per CV for the graph strategy, automatch and alternatives, and the nightly batch time
+(all --batch CVs matched one after another on one core).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import date
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.common import Timer, esco_111, gazetteer, machine, percentile  # noqa: E402
+from graph.alternatives import find_alternatives  # noqa: E402
+from graph.automatch import automatch  # noqa: E402
+from graph.backends.memory import MemoryStore  # noqa: E402
+from graph.match import match_postings  # noqa: E402
+from graph.store import Store  # noqa: E402
+from loaders.synthetic import Generator  # noqa: E402
+
+
+def open_bench_store(kind: str) -> Store:
+    if kind == "memory":
+        return MemoryStore(None).open()
+    from graph.backends.neo4j import Neo4jStore
+
+    return Neo4jStore.connect(os.environ["NEO4J_URI"], (os.environ.get("NEO4J_USER", "neo4j"),
+                                                        os.environ["NEO4J_PASSWORD"]))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--postings", type=int, default=100_000)
+    ap.add_argument("--cvs", type=int, default=500, help="CVs timed one by one for p50/p99")
+    ap.add_argument("--batch", type=int, default=0, help="CVs matched in the nightly-batch measurement")
+    ap.add_argument("--store", default="memory", choices=["memory", "neo4j"])
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+
+    as_of = date(2026, 11, 21)
+    with Timer() as t:
+        tax = esco_111()
+    print(f"machine: {machine()}; store: {args.store}")
+    print(f"ESCO 1.1.1 read in {t.seconds:.1f} s")
+    store = open_bench_store(args.store)
+    with Timer() as t:
+        store.upsert_taxonomy(tax)
+    print(f"taxonomy stored in {t.seconds:.1f} s")
+    gen = Generator(tax, gazetteer(), seed=args.seed, as_of=as_of)
+    with Timer() as t:
+        batch = []
+        for rec, _doc in gen.postings(args.postings):
+            batch.append(rec)
+            if len(batch) == 5000:
+                store.upsert_postings(batch)
+                batch = []
+        if batch:
+            store.upsert_postings(batch)
+    print(f"{args.postings:,} postings generated and stored in {t.seconds:.1f} s")
+    n_cvs = max(args.cvs, args.batch)
+    cvs = [rec for rec, _ in gen.cvs(n_cvs)]
+    valid_on = as_of.isoformat()
+    # warm-up: first call builds the posting index
+    with Timer() as t:
+        match_postings(store, cvs[0], valid_on=valid_on)
+    print(f"first match (builds indexes) {t.seconds * 1000:.0f} ms")
+
+    for name, fn in (("graph", match_postings), ("automatch", automatch), ("alternatives", find_alternatives)):
+        lat, cands = [], []
+        for cv in cvs[: args.cvs]:
+            t0 = time.perf_counter()
+            res = fn(store, cv, valid_on=valid_on)
+            lat.append((time.perf_counter() - t0) * 1000)
+            cands.append(res.candidates)
+        print(f"{name:>12}: n={len(lat)} p50={percentile(lat, 50):.1f} ms p99={percentile(lat, 99):.1f} ms "
+              f"max={max(lat):.1f} ms; candidates/CV median={percentile([float(c) for c in cands], 50):.0f}")
+
+    if args.batch:
+        t0 = time.perf_counter()
+        for cv in cvs[: args.batch]:
+            match_postings(store, cv, valid_on=valid_on)
+            find_alternatives(store, cv, valid_on=valid_on)
+        total = time.perf_counter() - t0
+        print(f"nightly batch: {args.batch:,} CVs (matches + alternatives) in {total:.0f} s "
+              f"({total / args.batch * 1000:.1f} ms/CV; 100,000 CVs ≈ {total / args.batch * 100_000 / 60:.1f} min)")
+    store.close()
+
+
+if __name__ == "__main__":
+    main()

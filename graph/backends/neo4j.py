@@ -1,0 +1,602 @@
+"""The Neo4j store: the ESCO graph, CVs and postings in one Neo4j 5 database, over the official driver.
+
+It answers every :class:`graph.store.Store` question exactly as :class:`graph.backends.memory.MemoryStore`
+does (``tests/conformance`` holds both to it). How the graph is laid out, and why:
+
+* Every concept is one ``:Concept`` node (unique ``uri``) with one kind label (``:Occupation``,
+  ``:Skill``, ``:IscoGroup``, ``:SkillGroup``) and a ``kind`` property. Only nodes loaded from a
+  package have ``kind``: a CV or posting that names a skill the taxonomy does not hold links to a
+  bare ``:Concept:Skill {uri}`` node, so the document answers stay exact (they come from the
+  documents, as in the embedded store) while taxonomy reads filter on ``kind`` and never see it.
+* Labels are kept as JSON (``labelsJson``, read back into :class:`ontology.model.LabelSet`), lower-cased
+  one a line (``labelSearch``: a TEXT index for ``CONTAINS`` and the full-text index for word search)
+  and, for people browsing the graph, the preferred label per language (``prefLabel_en`` …).
+* A CV or posting keeps its whole record as JSON (``bodyJson``, :mod:`graph.codec`) so reads return
+  exactly what was stored; its relationships (``HAS_SKILL``, ``REQUIRES_SKILL`` …) carry what
+  traversals need. Dates are also kept as day numbers so the "current on" filter is the embedded
+  store's, not a string comparison.
+* A taxonomy load stamps every node and edge it writes with a fresh ``loadToken``, then sweeps what
+  carries an older one. Loading the same package twice, or again after a load was killed half-way,
+  therefore ends with the same graph; loading another version replaces the taxonomy as the embedded
+  store does. The load report (the :class:`~ontology.model.TaxonomySummary`) is stored as JSON on the
+  ``:OntologyVersion`` node, written last: a killed load leaves the previous version active.
+
+Reads go through ``execute_query`` with read routing; writes are ``UNWIND $rows`` batches inside
+``session.execute_write``. Driver connection errors become :class:`StoreUnavailableError`; the driver
+reconnects on the next call, and no broken state is cached here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+from uuid import uuid4
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, RoutingControl
+from neo4j import exceptions as neo4j_errors
+
+import queries
+from graph.codec import (
+    concept_from_dict,
+    cv_from_dict,
+    cv_to_dict,
+    evidence_to_dict,
+    labels_from_dict,
+    labels_to_dict,
+    posting_from_dict,
+    posting_to_dict,
+)
+from graph.records import (
+    BBox,
+    Candidates,
+    ConceptRelation,
+    CvRecord,
+    Evidence,
+    LabelEntry,
+    OccupationOverlap,
+    OntologyVersion,
+    PostingMeta,
+    PostingRecord,
+    ProfileSkill,
+    RequirementHit,
+    SkillLink,
+)
+from ontology.errors import ConfigurationError, StoreUnavailableError, ValidationError
+from ontology.model import Concept, ConceptKind, RequirementKind, Taxonomy, TaxonomySummary, summarise
+
+log = logging.getLogger(__name__)
+
+# Rows per write transaction. Concept rows carry labels and descriptions (~1 kB each); relationship
+# rows are three short strings; a document batch expands to ~10 link rows per document.
+CONCEPT_BATCH = 2_000
+RELATION_BATCH = 10_000
+DOCUMENT_BATCH = 1_000
+SWEEP_BATCH = 10_000
+# A call to a down server fails after this long instead of the driver's default 30 s of retries:
+# the API answers 503 and the client retries, which is kinder than a hanging request.
+RETRY_SECONDS = 5.0
+CONNECT_SECONDS = 5.0
+INDEX_WAIT_SECONDS = 300
+
+_MERGE_CONCEPTS: dict[ConceptKind, str] = {
+    "Occupation": "merge_occupations",
+    "Skill": "merge_skills",
+    "IscoGroup": "merge_isco_groups",
+    "SkillGroup": "merge_skill_groups",
+}
+_ROLE_ORDER = {"preferred": 0, "alt": 1, "hidden": 2}
+# Open-ended dates, as the embedded store maps them (graph/backends/memory.py ``_day``).
+_FAR_FUTURE = 10**6
+_FAR_PAST = -(10**6)
+
+# The driver's ways of saying "the server is not there (now)". AuthError is not among them: retrying
+# cannot fix a wrong password.
+_UNAVAILABLE: tuple[type[Exception], ...] = (
+    neo4j_errors.ServiceUnavailable,  # includes IncompleteCommit, Read/WriteServiceUnavailable
+    neo4j_errors.SessionExpired,
+    neo4j_errors.ConnectionAcquisitionTimeoutError,
+    neo4j_errors.DatabaseUnavailable,
+    OSError,
+)
+
+
+def _day(iso: str) -> int:
+    """Days since 1970 of an ISO date (time part ignored); "" is open-ended (far future).
+
+    The same arithmetic as the embedded store's, so both stores agree on every boundary day.
+    :raise ValueError: if ``iso`` is not an ISO date.
+    """
+    if not iso:
+        return _FAR_FUTURE
+    return (date.fromisoformat(iso[:10]) - date(1970, 1, 1)).days
+
+
+def _has_point(lat: float | None, lon: float | None) -> bool:
+    """Whether lat/lon make a valid WGS-84 point (Neo4j refuses others; lat/lon are kept anyway)."""
+    return (lat is not None and lon is not None and math.isfinite(lat) and math.isfinite(lon)
+            and -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0)
+
+
+def _public_uri(uri: str) -> str:
+    """The URI without any user:password part, for messages and logs."""
+    parts = urlsplit(uri)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def _evidence_json(evidence: Iterable[Evidence]) -> str:
+    return json.dumps([evidence_to_dict(e) for e in evidence], ensure_ascii=False)
+
+
+class Neo4jStore:
+    """The Store protocol over one Neo4j database. Thread-safe: one driver, a session per call."""
+
+    def __init__(self, driver: Driver, *, uri: str, database: str = "neo4j") -> None:
+        # No I/O here; connect() verifies the server and ensures the schema.
+        self._driver = driver
+        self._uri = _public_uri(uri)
+        self._database = database
+        self._closed = False
+
+    @classmethod
+    def connect(
+        cls,
+        uri: str,
+        auth: tuple[str, str],
+        database: str = "neo4j",
+        *,
+        retry_seconds: float = RETRY_SECONDS,
+        connect_seconds: float = CONNECT_SECONDS,
+    ) -> Neo4jStore:
+        """Create the process's driver, check the server answers, and ensure constraints and indexes.
+
+        :raise StoreUnavailableError: if the server cannot be reached.
+        :raise ConfigurationError: if it refuses the credentials or has no such database.
+        """
+        driver = GraphDatabase.driver(
+            uri, auth=auth, max_transaction_retry_time=retry_seconds, connection_timeout=connect_seconds,
+            connection_acquisition_timeout=connect_seconds + retry_seconds,
+            # An empty database has no property keys yet: "property does not exist" is noise there.
+            # Deprecations and performance hints still reach the log.
+            notifications_min_severity="WARNING", notifications_disabled_classifications=["UNRECOGNIZED"],
+        )
+        store = cls(driver, uri=uri, database=database)
+        try:
+            store.ping()
+            store.ensure_schema()
+        except BaseException:
+            store.close()
+            raise
+        log.info("neo4j store connected: %s database %s", store._uri, database)
+        return store
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore(uri={self._uri!r}, database={self._database!r})"
+
+    # -- plumbing --------------------------------------------------------------------------------
+    @contextmanager
+    def _guard(self, what: str) -> Iterator[None]:
+        """Turn driver connection failures into domain errors that name no Cypher and no secret."""
+        if self._closed:
+            raise StoreUnavailableError(f"the Neo4j store at {self._uri} is closed")
+        try:
+            yield
+        except neo4j_errors.AuthError as e:
+            raise ConfigurationError(
+                f"Neo4j at {self._uri} refused the credentials (check NEO4J_USER / NEO4J_PASSWORD)",
+                field="NEO4J_PASSWORD") from e
+        except neo4j_errors.ClientError as e:
+            if e.code == "Neo.ClientError.Database.DatabaseNotFound":
+                raise ConfigurationError(f"Neo4j at {self._uri} has no database {self._database!r}",
+                                         field="NEO4J_DATABASE") from e
+            raise
+        except _UNAVAILABLE as e:
+            log.warning("neo4j unavailable during %s: %s", what, type(e).__name__)
+            raise StoreUnavailableError(
+                f"Neo4j at {self._uri} is unavailable ({type(e).__name__} during {what}); retry later"
+            ) from e
+
+    def _read(self, name: str, **params: Any) -> list[Record]:
+        """Run one packaged read statement; every record, eagerly."""
+        t0 = time.perf_counter()
+        with self._guard(name):
+            records, _, _ = self._driver.execute_query(
+                queries.load(name), params, routing_=RoutingControl.READ, database_=self._database)
+        log.debug("%s: %d records in %.1f ms", name, len(records), (time.perf_counter() - t0) * 1e3)
+        return records
+
+    def _write(self, name: str, work: Callable[[ManagedTransaction], Any]) -> Any:
+        """Run ``work`` in one write transaction (retried by the driver, so ``work`` is idempotent)."""
+        t0 = time.perf_counter()
+        with self._guard(name), self._driver.session(database=self._database) as session:
+            result = session.execute_write(work)
+        log.debug("%s: %.1f ms", name, (time.perf_counter() - t0) * 1e3)
+        return result
+
+    def _write_rows(self, name: str, rows: Sequence[dict[str, Any]], batch: int, **params: Any) -> None:
+        """``UNWIND $rows`` statement ``name`` over ``rows``, ``batch`` rows a transaction."""
+        query = queries.load(name)
+        for chunk in _chunks(rows, batch):
+            def work(tx: ManagedTransaction, chunk: Sequence[dict[str, Any]] = chunk) -> None:
+                tx.run(query, params, rows=list(chunk)).consume()
+            self._write(name, work)
+
+    def _write_until_done(self, name: str, **params: Any) -> int:
+        """Repeat a batched clean-up statement (``… LIMIT $limit … RETURN count(*)``) until it does nothing."""
+        query = queries.load(name)
+        total = 0
+
+        def work(tx: ManagedTransaction) -> int:
+            record = tx.run(query, params, limit=SWEEP_BATCH).single(strict=True)
+            return int(record[0])
+
+        while (n := self._write(name, work)) > 0:
+            total += n
+        return total
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._driver.close()
+
+    def ping(self) -> None:
+        self._read("ping_store")
+
+    def ensure_schema(self) -> None:
+        """Create every constraint and index (``queries/create_*.cypher``, idempotent) and wait for them."""
+        with self._guard("ensure_schema"), self._driver.session(database=self._database) as session:
+            for name in queries.schema_names():
+                try:
+                    session.run(queries.load(name)).consume()
+                except neo4j_errors.ClientError as e:
+                    # Two processes starting together: the other one created it first.
+                    if e.code != "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists":
+                        raise
+            session.run(queries.load("await_indexes"), timeout_seconds=INDEX_WAIT_SECONDS).consume()
+
+    # -- taxonomy writes and summary -------------------------------------------------------------
+    def upsert_taxonomy(self, tax: Taxonomy) -> TaxonomySummary:
+        summary = summarise(tax)
+        token = uuid4().hex
+        t0 = time.perf_counter()
+        for kind, name in _MERGE_CONCEPTS.items():
+            rows = [_concept_row(c, token) for c in tax.concepts.values() if c.kind == kind]
+            self._write_rows(name, rows, CONCEPT_BATCH)
+        self._write_rows("merge_occupation_skills",
+                         [{"occupation": r.occupation, "skill": r.skill, "kind": r.kind}
+                          for r in tax.occupation_skills], RELATION_BATCH, load_token=token)
+        self._write_rows("merge_skill_relations",
+                         [{"source": r.source, "target": r.target, "kind": r.kind} for r in tax.skill_skills],
+                         RELATION_BATCH, load_token=token)
+        self._write_rows("merge_broader", [{"child": r.child, "parent": r.parent} for r in tax.broader],
+                         RELATION_BATCH, load_token=token)
+        self._write_rows("merge_collection_members",
+                         [{"collection": r.collection, "concept": r.concept} for r in tax.collections],
+                         RELATION_BATCH, load_token=token)
+        swept = (self._write_until_done("delete_stale_taxonomy_relations", load_token=token),
+                 self._write_until_done("retire_stale_concepts", load_token=token),
+                 self._write_until_done("delete_orphan_concepts"))
+        self._record_version(tax, summary)
+        log.info("taxonomy %s loaded into neo4j in %.1f s (swept %d edges, %d concepts, %d orphans)",
+                 tax.version, time.perf_counter() - t0, *swept)
+        return summary
+
+    def _record_version(self, tax: Taxonomy, summary: TaxonomySummary) -> None:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        # Languages round-trip as in the embedded store's journal (joined by commas, empties dropped).
+        languages = [x for x in ",".join(tax.languages).split(",") if x]
+        summary_json = json.dumps(summary.as_json(), ensure_ascii=False)
+
+        def work(tx: ManagedTransaction) -> None:
+            last = tx.run(queries.load("find_latest_ontology_version")).single()
+            if last is not None and (last["version"], last["checksum"]) == (tax.version, tax.checksum):
+                seq = int(last["seq"])
+            else:
+                seq = (int(last["seq"]) if last is not None else 0) + 1
+                tx.run(queries.load("record_ontology_version"), seq=seq, version=tax.version,
+                       languages=languages, source=tax.source, checksum=tax.checksum, loaded_at=now).consume()
+            tx.run(queries.load("activate_ontology_version"), seq=seq, summary_json=summary_json).consume()
+
+        self._write("record_ontology_version", work)
+
+    def taxonomy_summary(self) -> TaxonomySummary | None:
+        records = self._read("find_active_ontology_summary")
+        if not records or records[0]["summaryJson"] is None:
+            return None
+        d = json.loads(records[0]["summaryJson"])
+        return TaxonomySummary(
+            version=d["version"], languages=tuple(d["languages"]), occupations=d["occupations"],
+            skills=d["skills"], isco_groups=d["isco_groups"], skill_groups=d["skill_groups"],
+            occupation_skill_relations=d["occupation_skill_relations"],
+            skill_skill_relations=d["skill_skill_relations"], broader_relations=d["broader_relations"],
+            collection_memberships=d["collection_memberships"], labels_by_language=d["labels_by_language"],
+            stubs=d["stubs"], skipped=d["skipped"],
+        )
+
+    def ontology_versions(self) -> list[OntologyVersion]:
+        records = self._read("find_ontology_versions")
+        return [
+            OntologyVersion(version=r["version"], languages=tuple(r["languages"] or ()), source=r["source"],
+                            checksum=r["checksum"], loaded_at=r["loadedAt"], active=i == len(records) - 1)
+            for i, r in enumerate(records)
+        ]
+
+    # -- taxonomy reads --------------------------------------------------------------------------
+    def concepts(self, uris: Iterable[str]) -> dict[str, Concept]:
+        asked = list(uris)
+        found = {r["uri"]: _concept_from_record(r) for r in self._read("find_concepts", uris=asked)}
+        return {u: found[u] for u in asked if u in found}
+
+    def concept_relations(self, uri: str) -> list[ConceptRelation]:
+        rows = self._read("find_concept_relations", uri=uri)
+        return sorted((ConceptRelation(r["relation"], r["kind"], r["other"]) for r in rows),
+                      key=lambda r: (r.relation, r.kind, r.other))
+
+    def labels(self, kinds: Sequence[ConceptKind], langs: Sequence[str] | None = None) -> Iterator[LabelEntry]:
+        rows = self._read("find_labels", kinds=list(kinds))
+        for r in sorted(rows, key=lambda r: str(r["uri"])):
+            yield from _label_entries(r, langs)
+
+    def match_labels(self, text: str, kinds: Sequence[ConceptKind]) -> list[LabelEntry]:
+        needle = text.lower()
+        rows = self._read("find_labels_containing", needle=needle, kinds=list(kinds))
+        return [e for r in sorted(rows, key=lambda r: str(r["uri"])) for e in _label_entries(r, None)
+                if needle in e.label.lower()]
+
+    def occupation_profiles(self, uris: Iterable[str]) -> dict[str, list[ProfileSkill]]:
+        asked = list(uris)
+        found = {
+            r["uri"]: sorted((ProfileSkill(s, k) for s, k in r["skills"]), key=lambda p: p.skill)
+            for r in self._read("find_occupation_profiles", uris=list(dict.fromkeys(asked)))
+        }
+        return {u: found[u] for u in asked if u in found}
+
+    def occupations_sharing(self, skill_uris: Iterable[str], min_shared: int = 1) -> list[OccupationOverlap]:
+        rows = self._read("find_occupations_sharing", skill_uris=sorted(set(skill_uris)), min_shared=min_shared)
+        out = [
+            OccupationOverlap(
+                occupation=r["occupation"],
+                shared=tuple(sorted((ProfileSkill(s, k) for s, k in r["shared"]), key=lambda p: p.skill)),
+                n_essential=int(r["nEssential"]), n_optional=int(r["nTotal"]) - int(r["nEssential"]),
+            )
+            for r in rows
+        ]
+        return sorted(out, key=lambda o: o.occupation)
+
+    def skill_neighbours(self, skill_uris: Iterable[str]) -> list[SkillLink]:
+        asked = set(skill_uris)
+        rows = self._read("find_skill_neighbours", skill_uris=sorted(asked))
+        links = {SkillLink(r["source"], r["relation"], r["target"], r["via"])
+                 for r in rows if r["target"] not in asked}
+        return sorted(links, key=lambda x: (x.source, x.relation, x.target, x.via))
+
+    def collections_of(self, uris: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        asked = list(uris)
+        found = {r["uri"]: tuple(sorted(r["collections"]))
+                 for r in self._read("find_collections", uris=list(dict.fromkeys(asked)))}
+        return {u: found[u] for u in asked if u in found}
+
+    # -- documents -------------------------------------------------------------------------------
+    def upsert_cvs(self, cvs: Sequence[CvRecord]) -> int:
+        # The last record of an id wins, as with INSERT OR REPLACE in the embedded store's journal.
+        latest = list({cv.id: cv for cv in cvs}.values())
+        for chunk in _chunks(latest, DOCUMENT_BATCH):
+            rows = [_cv_row(cv) for cv in chunk]
+            ids = [cv.id for cv in chunk]
+            skills = [{"cv": cv.id, "skill": s.skill, "source": s.source, "lang": s.lang, "idx": i,
+                       "evidenceJson": _evidence_json(s.evidence)}
+                      for cv in chunk for i, s in enumerate(cv.skills)]
+            seeks = [{"cv": cv.id, "occupation": o, "idx": i} for cv in chunk for i, o in enumerate(cv.seeks)]
+            worked = [{"cv": cv.id, "occupation": w.occupation, "start": w.start, "end": w.end, "idx": i}
+                      for cv in chunk for i, w in enumerate(cv.worked_as)]
+
+            def work(tx: ManagedTransaction, rows: list[dict[str, Any]] = rows, ids: list[str] = ids,
+                     skills: list[dict[str, Any]] = skills, seeks: list[dict[str, Any]] = seeks,
+                     worked: list[dict[str, Any]] = worked) -> None:
+                tx.run(queries.load("merge_cvs"), rows=rows).consume()
+                tx.run(queries.load("delete_cv_links"), ids=ids).consume()
+                tx.run(queries.load("link_cv_skills"), rows=skills).consume()
+                tx.run(queries.load("link_cv_sought_occupations"), rows=seeks).consume()
+                tx.run(queries.load("link_cv_work_history"), rows=worked).consume()
+
+            self._write("upsert_cvs", work)
+        return len(cvs)
+
+    def get_cvs(self, ids: Iterable[str]) -> dict[str, CvRecord]:
+        asked = list(ids)
+        found = {r["id"]: cv_from_dict(json.loads(r["bodyJson"]))
+                 for r in self._read("find_cvs", ids=list(dict.fromkeys(asked)))}
+        return {i: found[i] for i in asked if i in found}
+
+    def delete_cvs(self, ids: Iterable[str]) -> int:
+        unique = sorted(set(ids))
+
+        def work(tx: ManagedTransaction) -> int:
+            return int(tx.run(queries.load("delete_cvs"), ids=unique).single(strict=True)["deleted"])
+
+        return int(self._write("delete_cvs", work))
+
+    def cv_ids(self, municipality: str | None = None) -> list[str]:
+        if municipality is None:
+            rows = self._read("find_cv_ids")
+        else:
+            rows = self._read("find_cv_ids_in_municipality", municipality=municipality)
+        return sorted(r["id"] for r in rows)
+
+    def upsert_postings(self, postings: Sequence[PostingRecord]) -> int:
+        latest = list({p.id: p for p in postings}.values())
+        rows_all = [_posting_row(p) for p in latest]  # validates every date before writing anything
+        for start in range(0, len(latest), DOCUMENT_BATCH):
+            chunk = latest[start:start + DOCUMENT_BATCH]
+            rows = rows_all[start:start + DOCUMENT_BATCH]
+            ids = [p.id for p in chunk]
+            reqs = [{"posting": p.id, "skill": r.skill, "kind": r.kind, "idx": i,
+                     "evidenceJson": _evidence_json(r.evidence)}
+                    for p in chunk for i, r in enumerate(p.requirements)]
+            occs = [{"posting": p.id, "occupation": p.occupation, "score": p.occupation_score}
+                    for p in chunk if p.occupation]
+
+            def work(tx: ManagedTransaction, rows: list[dict[str, Any]] = rows, ids: list[str] = ids,
+                     reqs: list[dict[str, Any]] = reqs, occs: list[dict[str, Any]] = occs) -> None:
+                tx.run(queries.load("merge_postings"), rows=rows).consume()
+                tx.run(queries.load("delete_posting_links"), ids=ids).consume()
+                tx.run(queries.load("link_posting_requirements"), rows=reqs).consume()
+                tx.run(queries.load("link_posting_occupations"), rows=occs).consume()
+
+            self._write("upsert_postings", work)
+        return len(postings)
+
+    def get_postings(self, ids: Iterable[str]) -> dict[str, PostingRecord]:
+        asked = list(ids)
+        found = {r["id"]: posting_from_dict(json.loads(r["bodyJson"]))
+                 for r in self._read("find_postings", ids=list(dict.fromkeys(asked)))}
+        return {i: found[i] for i in asked if i in found}
+
+    def posting_count(self) -> int:
+        return int(self._read("count_postings")[0]["n"])
+
+    def postings_in(self, bbox: BBox, valid_on: str) -> list[PostingMeta]:
+        record = self._read("find_postings_in", **_filter_params(bbox, valid_on))[0]
+        return sorted(_metas(record), key=lambda m: m.id)
+
+    def postings_requiring(self, skill_uris: Iterable[str], bbox: BBox, valid_on: str) -> Candidates:
+        params = _filter_params(bbox, valid_on)
+        skills = sorted(set(skill_uris))
+        if not skills:
+            return Candidates()
+        record = self._read("find_postings_requiring", skill_uris=skills, **params)[0]
+        metas = sorted(_metas(record), key=lambda m: m.id)
+        hits: list[tuple[str, str, int, RequirementKind]] = [
+            (pid, s, int(i), k)
+            for pid, ss, ks, ix in zip(record["ids"], record["hitSkills"], record["hitKinds"], record["hitIdx"],
+                                       strict=True)
+            for s, k, i in zip(ss, ks, ix, strict=True)
+        ]
+        hits.sort(key=lambda h: (h[0], h[1], h[2]))
+        return Candidates(postings=tuple(metas),
+                          hits=tuple(RequirementHit(pid, s, k) for pid, s, _, k in hits))
+
+    def postings_for_occupations(
+        self, occupation_uris: Iterable[str], bbox: BBox, valid_on: str
+    ) -> list[PostingMeta]:
+        params = _filter_params(bbox, valid_on)
+        occupations = sorted(set(occupation_uris))
+        if not occupations:
+            return []
+        record = self._read("find_postings_for_occupations", occupation_uris=occupations, **params)[0]
+        return sorted(_metas(record), key=lambda m: m.id)
+
+    def requirements_of(self, posting_ids: Iterable[str]) -> dict[str, list[ProfileSkill]]:
+        asked = list(posting_ids)
+        found = {
+            # sorted() is stable: requirements of one skill keep their stored order, as in MemoryStore.
+            r["id"]: sorted((ProfileSkill(s, k) for s, k in zip(r["skills"] or (), r["kinds"] or (),
+                                                                 strict=True)),
+                            key=lambda p: p.skill)
+            for r in self._read("find_posting_requirements", ids=list(dict.fromkeys(asked)))
+        }
+        return {i: found[i] for i in asked if i in found}
+
+
+# -- rows to and from the graph ------------------------------------------------------------------
+def _concept_row(c: Concept, token: str) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "uri": c.uri, "kind": c.kind, "version": c.version, "code": c.code, "status": c.status,
+        "iscoGroup": c.isco_group, "skillType": c.skill_type, "reuseLevel": c.reuse_level, "stub": c.stub,
+        "labelsJson": json.dumps(labels_to_dict(c.labels), ensure_ascii=False),
+        "descriptionsJson": json.dumps(dict(c.descriptions), ensure_ascii=False),
+        "loadToken": token,
+    }
+    every: list[str] = []
+    for lang, ls in c.labels.items():
+        if ls.preferred:
+            # One readable label per language for people browsing the graph; the rest is in labelsJson.
+            props[f"prefLabel_{lang}"] = ls.preferred
+        every += [label for label in (ls.preferred, *ls.alt, *ls.hidden) if label]
+    # Lower-cased with Python's str.lower, the function match_labels promises (not Cypher's toLower),
+    # one label a line: the TEXT index answers CONTAINS, the full-text index answers word search.
+    props["labelSearch"] = "\n".join(label.lower() for label in every)
+    return {"uri": c.uri, "props": props}
+
+
+def _concept_from_record(r: Record) -> Concept:
+    return concept_from_dict({
+        "uri": r["uri"], "kind": r["kind"], "version": r["version"] or "", "code": r["code"] or "",
+        "status": r["status"] if r["status"] is not None else "",
+        "isco_group": r["iscoGroup"] or "", "skill_type": r["skillType"] or "",
+        "reuse_level": r["reuseLevel"] or "", "stub": bool(r["stub"]),
+        "labels": json.loads(r["labelsJson"] or "{}"),
+        "descriptions": json.loads(r["descriptionsJson"] or "{}"),
+    })
+
+
+def _label_entries(r: Record, langs: Sequence[str] | None) -> list[LabelEntry]:
+    """The labels of one concept row, ordered by (lang, role, label) as MemoryStore orders them."""
+    uri, kind = str(r["uri"]), str(r["kind"])
+    entries: list[LabelEntry] = []
+    for lang, ls in labels_from_dict(json.loads(r["labelsJson"] or "{}")).items():
+        if langs is not None and lang not in langs:
+            continue
+        if ls.preferred:
+            entries.append(LabelEntry(uri, kind, lang, ls.preferred, "preferred"))
+        entries += [LabelEntry(uri, kind, lang, a, "alt") for a in ls.alt]
+        entries += [LabelEntry(uri, kind, lang, h, "hidden") for h in ls.hidden]
+    return sorted(entries, key=lambda e: (e.lang, _ROLE_ORDER[e.role], e.label))
+
+
+def _cv_row(cv: CvRecord) -> dict[str, Any]:
+    props = {
+        "id": cv.id, "municipality": cv.municipality, "postcode": cv.postcode, "lat": cv.lat, "lon": cv.lon,
+        "maxKm": cv.max_km, "lang": cv.lang, "updated": cv.updated,
+        "bodyJson": json.dumps(cv_to_dict(cv), ensure_ascii=False),
+    }
+    return {"id": cv.id, "props": props, "point": _has_point(cv.lat, cv.lon)}
+
+
+def _posting_row(p: PostingRecord) -> dict[str, Any]:
+    try:
+        published_day = _day(p.published) if p.published else _FAR_PAST
+        valid_through_day = _day(p.valid_through)
+    except ValueError as e:
+        raise ValidationError(f"posting {p.id}: dates must be ISO YYYY-MM-DD ({e})", field="published") from e
+    n_essential = sum(1 for r in p.requirements if r.kind == "essential")
+    props = {
+        "id": p.id, "source": p.source, "title": p.title, "employer": p.employer, "postcode": p.postcode,
+        "lat": p.lat, "lon": p.lon, "published": p.published, "validThrough": p.valid_through,
+        "publishedDay": published_day, "validThroughDay": valid_through_day,
+        "occupation": p.occupation, "occupationScore": p.occupation_score, "lang": p.lang, "url": p.url,
+        "nEssential": n_essential, "nOptional": len(p.requirements) - n_essential,
+        "reqSkills": [r.skill for r in p.requirements], "reqKinds": [r.kind for r in p.requirements],
+        "bodyJson": json.dumps(posting_to_dict(p), ensure_ascii=False),
+    }
+    return {"id": p.id, "props": props, "point": _has_point(p.lat, p.lon)}
+
+
+def _filter_params(bbox: BBox, valid_on: str) -> dict[str, Any]:
+    return {"south": bbox.south, "west": bbox.west, "north": bbox.north, "east": bbox.east,
+            "day": _day(valid_on)}
+
+
+def _metas(r: Record) -> list[PostingMeta]:
+    """PostingMeta rows from one record of columns (see find_postings_in.cypher)."""
+    return [
+        PostingMeta(id=i, title=t, employer=e, lat=float(la), lon=float(lo), published=pu, valid_through=vt,
+                    occupation=o, n_essential=int(ne), n_optional=int(no))
+        for i, t, e, la, lo, pu, vt, o, ne, no in zip(
+            r["ids"], r["titles"], r["employers"], r["lats"], r["lons"], r["published"], r["validThrough"],
+            r["occupations"], r["nEssential"], r["nOptional"], strict=True)
+    ]
