@@ -191,7 +191,8 @@ def match_postings(
     ess_part = np.divide(ess_sum, n_ess, out=np.zeros(n), where=n_ess > 0)
     opt_part = np.divide(opt_sum, n_opt, out=np.zeros(n), where=n_opt > 0)
     personal_part = np.minimum(1.0, np.bincount(h_pos[h_tv], minlength=n) / settings.personal_target)
-    professional = np.bincount(h_pos[~h_tv], minlength=n)
+    # Only exact matches count as professional evidence; near matches add credit, never eligibility.
+    professional = np.bincount(h_pos[~h_tv & (h_credit >= 1.0)], minlength=n)
 
     fits = occupation_fits({m.occupation for m in metas.values() if m.occupation}, cv, concepts, settings)
     occ_part = np.array([fits[metas[i].occupation][1] if metas[i].occupation else 0.0 for i in ids])
@@ -208,6 +209,7 @@ def match_postings(
     eligible = dist <= radius
     if settings.require_professional_match:
         eligible &= (professional > 0) | (occ_part > 0)
+    eligible &= score >= settings.min_score
     order = [i for i in np.lexsort((np.arange(n), -score)).tolist() if eligible[i]]
     top = order[:k]
 
@@ -237,7 +239,8 @@ def match_postings(
             occupation_fit=fits[occ][0] if occ else "none",
             matched=matched, missing_essential=missing,
         ))
-    return replace(base, suggestions=tuple(suggestions), candidates=len(order))
+    notes = () if suggestions else ("postings share skills, but none passed the minimum score",)
+    return replace(base, suggestions=tuple(suggestions), candidates=len(order), notes=notes)
 
 
 def empty_result(cv: CvRecord, settings: MatchSettings, radius: float, valid_on: str, ontology_version: str,

@@ -51,6 +51,8 @@ class MatchSettings:
     # A suggestion needs at least one matched professional (non-transversal) requirement or an
     # occupation fit, so "communication" alone never produces a job suggestion.
     require_professional_match: bool = True
+    # Below this a suggestion is noise (e.g. one optional requirement and a short distance).
+    min_score: float = 0.15
     # Default radius when a CV gives no maximum commute: 25 km is Jobnet's commonly used default range.
     default_radius_km: float = 25.0
     default_limit: int = 10

@@ -26,6 +26,10 @@ from ontology.model import Concept, Taxonomy
 MIN_ESSENTIALS = 5
 # Share of citizens who state their occupation as desired (the rest give a free job title).
 SEEKS_SHARE = 0.8
+# Labour markets concentrate: postings and CVs are drawn from this many occupations, Zipf-weighted
+# (exponent below), so a sample of a few thousand postings has several per occupation.
+POPULAR_OCCUPATIONS = 400
+ZIPF_EXPONENT = 0.8
 # Share of postings that carry the portal's ESCO occupation code (Jobnet ads carry an occupation).
 POSTING_OCCUPATION_SHARE = 0.9
 
@@ -101,11 +105,14 @@ class Generator:
     """Deterministic for a given seed, taxonomy and gazetteer."""
 
     def __init__(self, tax: Taxonomy, gazetteer: Gazetteer, *, seed: int = 7, as_of: date | None = None) -> None:
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - reproducible test data, not security
         self.profiles = profiles_of(tax)
         if not self.profiles:
             raise ValueError("the taxonomy has no occupation with enough essential skills to generate from")
         self.transversal = transversal_skills(tax)
+        popular = self.rng.sample(self.profiles, min(POPULAR_OCCUPATIONS, len(self.profiles)))
+        self.popular = popular
+        self.popular_weights = [1.0 / (rank + 1) ** ZIPF_EXPONENT for rank in range(len(popular))]
         self.as_of = as_of or date.today()
         self.tax = tax
         # Postcodes weighted by their municipality's population, shared among its postcodes.
@@ -139,7 +146,7 @@ class Generator:
         return skill.label("en")
 
     def pick_profile(self) -> Profile:
-        return self.rng.choice(self.profiles)
+        return self.rng.choices(self.popular, self.popular_weights)[0]
 
     # -- postings --------------------------------------------------------------------------------
     def posting(self, index: int, profile: Profile | None = None) -> tuple[PostingRecord, dict[str, Any]]:

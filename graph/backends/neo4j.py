@@ -65,11 +65,10 @@ from graph.records import (
     PostingMeta,
     PostingRecord,
     ProfileSkill,
-    RequirementHit,
     SkillLink,
 )
 from ontology.errors import ConfigurationError, StoreUnavailableError, ValidationError
-from ontology.model import Concept, ConceptKind, RequirementKind, Taxonomy, TaxonomySummary, summarise
+from ontology.model import Concept, ConceptKind, Taxonomy, TaxonomySummary, summarise
 
 log = logging.getLogger(__name__)
 
@@ -480,15 +479,24 @@ class Neo4jStore:
             return Candidates()
         record = self._read("find_postings_requiring", skill_uris=skills, **params)[0]
         metas = sorted(_metas(record), key=lambda m: m.id)
-        hits: list[tuple[str, str, int, RequirementKind]] = [
-            (pid, s, int(i), k)
-            for pid, ss, ks, ix in zip(record["ids"], record["hitSkills"], record["hitKinds"], record["hitIdx"],
-                                       strict=True)
-            for s, k, i in zip(ss, ks, ix, strict=True)
-        ]
-        hits.sort(key=lambda h: (h[0], h[1], h[2]))
-        return Candidates(postings=tuple(metas),
-                          hits=tuple(RequirementHit(pid, s, k) for pid, s, _, k in hits))
+        hits = sorted(
+            ((pid, skill, int(idx), kind == "essential")
+             for pid, ss, ks, ix in zip(record["ids"], record["hitSkills"], record["hitKinds"], record["hitIdx"],
+                                        strict=True)
+             for skill, kind, idx in zip(ss, ks, ix, strict=True)),
+            # Requirements of one skill keep the posting's own order (idx), as in MemoryStore.
+            key=lambda h: (h[0], h[1], h[2]),
+        )
+        if not hits:
+            return Candidates()
+        position = {m.id: i for i, m in enumerate(metas)}
+        matched = sorted({h[1] for h in hits})
+        skill_index = {s: i for i, s in enumerate(matched)}
+        return Candidates(
+            postings=tuple(metas), skills=tuple(matched),
+            hit_posting=tuple(position[h[0]] for h in hits), hit_skill=tuple(skill_index[h[1]] for h in hits),
+            hit_essential=tuple(h[3] for h in hits),
+        )
 
     def postings_for_occupations(
         self, occupation_uris: Iterable[str], bbox: BBox, valid_on: str

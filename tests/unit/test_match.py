@@ -63,7 +63,7 @@ def test_removing_evidence_skill_removes_path_and_lowers_score(store: MemoryStor
 
 def test_near_match_through_hierarchy_is_discounted_and_marked(store: MemoryStore) -> None:
     # CV knows Python; "Software developer" asks for computer programming (Python's broader skill).
-    c = cv("c2", ["python", "sql"])
+    c = cv("c2", ["python", "sql", "webdesign"])
     res = match_postings(store, c, valid_on=TODAY)
     prog = next(s for s in res.suggestions if s.posting.id == "p-dev-prog")
     near = next(m for m in prog.matched if m.skill.uri == S("programming"))

@@ -1,0 +1,153 @@
+"""``jobmatch match``, ``jobmatch alternatives`` and ``jobmatch sample load``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from datetime import date
+from typing import Any
+
+from api.settings import Settings
+from api.wiring import open_store
+from graph.alternatives import find_alternatives
+from graph.audit import Actor, record_result
+from graph.automatch import automatch
+from graph.explain import MatchResult, result_json
+from graph.geo import Gazetteer
+from graph.match import match_postings
+from graph.store import Store
+from ontology.errors import ConfigurationError, NotFoundError
+
+STRATEGIES = {"graph": match_postings, "automatch": automatch}
+
+
+def register(sub: Any) -> None:
+    m = sub.add_parser("match", help="ranked, explained job suggestions for a CV")
+    m.add_argument("cv_id", help="the CV's pseudonym")
+    m.add_argument("--radius-km", type=float)
+    m.add_argument("--limit", type=int)
+    m.add_argument("--strategy", choices=sorted(STRATEGIES), default="graph")
+    m.add_argument("--valid-on", help="match as of this date (YYYY-MM-DD; default today)")
+    m.add_argument("--lang", default="da", help="label language (da falls back to en)")
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=cmd_match)
+
+    a = sub.add_parser("alternatives", help="alternative occupations with skill gaps for a CV")
+    a.add_argument("cv_id")
+    a.add_argument("--limit", type=int)
+    a.add_argument("--radius-km", type=float)
+    a.add_argument("--valid-on")
+    a.add_argument("--lang", default="da")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_alternatives)
+
+    s = sub.add_parser("sample", help="generated sample data for trying the service")
+    ssub = s.add_subparsers(dest="sample_command", required=True)
+    load = ssub.add_parser("load", help="generate postings and CVs from the loaded ESCO profiles")
+    load.add_argument("--postings", type=int, default=3000)
+    load.add_argument("--cvs", type=int, default=300)
+    load.add_argument("--seed", type=int, default=7)
+    load.add_argument("--municipalities", default="0101,0147,0151,0157,0159,0161,0163,0165,0167,0169,0173,0175,0183",
+                      help="municipality codes the CVs are spread over (the 13 pilot municipalities)")
+    load.set_defaults(func=cmd_sample_load)
+
+
+def _cli_actor() -> Actor:
+    return Actor(id=f"cli:{getpass.getuser()}", role="admin", municipality="")
+
+
+def _ontology_version(store: Store) -> str:
+    active = [v for v in store.ontology_versions() if v.active]
+    return active[0].version if active else ""
+
+
+def _run(args: argparse.Namespace, settings: Settings, alternatives: bool) -> int:
+    store = open_store(settings)
+    try:
+        cv = store.get_cvs([args.cv_id]).get(args.cv_id)
+        if cv is None:
+            raise NotFoundError(f"no CV with pseudonym {args.cv_id!r}", field="cv_id")
+        common = {"radius_km": args.radius_km, "limit": args.limit, "valid_on": args.valid_on, "lang": args.lang,
+                  "ontology_version": _ontology_version(store)}
+        if alternatives:
+            result = find_alternatives(store, cv, **common)
+        else:
+            result = STRATEGIES[args.strategy](store, cv, **common)
+        rec = record_result(store, result, _cli_actor(), extra={"request": {k: v for k, v in common.items()}})
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps({"recommendation_id": rec.id, **result_json(result)}, ensure_ascii=False))
+    else:
+        _print(result, rec.id)
+    return 0
+
+
+def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
+    return _run(args, settings, alternatives=False)
+
+
+def cmd_alternatives(args: argparse.Namespace, settings: Settings) -> int:
+    return _run(args, settings, alternatives=True)
+
+
+def _bar(score: float, width: int = 20) -> str:
+    n = max(0, min(width, round(score * width)))
+    return "█" * n + "░" * (width - n)
+
+
+def _print(r: MatchResult, rec_id: str) -> None:
+    w = sys.stdout.write
+    w(f"{r.strategy} for {r.cv_id} within {r.radius_km:g} km, as of {r.valid_on} "
+      f"(ESCO {r.ontology_version or '?'}, {r.algorithm_version}, settings {r.settings_hash}) "
+      f"— recommendation {rec_id}\n")
+    for note in r.notes:
+        w(f"  note: {note}\n")
+    for s in r.suggestions:
+        w(f"\n{s.rank:>2}. {s.posting.title} — {s.posting.employer}  [{s.distance_km:.1f} km]\n")
+        w(f"    {_bar(s.score)} {s.score:.2f}  " + ", ".join(f"{k} {v:.2f}" for k, v in s.parts.items() if v) + "\n")
+        if s.occupation:
+            w(f"    occupation: {s.occupation.label} ({s.occupation_fit})\n")
+        for m in s.matched:
+            near = "" if m.via == "exact" else f" (near match via {m.via}: you have {m.cv_skill.label})"
+            quote = f' — "{m.evidence[0].sentence}"' if m.evidence and m.evidence[0].sentence else ""
+            w(f"    ✓ {m.skill.label} [{m.kind}]{near}{quote}\n")
+        if s.missing_essential:
+            w("    missing: " + "; ".join(x.label for x in s.missing_essential) + "\n")
+    for a in r.alternatives:
+        w(f"\n{a.rank:>2}. {a.occupation.label} (ISCO {a.isco_group})  {_bar(a.score)} {a.score:.2f}\n")
+        w(f"    covers {a.essential_covered}/{a.essential_total} essential skills; "
+          f"{a.postings_nearby} current postings nearby\n")
+        w("    rests on: " + "; ".join(m.skill.label for m in a.matched[:8]) + "\n")
+        if a.missing_essential:
+            w("    to learn: " + "; ".join(x.label for x in a.missing_essential[:8])
+              + (" …" if len(a.missing_essential) > 8 else "") + "\n")
+
+
+def cmd_sample_load(args: argparse.Namespace, settings: Settings) -> int:
+    from loaders.synthetic import Generator  # the generator is only needed here
+    from ontology.package import read_taxonomy
+
+    if settings.geo_dir is None:
+        raise ConfigurationError("JOBMATCH_GEO_DIR is not set (Danish postcodes, e.g. ../shared/geo)",
+                                 field="JOBMATCH_GEO_DIR")
+    if settings.esco_dir is None:
+        raise ConfigurationError("JOBMATCH_ESCO_DIR is not set (the ESCO package the sample is written from)",
+                                 field="JOBMATCH_ESCO_DIR")
+    tax = read_taxonomy(settings.esco_dir, settings.languages, settings.extra_labels)
+    gen = Generator(tax, Gazetteer.load(settings.geo_dir), seed=args.seed, as_of=date.today())
+    munis = [m.strip() for m in args.municipalities.split(",") if m.strip()]
+    store = open_store(settings)
+    try:
+        postings = [rec for rec, _ in gen.postings(args.postings)]
+        cvs = [rec for rec, _ in gen.cvs(args.cvs, munis)]
+        for i in range(0, len(postings), 5000):
+            store.upsert_postings(postings[i:i + 5000])
+        store.upsert_cvs(cvs)
+    finally:
+        store.close()
+    print(f"sample data: {len(postings):,} postings and {len(cvs):,} CVs (pseudonyms cv-000000 … "
+          f"cv-{len(cvs) - 1:06d}) over municipalities {', '.join(munis)}")
+    return 0
