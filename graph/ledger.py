@@ -118,5 +118,6 @@ class Ledger(Protocol):
     def add_exposures(self, week: str, cv_id: str, targets: list[str]) -> None:
         """Record that ``cv_id`` was shown these postings in ISO week ``week`` (idempotent per pair)."""
 
-    def exposure_counts(self, week: str, targets: list[str]) -> dict[str, int]:
-        """How many distinct citizens were shown each posting in ``week`` (absent = 0)."""
+    def exposure_counts(self, week: str, targets: list[str], exclude_cv: str = "") -> dict[str, int]:
+        """How many distinct citizens (other than ``exclude_cv``) were shown each posting in ``week``
+        (absent = 0)."""

@@ -166,11 +166,12 @@ class SqliteLedger:
         with transaction(db):
             db.executemany("INSERT OR IGNORE INTO exposures VALUES (?, ?, ?)", [(week, t, cv_id) for t in targets])
 
-    def exposure_counts(self, week: str, targets: list[str]) -> dict[str, int]:
+    def exposure_counts(self, week: str, targets: list[str], exclude_cv: str = "") -> dict[str, int]:
         out: dict[str, int] = {}
         db = self._conn()
         for t in sorted(set(targets)):
-            (n,) = db.execute("SELECT COUNT(*) FROM exposures WHERE week = ? AND target = ?", (week, t)).fetchone()
+            (n,) = db.execute("SELECT COUNT(*) FROM exposures WHERE week = ? AND target = ? AND cv_id != ?",
+                              (week, t, exclude_cv)).fetchone()
             if n:
                 out[t] = n
         return out

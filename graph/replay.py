@@ -1,0 +1,91 @@
+"""Replay: recompute a recorded recommendation with its recorded inputs and say whether it is identical.
+
+The record's body holds the request, the matching settings, the CV as it was (pseudonymous snapshot)
+and the served result. Replay runs :func:`graph.serving.compute` on the current store with those
+inputs and compares rank by rank. After an ESCO upgrade (or a change of postings or settings) it shows
+what would differ and names the versions that differ.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from graph.codec import cv_from_dict
+from graph.explain import result_json
+from graph.ledger import AuditRecord
+from graph.scoring import ALGORITHM_VERSION, MatchSettings
+from graph.serving import ServeRequest, active_ontology_version, apply_held_back, compute
+from graph.store import Store
+
+
+@dataclass(frozen=True)
+class ReplayReport:
+    record_id: str
+    identical: bool
+    recorded_versions: dict[str, str]
+    current_versions: dict[str, str]
+    differences: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"record_id": self.record_id, "identical": self.identical,
+                "recorded_versions": self.recorded_versions, "current_versions": self.current_versions,
+                "differences": self.differences}
+
+
+def _items(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(result.get("suggestions") or result.get("alternatives") or [])
+
+
+def _key(item: dict[str, Any]) -> str:
+    return str(item["posting"]["id"] if "posting" in item else item["occupation"]["uri"])
+
+
+def replay(store: Store, record: AuditRecord) -> ReplayReport:
+    """Recompute ``record`` and compare it with what was served."""
+    body = json.loads(record.body)
+    served = body["result"]
+    req = body.get("effective_request") or body["request"]
+    request = ServeRequest(**{f.name: req[f.name] for f in fields(ServeRequest) if f.name in req})
+    # The recorded day, not "today": replay asks the question as it was asked then.
+    request = replace(request, valid_on=served["valid_on"])
+    known = {f.name for f in fields(MatchSettings)}
+    settings = MatchSettings(**{k: v for k, v in body.get("settings", {}).items() if k in known})
+    cv = cv_from_dict(body["cv_snapshot"])
+    current_version = active_ontology_version(store)
+    held = set(body.get("held_back") or [])
+    limit = request.limit if request.limit is not None else (
+        settings.alt_default_limit if request.kind == "alternatives" else settings.default_limit)
+    if body.get("trial_arm") == "control" and request.kind == "alternatives":
+        again: dict[str, Any] = {**served}
+    else:
+        result = compute(store, cv, replace(request, limit=limit), settings, ontology_version=current_version,
+                         extra_limit=limit if held else 0)
+        if held:
+            result = apply_held_back(result, held, limit)
+        again = result_json(result)
+        again["notes"] = served.get("notes", again["notes"])  # notes (e.g. trial arm) are not recomputed
+    recorded = {"ontology": record.ontology_version, "algorithm": record.algorithm_version,
+                "settings": record.settings_hash, "local_additions": record.local_additions_version}
+    current = {"ontology": current_version, "algorithm": ALGORITHM_VERSION,
+               "settings": settings.settings_hash(), "local_additions": record.local_additions_version}
+    diffs: list[dict[str, Any]] = []
+    old, new = _items(served), _items(again)
+    old_by, new_by = {_key(i): i for i in old}, {_key(i): i for i in new}
+    for k, item in old_by.items():
+        if k not in new_by:
+            diffs.append({"item": k, "change": "no longer suggested", "rank_was": item["rank"]})
+        elif item != new_by[k]:
+            fields_changed = sorted(f for f in item if item.get(f) != new_by[k].get(f))
+            diffs.append({"item": k, "change": "changed", "fields": fields_changed,
+                          "rank_was": item["rank"], "rank_now": new_by[k]["rank"],
+                          "score_was": item["score"], "score_now": new_by[k]["score"]})
+    for k, item in new_by.items():
+        if k not in old_by:
+            diffs.append({"item": k, "change": "newly suggested", "rank_now": item["rank"]})
+    identical = not diffs and again == served
+    if not identical and not diffs:
+        diffs.append({"item": "", "change": "result metadata differs",
+                      "fields": sorted(f for f in served if served.get(f) != again.get(f))})
+    return ReplayReport(record.id, identical, recorded, current, diffs)

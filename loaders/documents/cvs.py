@@ -1,0 +1,144 @@
+"""One CV document → a :class:`CvRecord`: refuse, validate, pseudonymise, scrub, extract, link, locate.
+
+Order is the privacy guarantee: protected-attribute fields are refused before anything else reads
+the document; the citizen reference is replaced by its pseudonym before anything is logged; every
+text is scrubbed before the extractor sees it, so evidence (span and sentence) can only hold
+scrubbed text; names, contact fields and the full text are dropped with the document.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from graph.geo import Gazetteer
+from graph.records import CvRecord, CvSkill, SkillSource, WorkedAs
+from loaders.documents.cv_formats import check_municipality, read_cv
+from loaders.documents.evidence import Found, evidence_of
+from loaders.documents.extractor import TextExtractor
+from loaders.documents.linking import best_occupation
+from loaders.documents.model import CvDocument
+from loaders.documents.uris import esco_uri, looks_like_uri
+from loaders.privacy import PseudonymKey, Scrubber, pseudonymise, reject_protected_fields
+from ontology.errors import ValidationError
+
+log = logging.getLogger(__name__)
+
+
+def cv_record_from(
+    doc: Any, *, extractor: TextExtractor, gazetteer: Gazetteer, key: PseudonymKey, today: date
+) -> CvRecord:
+    """Turn one parsed CV (our JSON or JSON Resume, detected) into the record to store.
+
+    ``today`` stamps ``updated``. The record holds the pseudonym, never the citizen reference, and
+    no name, contact field or full text.
+
+    :raise ValidationError: naming the field (JSON pointer) of a protected attribute, a schema
+        violation, an unknown postcode or kommune code, or a URI that is not an ESCO skill/occupation.
+    """
+    reject_protected_fields(doc)
+    cv = read_cv(doc)
+    pseudonym = pseudonymise(cv.citizen_ref, key)
+    place = gazetteer.locate(cv.postcode)
+    if place is None:
+        raise ValidationError(f"{cv.postcode_field}: unknown Danish postcode", field=cv.postcode_field)
+    check_municipality(cv, gazetteer.municipalities)
+    scrubber = Scrubber(cv.names, cv.emails, cv.phones)
+
+    found: dict[str, Found] = {}
+    sources: dict[str, SkillSource] = {}
+    text_chars: Counter[str] = Counter()
+    dropped = _read_sections(cv, scrubber, extractor, found, sources, text_chars)
+    unresolved = _read_declared(cv, scrubber, extractor, found, sources)
+    seeks, titles = _desired(cv, scrubber, extractor)
+    worked_as = _worked_as(cv, scrubber, extractor)
+    lang = text_chars.most_common(1)[0][0] if text_chars else ("" if cv.lang == "auto" else cv.lang)
+    skills = tuple(
+        CvSkill(skill=uri, source=sources[uri], evidence=tuple(f.evidence), lang=f.langs[0] if f.langs else lang)
+        for uri, f in sorted(found.items())
+    )
+    # Counts and the pseudonym only: never the reference, a name or any text.
+    log.info("cv %s: %d skills (%d declared), %d sought, %d worked as; scrubbed %s; "
+             "%d declared unresolved, %d misaligned mentions dropped",
+             pseudonym, len(skills), sum(1 for s in skills if s.source == "declared"), len(seeks),
+             len(worked_as), dict(scrubber.counts) or "nothing", unresolved, dropped)
+    return CvRecord(
+        id=pseudonym, municipality=cv.municipality, postcode=place.postcode, lat=place.lat, lon=place.lon,
+        max_km=cv.max_km, seeks=seeks, desired_titles=titles, worked_as=worked_as, skills=skills, lang=lang,
+        updated=today.isoformat(),
+    )
+
+
+def _read_sections(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor, found: dict[str, Found],
+                   sources: dict[str, SkillSource], text_chars: Counter[str]) -> int:
+    """Extract skills from every section's scrubbed text; returns how many mentions were misaligned."""
+    dropped = 0
+    for section in cv.sections:
+        text = scrubber.scrub(section.text)
+        if not text.strip():
+            continue
+        extraction = extractor.extract(text, lang=cv.lang, kind="cv")
+        text_chars[extraction.lang] += len(text)
+        for m in extraction.skills:
+            ev = evidence_of(section.name, text, m)
+            if ev is None:
+                dropped += 1
+                continue
+            found.setdefault(m.uri, Found()).add(ev, extraction.lang)
+            sources.setdefault(m.uri, "text")
+    return dropped
+
+
+def _read_declared(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor, found: dict[str, Found],
+                   sources: dict[str, SkillSource]) -> int:
+    """Add declared skills (URIs as given, labels through the extractor); returns how many labels
+    matched no skill. A skill both declared and read in the text is one skill, source "declared",
+    with the evidence of both."""
+    unresolved = 0
+    for d in cv.declared:
+        if looks_like_uri(d.value):
+            uri = esco_uri(d.value, "skill")
+            if uri is None:
+                raise ValidationError(f"{d.field}: not an ESCO skill URI", field=d.field)
+            found.setdefault(uri, Found())
+            sources[uri] = "declared"
+            continue
+        label = scrubber.scrub(d.value.strip())
+        extraction = extractor.extract(label, lang=cv.lang, kind="cv")
+        hits = [m for m in extraction.skills if evidence_of(d.section, label, m) is not None]
+        if not hits:
+            unresolved += 1
+        for m in hits:
+            found.setdefault(m.uri, Found()).add(evidence_of(d.section, label, m), extraction.lang)
+            sources[m.uri] = "declared"
+    return unresolved
+
+
+def _desired(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(ESCO occupations sought, free titles given): URIs kept, titles kept scrubbed and linked."""
+    seeks: dict[str, None] = {}
+    titles: dict[str, None] = {}
+    for d in cv.desired:
+        if looks_like_uri(d.value):
+            uri = esco_uri(d.value, "occupation")
+            if uri is None:
+                raise ValidationError(f"{d.field}: not an ESCO occupation URI", field=d.field)
+            seeks[uri] = None
+            continue
+        title = scrubber.scrub(d.value.strip())
+        titles[title] = None
+        best = best_occupation(extractor, title, cv.lang)
+        if best is not None:
+            seeks[best.uri] = None
+    return tuple(seeks), tuple(titles)
+
+
+def _worked_as(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor) -> tuple[WorkedAs, ...]:
+    out: dict[WorkedAs, None] = {}
+    for job in cv.experience:
+        best = best_occupation(extractor, scrubber.scrub(job.title), cv.lang)
+        if best is not None:
+            out[WorkedAs(occupation=best.uri, start=job.start or "", end=job.end or "")] = None
+    return tuple(out)
