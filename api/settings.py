@@ -41,6 +41,7 @@ class Settings:
     max_body_bytes: int = field(default=5 * 1024 * 1024, metadata=_env("JOBMATCH_MAX_BODY_BYTES"))
     audit_retention_days: int = field(default=183, metadata=_env("JOBMATCH_AUDIT_RETENTION_DAYS"))
     trial_seed: str | None = field(default=None, metadata=_env("JOBMATCH_TRIAL_SEED"), repr=False)
+    trial_name: str = field(default="jobmatch-pilot", metadata=_env("JOBMATCH_TRIAL_NAME"))
     trial_treatment_share: float = field(default=0.5, metadata=_env("JOBMATCH_TRIAL_TREATMENT_SHARE"))
     crowding_cap_per_week: int = field(default=20, metadata=_env("JOBMATCH_CROWDING_CAP_PER_WEEK"))
 

@@ -16,7 +16,7 @@ from graph.codec import cv_from_dict
 from graph.explain import result_json
 from graph.ledger import AuditRecord
 from graph.scoring import ALGORITHM_VERSION, MatchSettings
-from graph.serving import ServeRequest, active_ontology_version, apply_held_back, compute
+from graph.serving import ServeRequest, active_ontology_version, apply_held_back, compute, effective_limit
 from graph.store import Store
 
 
@@ -55,8 +55,7 @@ def replay(store: Store, record: AuditRecord) -> ReplayReport:
     cv = cv_from_dict(body["cv_snapshot"])
     current_version = active_ontology_version(store)
     held = set(body.get("held_back") or [])
-    limit = request.limit if request.limit is not None else (
-        settings.alt_default_limit if request.kind == "alternatives" else settings.default_limit)
+    limit = effective_limit(request, settings)
     if body.get("trial_arm") == "control" and request.kind == "alternatives":
         again: dict[str, Any] = {**served}
     else:

@@ -47,6 +47,12 @@ class Served:
     held_back: tuple[str, ...]
 
 
+def effective_limit(request: ServeRequest, settings: MatchSettings) -> int:
+    if request.limit is not None:
+        return request.limit
+    return settings.alt_default_limit if request.kind == "alternatives" else settings.default_limit
+
+
 def active_ontology_version(store: Store) -> str:
     active = [v.version for v in store.ontology_versions() if v.active]
     return active[0] if active else ""
@@ -108,7 +114,7 @@ def serve(
         radius = effective.radius_km or cv.max_km or settings.default_radius_km
         result = empty_result(cv, settings, radius, effective.valid_on or day.isoformat(), version, "alternatives")
     else:
-        limit = effective.limit if effective.limit is not None else settings.default_limit
+        limit = effective_limit(effective, settings)
         result = compute(store, cv, replace(effective, limit=limit), settings, ontology_version=version,
                          extra_limit=limit if guard else 0)
         if guard:

@@ -11,16 +11,14 @@ from typing import Any
 
 from api.settings import Settings
 from api.wiring import open_store
-from graph.alternatives import find_alternatives
-from graph.audit import Actor, record_result
-from graph.automatch import automatch
+from graph.audit import Actor
 from graph.explain import MatchResult, result_json
 from graph.geo import Gazetteer
-from graph.match import match_postings
-from graph.store import Store
+from graph.serving import ServeRequest, serve
+from graph.trial import TrialConfig
 from ontology.errors import ConfigurationError, NotFoundError
 
-STRATEGIES = {"graph": match_postings, "automatch": automatch}
+STRATEGIES = ("automatch", "graph")
 
 
 def register(sub: Any) -> None:
@@ -28,7 +26,7 @@ def register(sub: Any) -> None:
     m.add_argument("cv_id", help="the CV's pseudonym")
     m.add_argument("--radius-km", type=float)
     m.add_argument("--limit", type=int)
-    m.add_argument("--strategy", choices=sorted(STRATEGIES), default="graph")
+    m.add_argument("--strategy", choices=STRATEGIES, default="graph")
     m.add_argument("--valid-on", help="match as of this date (YYYY-MM-DD; default today)")
     m.add_argument("--lang", default="da", help="label language (da falls back to en)")
     m.add_argument("--json", action="store_true")
@@ -58,9 +56,11 @@ def _cli_actor() -> Actor:
     return Actor(id=f"cli:{getpass.getuser()}", role="admin", municipality="")
 
 
-def _ontology_version(store: Store) -> str:
-    active = [v for v in store.ontology_versions() if v.active]
-    return active[0].version if active else ""
+def trial_config(settings: Settings) -> TrialConfig | None:
+    """The configured trial, or None when no trial seed is set."""
+    if not settings.trial_seed:
+        return None
+    return TrialConfig(settings.trial_name, settings.trial_seed, settings.trial_treatment_share)
 
 
 def _run(args: argparse.Namespace, settings: Settings, alternatives: bool) -> int:
@@ -69,19 +69,18 @@ def _run(args: argparse.Namespace, settings: Settings, alternatives: bool) -> in
         cv = store.get_cvs([args.cv_id]).get(args.cv_id)
         if cv is None:
             raise NotFoundError(f"no CV with pseudonym {args.cv_id!r}", field="cv_id")
-        common = {"radius_km": args.radius_km, "limit": args.limit, "valid_on": args.valid_on, "lang": args.lang,
-                  "ontology_version": _ontology_version(store)}
-        if alternatives:
-            result = find_alternatives(store, cv, **common)
-        else:
-            result = STRATEGIES[args.strategy](store, cv, **common)
-        rec = record_result(store, result, _cli_actor(), extra={"request": {k: v for k, v in common.items()}})
+        request = ServeRequest(kind="alternatives" if alternatives else "matches",
+                               strategy=getattr(args, "strategy", "graph"), radius_km=args.radius_km,
+                               limit=args.limit, valid_on=args.valid_on, lang=args.lang)
+        served = serve(store, cv, _cli_actor(), request, trial=trial_config(settings),
+                       crowding_cap=settings.crowding_cap_per_week)
     finally:
         store.close()
     if args.json:
-        print(json.dumps({"recommendation_id": rec.id, **result_json(result)}, ensure_ascii=False))
+        print(json.dumps({"recommendation_id": served.record.id, "trial_arm": served.arm,
+                          **result_json(served.result)}, ensure_ascii=False))
     else:
-        _print(result, rec.id)
+        _print(served.result, served.record.id)
     return 0
 
 

@@ -31,11 +31,13 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
@@ -53,6 +55,7 @@ from graph.codec import (
     posting_from_dict,
     posting_to_dict,
 )
+from graph.ledger import AuditQuery, AuditRecord, Feedback, TokenRecord, TrialAssignment
 from graph.records import (
     BBox,
     Candidates,
@@ -71,6 +74,8 @@ from ontology.errors import ConfigurationError, StoreUnavailableError, Validatio
 from ontology.model import Concept, ConceptKind, Taxonomy, TaxonomySummary, summarise
 
 log = logging.getLogger(__name__)
+
+_Row = TypeVar("_Row", AuditRecord, Feedback, TokenRecord, TrialAssignment)
 
 # Rows per write transaction. Concept rows carry labels and descriptions (~1 kB each); relationship
 # rows are three short strings; a document batch expands to ~10 link rows per document.
@@ -131,6 +136,16 @@ def _public_uri(uri: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
+def _driver(uri: str, auth: tuple[str, str], retry_seconds: float, connect_seconds: float) -> Driver:
+    return GraphDatabase.driver(
+        uri, auth=auth, max_transaction_retry_time=retry_seconds, connection_timeout=connect_seconds,
+        connection_acquisition_timeout=connect_seconds + retry_seconds,
+        # An empty database has no property keys yet: "property does not exist" is noise there.
+        # Deprecations and performance hints still reach the log.
+        notifications_min_severity="WARNING", notifications_disabled_classifications=["UNRECOGNIZED"],
+    )
+
+
 def _chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
@@ -163,15 +178,16 @@ class Neo4jStore:
         """Create the process's driver, check the server answers, and ensure constraints and indexes.
 
         :raise StoreUnavailableError: if the server cannot be reached.
-        :raise ConfigurationError: if it refuses the credentials or has no such database.
+        :raise ConfigurationError: if the URI is unusable, or the server refuses the credentials or has
+            no such database.
         """
-        driver = GraphDatabase.driver(
-            uri, auth=auth, max_transaction_retry_time=retry_seconds, connection_timeout=connect_seconds,
-            connection_acquisition_timeout=connect_seconds + retry_seconds,
-            # An empty database has no property keys yet: "property does not exist" is noise there.
-            # Deprecations and performance hints still reach the log.
-            notifications_min_severity="WARNING", notifications_disabled_classifications=["UNRECOGNIZED"],
-        )
+        try:
+            driver = _driver(uri, auth, retry_seconds, connect_seconds)
+        except (neo4j_errors.ConfigurationError, ValueError):
+            # The driver's message repeats the URI, which may carry a password: name the setting instead.
+            raise ConfigurationError(f"NEO4J_URI {_public_uri(uri)!r} is not a usable Neo4j URI "
+                                     "(bolt://host:port or neo4j://host:port, no user:password part)",
+                                     field="NEO4J_URI") from None
         store = cls(driver, uri=uri, database=database)
         try:
             store.ping()
@@ -520,6 +536,101 @@ class Neo4jStore:
         return {i: found[i] for i in asked if i in found}
 
 
+    # -- ledger (graph/ledger.py): audit trail, feedback, tokens, trial, exposures ------------------
+    def append_audit(self, record: AuditRecord) -> None:
+        props = _props(record)
+
+        def work(tx: ManagedTransaction) -> None:
+            last = tx.run(queries.load("find_last_audit")).single()
+            last_seq = int(last["props"]["seq"]) if last is not None else 0
+            if record.seq != last_seq + 1:
+                raise ValueError(f"audit seq {record.seq} is not the next ({last_seq + 1})")
+            tx.run(queries.load("append_audit"), props=props).consume()
+
+        try:
+            self._write("append_audit", work)
+        except neo4j_errors.ConstraintError as e:
+            # A concurrent writer took this seq (or the id exists): the chain head moved.
+            raise ValueError(f"audit record {record.id} (seq {record.seq}) is not the next one") from e
+
+    def last_audit(self) -> AuditRecord | None:
+        rows = self._read("find_last_audit")
+        return _from_props(AuditRecord, rows[0]["props"]) if rows else None
+
+    def audit_records(self, query: AuditQuery) -> list[AuditRecord]:
+        # SQLite semantics, which the embedded ledger has: a negative limit is no limit, a negative
+        # offset is none.
+        rows = self._read(
+            "find_audit_records", cv_id=query.cv_id, actor=query.actor, municipality=query.municipality,
+            since=query.since, until=query.until, offset=max(0, query.offset),
+            limit=query.limit if query.limit >= 0 else _NO_LIMIT)
+        return [_from_props(AuditRecord, r["props"]) for r in rows]
+
+    def get_audit(self, record_id: str) -> AuditRecord | None:
+        rows = self._read("find_audit", id=record_id)
+        return _from_props(AuditRecord, rows[0]["props"]) if rows else None
+
+    def purge_audit(self, before: str) -> int:
+        def work(tx: ManagedTransaction) -> int:
+            return int(tx.run(queries.load("delete_audit_before"), before=before).single(strict=True)["deleted"])
+
+        return int(self._write("purge_audit", work))
+
+    def add_feedback(self, feedback: Feedback) -> None:
+        props = _props(feedback)
+        self._write("add_feedback", lambda tx: tx.run(queries.load("merge_feedback"), props=props).consume())
+
+    def feedback_records(self, recommendation_id: str | None = None) -> list[Feedback]:
+        rows = self._read("find_feedback", recommendation_id=recommendation_id)
+        return sorted((_from_props(Feedback, r["props"]) for r in rows), key=lambda f: (f.at, f.id))
+
+    def put_token(self, token: TokenRecord) -> None:
+        props = _props(token)
+        try:
+            self._write("put_token", lambda tx: tx.run(queries.load("insert_api_token"), props=props).consume())
+        except neo4j_errors.ConstraintError as e:
+            raise ValueError(f"token {token.id} (or its hash) already exists") from e
+
+    def get_token(self, token_hash: str) -> TokenRecord | None:
+        rows = self._read("find_api_token", token_hash=token_hash)
+        return _from_props(TokenRecord, rows[0]["props"]) if rows else None
+
+    def tokens(self) -> list[TokenRecord]:
+        return sorted((_from_props(TokenRecord, r["props"]) for r in self._read("find_api_tokens")),
+                      key=lambda t: t.id)
+
+    def revoke_token(self, token_id: str) -> bool:
+        def work(tx: ManagedTransaction) -> int:
+            return int(tx.run(queries.load("revoke_api_token"), id=token_id).single(strict=True)["revoked"])
+
+        return int(self._write("revoke_token", work)) > 0
+
+    def assign_trial(self, assignment: TrialAssignment) -> TrialAssignment:
+        def work(tx: ManagedTransaction) -> dict[str, Any]:
+            record = tx.run(queries.load("merge_trial_assignment"), trial=assignment.trial,
+                            cv_id=assignment.cv_id, arm=assignment.arm, stratum=assignment.stratum,
+                            assigned_at=assignment.assigned_at).single(strict=True)
+            return dict(record["props"])
+
+        return _from_props(TrialAssignment, self._write("assign_trial", work))
+
+    def trial_assignments(self, trial: str) -> list[TrialAssignment]:
+        rows = self._read("find_trial_assignments", trial=trial)
+        return sorted((_from_props(TrialAssignment, r["props"]) for r in rows), key=lambda t: t.cv_id)
+
+    def add_exposures(self, week: str, cv_id: str, targets: list[str]) -> None:
+        if not targets:
+            return
+        unique = sorted(set(targets))
+        self._write("add_exposures", lambda tx: tx.run(queries.load("merge_exposures"), week=week, cv_id=cv_id,
+                                                       targets=unique).consume())
+
+    def exposure_counts(self, week: str, targets: list[str]) -> dict[str, int]:
+        unique = sorted(set(targets))
+        counts = {r["target"]: int(r["n"]) for r in self._read("count_exposures", week=week, targets=unique)}
+        return {t: counts[t] for t in unique if counts.get(t)}
+
+
 # -- rows to and from the graph ------------------------------------------------------------------
 def _concept_row(c: Concept, token: str) -> dict[str, Any]:
     props: dict[str, Any] = {
@@ -608,3 +719,19 @@ def _metas(r: Record) -> list[PostingMeta]:
             r["ids"], r["titles"], r["employers"], r["lats"], r["lons"], r["published"], r["validThrough"],
             r["occupations"], r["nEssential"], r["nOptional"], strict=True)
     ]
+
+
+_NO_LIMIT = 2**62
+
+
+def _camel(name: str) -> str:
+    return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
+
+
+def _props(row: AuditRecord | Feedback | TokenRecord | TrialAssignment) -> dict[str, Any]:
+    """A ledger record as node properties (camelCase, as the graph names properties)."""
+    return {_camel(f.name): getattr(row, f.name) for f in fields(row)}
+
+
+def _from_props(cls: type[_Row], props: dict[str, Any]) -> _Row:
+    return cls(**{f.name: props[_camel(f.name)] for f in fields(cls)})

@@ -1,0 +1,297 @@
+"""``jobmatch audit|trial|feedback|citizen|fairness …``: the accountability commands."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import sys
+from dataclasses import asdict, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from api.cli.matching import trial_config
+from api.settings import Settings
+from api.wiring import open_store
+from graph.audit import verify_chain
+from graph.citizen import explain_alternative_da, explain_suggestion_da
+from graph.codec import cv_to_dict
+from graph.fairness import fairness_report, read_groups
+from graph.feedback import summarise_feedback
+from graph.ledger import AuditQuery, AuditRecord
+from graph.replay import replay
+from graph.store import Store
+from graph.trial import TrialConfig, assign
+from ontology.errors import ConfigurationError, NotFoundError
+
+log = logging.getLogger(__name__)
+EXPORT_FIELDS = ("id", "seq", "at", "cv_id", "actor", "role", "municipality", "strategy", "settings_hash",
+                 "algorithm_version", "ontology_version", "local_additions_version", "prev_hash", "hash")
+
+
+def register(sub: Any) -> None:
+    a = sub.add_parser("audit", help="the audit trail of served recommendations")
+    asub = a.add_subparsers(dest="audit_command", required=True)
+    v = asub.add_parser("verify", help="check the hash chain")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(func=cmd_verify)
+    e = asub.add_parser("export", help="export records for reviewers (JSON Lines or CSV)")
+    e.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    e.add_argument("--out", help="file (default stdout)")
+    e.add_argument("--cv", help="only this pseudonym")
+    e.add_argument("--since")
+    e.add_argument("--until")
+    e.set_defaults(func=cmd_export)
+    r = asub.add_parser("replay", help="recompute a recorded recommendation and compare")
+    r.add_argument("record_id")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_replay)
+    p = asub.add_parser("purge", help="delete records older than the retention period (logged)")
+    p.add_argument("--older-than-days", type=int, help="default JOBMATCH_AUDIT_RETENTION_DAYS")
+    p.set_defaults(func=cmd_purge)
+
+    t = sub.add_parser("trial", help="randomised controlled trial: assignment and export")
+    tsub = t.add_subparsers(dest="trial_command", required=True)
+    ta = tsub.add_parser("assign", help="assign (or show) the arm of CVs")
+    ta.add_argument("cv_ids", nargs="*", help="pseudonyms (default: every stored CV)")
+    ta.set_defaults(func=cmd_trial_assign)
+    te = tsub.add_parser("export", help="assignment and outcome fields for the evaluation unit (CSV)")
+    te.add_argument("--out", help="file (default stdout)")
+    te.set_defaults(func=cmd_trial_export)
+
+    f = sub.add_parser("feedback", help="consultants' feedback")
+    fsub = f.add_subparsers(dest="feedback_command", required=True)
+    fs = fsub.add_parser("summary", help="aggregated per strategy and occupation group")
+    fs.set_defaults(func=cmd_feedback_summary)
+
+    c = sub.add_parser("citizen", help="data transparency for citizens")
+    csub = c.add_subparsers(dest="citizen_command", required=True)
+    cx = csub.add_parser("explain", help="plain-language Danish explanation of a served suggestion")
+    cx.add_argument("record_id")
+    cx.add_argument("--rank", type=int, default=1)
+    cx.set_defaults(func=cmd_citizen_explain)
+    ce = csub.add_parser("export", help="everything the service holds about a pseudonym (JSON)")
+    ce.add_argument("cv_id")
+    ce.set_defaults(func=cmd_citizen_export)
+
+    fr = sub.add_parser("fairness", help="fairness report by groups supplied by the evaluation unit")
+    frsub = fr.add_subparsers(dest="fairness_command", required=True)
+    frr = frsub.add_parser("report")
+    frr.add_argument("--groups", required=True, help="CSV with cv_id and grouping columns (never used in matching)")
+    frr.add_argument("--since")
+    frr.add_argument("--until")
+    frr.set_defaults(func=cmd_fairness)
+
+
+def _all_records(store: Store, query: AuditQuery) -> list[AuditRecord]:
+    out: list[AuditRecord] = []
+    while True:
+        batch = store.audit_records(replace(query, limit=1000, offset=len(out)))
+        if not batch:
+            return out
+        out += batch
+
+
+def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings)
+    try:
+        rep = verify_chain(store)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(asdict(rep)))
+    elif rep.ok:
+        print(f"audit trail intact: {rep.checked} records checked")
+    else:
+        print(f"AUDIT TRAIL BROKEN at record seq {rep.first_bad_seq}: {rep.problem} "
+              f"({rep.checked} records before it are intact)")
+    return 0 if rep.ok else 1
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings)
+    try:
+        records = _all_records(store, AuditQuery(cv_id=args.cv, since=args.since, until=args.until))
+    finally:
+        store.close()
+    out = Path(args.out).open("w", encoding="utf-8", newline="") if args.out else sys.stdout  # noqa: SIM115
+    try:
+        if args.format == "jsonl":
+            for r in records:
+                row = {k: getattr(r, k) for k in EXPORT_FIELDS}
+                row["body"] = json.loads(r.body)
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            w = csv.writer(out)
+            w.writerow([*EXPORT_FIELDS, "rank", "item", "score", "parts", "paths"])
+            for r in records:
+                result = json.loads(r.body)["result"]
+                items = result.get("suggestions") or result.get("alternatives") or [{}]
+                for it in items:
+                    key = it.get("posting", {}).get("id") or it.get("occupation", {}).get("uri", "")
+                    w.writerow([*(getattr(r, k) for k in EXPORT_FIELDS), it.get("rank", ""), key,
+                                it.get("score", ""), json.dumps(it.get("parts", {})),
+                                json.dumps([m["path"] for m in it.get("matched", [])])])
+    finally:
+        if args.out:
+            out.close()
+    if args.out:
+        print(f"exported {len(records)} records to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings)
+    try:
+        rec = store.get_audit(args.record_id)
+        if rec is None:
+            raise NotFoundError(f"no audit record {args.record_id!r}", field="record_id")
+        rep = replay(store, rec)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(rep.as_json(), ensure_ascii=False))
+    else:
+        print(f"record {rep.record_id}: {'IDENTICAL' if rep.identical else 'DIFFERS'}")
+        for k in sorted(rep.recorded_versions):
+            a, b = rep.recorded_versions[k], rep.current_versions[k]
+            print(f"  {k}: recorded {a or '-'}, now {b or '-'}{'' if a == b else '  <- changed'}")
+        for d in rep.differences:
+            print(f"  {d['change']}: {d['item']} " + ", ".join(f"{k}={v}" for k, v in d.items()
+                                                             if k not in ("change", "item")))
+    return 0 if rep.identical else 1
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    days = args.older_than_days if args.older_than_days is not None else settings.audit_retention_days
+    before = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds")
+    store = open_store(settings)
+    try:
+        n = store.purge_audit(before)
+    finally:
+        store.close()
+    # The deletion itself is logged (retention is a documented policy, deletions must be traceable).
+    logging.getLogger("jobmatch.audit").warning("audit purge: %d records older than %s deleted", n, before)
+    print(f"deleted {n} audit records older than {before} ({days} days)")
+    return 0
+
+
+def _trial(settings: Settings) -> TrialConfig:
+    cfg = trial_config(settings)
+    if cfg is None:
+        raise ConfigurationError("no trial configured: set JOBMATCH_TRIAL_SEED", field="JOBMATCH_TRIAL_SEED")
+    return cfg
+
+
+def cmd_trial_assign(args: argparse.Namespace, settings: Settings) -> int:
+    cfg = _trial(settings)
+    store = open_store(settings)
+    try:
+        ids = args.cv_ids or store.cv_ids()
+        cvs = store.get_cvs(ids)
+        for cid in ids:
+            if cid not in cvs:
+                raise NotFoundError(f"no CV with pseudonym {cid!r}", field="cv_ids")
+            a = assign(store, cfg, cvs[cid].municipality, cid)
+            print(f"{cid}\t{a.stratum}\t{a.arm}\t{a.assigned_at}")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_trial_export(args: argparse.Namespace, settings: Settings) -> int:
+    cfg = _trial(settings)
+    store = open_store(settings)
+    try:
+        assignments = store.trial_assignments(cfg.name)
+        served: dict[str, list[AuditRecord]] = {}
+        for r in _all_records(store, AuditQuery()):
+            served.setdefault(r.cv_id, []).append(r)
+        fb: dict[str, dict[str, int]] = {}
+        for item in store.feedback_records():
+            fb.setdefault(item.cv_id, {}).setdefault(item.verdict, 0)
+            fb[item.cv_id][item.verdict] += 1
+    finally:
+        store.close()
+    out = Path(args.out).open("w", encoding="utf-8", newline="") if args.out else sys.stdout  # noqa: SIM115
+    try:
+        w = csv.writer(out)
+        w.writerow(["cv_id", "trial", "arm", "stratum", "assigned_at", "lists_served", "first_served",
+                     "last_served", "feedback_useful", "feedback_not_useful", "feedback_applied"])
+        for a in assignments:
+            recs = served.get(a.cv_id, [])
+            counts = fb.get(a.cv_id, {})
+            w.writerow([a.cv_id, a.trial, a.arm, a.stratum, a.assigned_at, len(recs),
+                        recs[0].at if recs else "", recs[-1].at if recs else "",
+                        counts.get("useful", 0), counts.get("not_useful", 0), counts.get("applied", 0)])
+    finally:
+        if args.out:
+            out.close()
+    return 0
+
+
+def cmd_feedback_summary(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings)
+    try:
+        print(json.dumps(summarise_feedback(store), ensure_ascii=False, indent=2))
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_citizen_explain(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings)
+    try:
+        rec = store.get_audit(args.record_id)
+    finally:
+        store.close()
+    if rec is None:
+        raise NotFoundError(f"no audit record {args.record_id!r}", field="record_id")
+    result = json.loads(rec.body)["result"]
+    for s in result["suggestions"]:
+        if s["rank"] == args.rank:
+            print(explain_suggestion_da(s))
+            return 0
+    for a in result["alternatives"]:
+        if a["rank"] == args.rank:
+            print(explain_alternative_da(a))
+            return 0
+    raise NotFoundError(f"record {args.record_id} has no suggestion at rank {args.rank}", field="rank")
+
+
+def cmd_citizen_export(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings)
+    try:
+        cv = store.get_cvs([args.cv_id]).get(args.cv_id)
+        if cv is None:
+            raise NotFoundError(f"no CV with pseudonym {args.cv_id!r}", field="cv_id")
+        records = _all_records(store, AuditQuery(cv_id=args.cv_id))
+        feedback = [f for f in store.feedback_records() if f.cv_id == args.cv_id]
+        trial = [a for t in ([settings.trial_name] if settings.trial_seed else [])
+                 for a in store.trial_assignments(t) if a.cv_id == args.cv_id]
+    finally:
+        store.close()
+    print(json.dumps({
+        "pseudonym": args.cv_id,
+        "note": "Alt hvad jobmatch opbevarer om dette pseudonym. Navn, CPR-nummer, e-mail og telefon "
+                "fjernes ved indlæsning og gemmes aldrig.",
+        "cv": cv_to_dict(cv),
+        "recommendations": [{"id": r.id, "at": r.at, "strategy": r.strategy, "actor_role": r.role,
+                             "result": json.loads(r.body)["result"]} for r in records],
+        "feedback": [asdict(f) for f in feedback],
+        "trial": [{"trial": a.trial, "arm": a.arm, "assigned_at": a.assigned_at} for a in trial],
+    }, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_fairness(args: argparse.Namespace, settings: Settings) -> int:
+    groups = read_groups(Path(args.groups))
+    store = open_store(settings)
+    try:
+        rep = fairness_report(store, groups, since=args.since, until=args.until)
+    finally:
+        store.close()
+    print(json.dumps(rep, ensure_ascii=False, indent=2))
+    return 0

@@ -1,0 +1,211 @@
+"""Impact of a taxonomy diff on what the store holds: CVs, postings and recently served recommendations.
+
+Read-only. A stored item is *affected* when it links to (or, for a recommendation, its audit body
+mentions) a URI the diff touches; each link says why (:data:`ontology.diff.REASONS`). Links to removed
+concepts are the ones an upgrade must migrate (``broken``); the others only change labels, scores or
+paths the next time the item is matched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from graph.ledger import AuditQuery
+from graph.records import BBox, CvRecord, PostingRecord
+from graph.store import Store
+from ontology.diff import REASONS, TaxonomyDiff
+
+T = TypeVar("T")
+# Reading in pages keeps memory flat at 100k CVs and matches the stores' batch sizes.
+PAGE = 500
+DEFAULT_DAYS = 90  # recommendations older than a quarter are rarely acted on any more
+# The whole globe: postings_in with it lists every located posting current on a day.
+_WORLD = BBox(south=-90.0, west=-180.0, north=90.0, east=180.0)
+# URIs inside an audit body (canonical JSON: a URI ends at the closing quote).
+_URI_IN_BODY = re.compile(r'(?:http://data\.europa\.eu/esco/|urn:jobmatch:local:)[^"\s\\]+')
+
+
+@dataclass(frozen=True, slots=True)
+class AffectedLink:
+    """One link of a stored item to a changed concept. ``role``: skill | seeks | worked_as (CVs),
+    requirement | occupation (postings), mentioned (recommendations)."""
+
+    role: str
+    uri: str
+    label: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AffectedItem:
+    """A CV (by pseudonym), a posting (by id) or an audit record (by id, with its citizen and time)."""
+
+    id: str
+    links: tuple[AffectedLink, ...]
+    cv_id: str = ""
+    at: str = ""
+    ontology_version: str = ""
+
+    @property
+    def broken(self) -> bool:
+        """Whether a link points at a concept the new version no longer has."""
+        return any("removed" in link.reasons for link in self.links)
+
+
+@dataclass(frozen=True)
+class ImpactReport:
+    old_version: str
+    new_version: str
+    days: int
+    since: str
+    cvs: tuple[AffectedItem, ...]
+    postings: tuple[AffectedItem, ...]
+    recommendations: tuple[AffectedItem, ...]
+    scanned: Mapping[str, int]
+    # "all", or "current" when the store cannot list postings that are expired or unlocated.
+    postings_scope: str = "all"
+
+    def groups(self) -> dict[str, tuple[AffectedItem, ...]]:
+        return {"cvs": self.cvs, "postings": self.postings, "recommendations": self.recommendations}
+
+    def counts(self) -> dict[str, dict[str, Any]]:
+        """Per group: scanned, affected, broken (linking a removed concept) and affected items per reason."""
+        out: dict[str, dict[str, Any]] = {}
+        for name, items in self.groups().items():
+            reasons: Counter[str] = Counter()
+            for item in items:
+                reasons.update({r for link in item.links for r in link.reasons})
+            out[name] = {"scanned": self.scanned.get(name, 0), "affected": len(items),
+                         "broken": sum(1 for i in items if i.broken),
+                         "by_reason": {r: reasons[r] for r in REASONS if reasons[r]}}
+        return out
+
+    def as_json(self) -> dict[str, Any]:
+        def item(i: AffectedItem) -> dict[str, Any]:
+            d: dict[str, Any] = {"id": i.id, "broken": i.broken,
+                                 "links": [{"role": x.role, "uri": x.uri, "label": x.label,
+                                            "reasons": list(x.reasons)} for x in i.links]}
+            if i.cv_id:
+                d.update(cv_id=i.cv_id, at=i.at, ontology_version=i.ontology_version)
+            return d
+
+        return {"old_version": self.old_version, "new_version": self.new_version, "days": self.days,
+                "since": self.since, "postings_scope": self.postings_scope, "counts": self.counts(),
+                **{name: [item(i) for i in items] for name, items in self.groups().items()}}
+
+
+def impact_of(diff: TaxonomyDiff, store: Store, *, days: int = DEFAULT_DAYS, now: datetime | None = None,
+              page: int = PAGE) -> ImpactReport:
+    """Which stored CVs, postings and recommendations served in the last ``days`` the diff affects.
+
+    :raise StoreUnavailableError: if the store cannot be read.
+    """
+    now = now or datetime.now(UTC)
+    since = (now - timedelta(days=days)).isoformat(timespec="milliseconds")
+    affected = diff.affected()
+
+    def links(pairs: Iterable[tuple[str, str]]) -> tuple[AffectedLink, ...]:
+        seen = dict.fromkeys((role, uri) for role, uri in pairs if uri in affected)
+        return tuple(AffectedLink(role, uri, diff.name(uri), affected[uri]) for role, uri in seen)
+
+    cvs: list[AffectedItem] = []
+    cv_ids = store.cv_ids()
+    for cv in _pages(store.get_cvs, cv_ids, page):
+        found = links(_cv_links(cv))
+        if found:
+            cvs.append(AffectedItem(cv.id, found))
+    postings: list[AffectedItem] = []
+    posting_ids, scope = stored_posting_ids(store, now.date().isoformat())
+    for p in _pages(store.get_postings, posting_ids, page):
+        found = links(_posting_links(p))
+        if found:
+            postings.append(AffectedItem(p.id, found))
+    recommendations: list[AffectedItem] = []
+    scanned_records = 0
+    offset = 0
+    while batch := store.audit_records(AuditQuery(since=since, limit=page, offset=offset)):
+        offset += len(batch)
+        scanned_records += len(batch)
+        for rec in batch:
+            found = links(("mentioned", uri) for uri in sorted(set(_URI_IN_BODY.findall(rec.body))))
+            if found:
+                recommendations.append(AffectedItem(rec.id, found, cv_id=rec.cv_id, at=rec.at,
+                                                    ontology_version=rec.ontology_version))
+    return ImpactReport(
+        old_version=diff.old_version, new_version=diff.new_version, days=days, since=since,
+        cvs=tuple(cvs), postings=tuple(postings), recommendations=tuple(recommendations),
+        scanned={"cvs": len(cv_ids), "postings": len(posting_ids), "recommendations": scanned_records},
+        postings_scope=scope,
+    )
+
+
+def stored_posting_ids(store: Store, today: str) -> tuple[list[str], str]:
+    """Ids of stored postings, sorted, and whether that is ``all`` of them or only the ``current`` ones.
+
+    The store protocol has no way to list every posting yet; a store that offers ``posting_ids()`` is
+    asked for it, any other answers with the postings current today that have a location.
+    """
+    lister = getattr(store, "posting_ids", None)
+    if callable(lister):
+        return sorted(str(i) for i in lister()), "all"
+    return [m.id for m in store.postings_in(_WORLD, today)], "current"
+
+
+def _pages(fetch: Callable[[Iterable[str]], Mapping[str, T]], ids: Sequence[str], page: int) -> Iterator[T]:
+    """Records for ``ids`` fetched ``page`` at a time, in id order."""
+    for start in range(0, len(ids), page):
+        chunk = ids[start:start + page]
+        got = fetch(chunk)
+        yield from (got[i] for i in chunk if i in got)
+
+
+def _cv_links(cv: CvRecord) -> Iterator[tuple[str, str]]:
+    yield from (("skill", s.skill) for s in cv.skills)
+    yield from (("seeks", o) for o in cv.seeks)
+    yield from (("worked_as", w.occupation) for w in cv.worked_as)
+
+
+def _posting_links(p: PostingRecord) -> Iterator[tuple[str, str]]:
+    yield from (("requirement", r.skill) for r in p.requirements)
+    if p.occupation:
+        yield ("occupation", p.occupation)
+
+
+# -- the readable report ----------------------------------------------------------------------------
+_TITLES = {"cvs": "CVs", "postings": "Postings", "recommendations": "Recommendations"}
+
+
+def render_impact(report: ImpactReport, limit: int = 50) -> str:
+    """The report as text: a table of counts, then the affected items (``limit`` per group, 0 = all).
+    ``!`` marks an item that links a removed concept (an upgrade must migrate it)."""
+    counts = report.counts()
+    out = [f"Impact of ESCO {report.old_version} → {report.new_version} on the store", "",
+           f"{'':<18}{'scanned':>9}{'affected':>10}{'broken':>8}"]
+    for name, c in counts.items():
+        out.append(f"  {_TITLES[name]:<16}{c['scanned']:>9,}{c['affected']:>10,}{c['broken']:>8,}")
+    out.append(f"  (broken = links a removed concept; recommendations served since {report.since[:10]}, "
+               f"the last {report.days} days)")
+    if report.postings_scope != "all":
+        out.append("  (postings: only those current today with a location; this store cannot list the others)")
+    for name, c in counts.items():
+        if c["by_reason"]:
+            out.append(f"{_TITLES[name]} by reason: " + ", ".join(f"{r} {n:,}" for r, n in c["by_reason"].items()))
+    for name, items in report.groups().items():
+        if not items:
+            continue
+        out.extend(["", f"{_TITLES[name]} ({len(items):,})"])
+        shown = items if limit <= 0 else items[:limit]
+        for item in shown:
+            head = f"  {'!' if item.broken else '~'} {item.id}"
+            if item.cv_id:
+                head += f" (cv {item.cv_id}, {item.at[:19]}, ESCO {item.ontology_version or '?'})"
+            parts = [f'{x.role} "{x.label}" [{", ".join(x.reasons)}]' for x in item.links]
+            out.append(f"{head}: " + "; ".join(parts))
+        if len(shown) < len(items):
+            out.append(f"  … and {len(items) - len(shown):,} more (--json lists all)")
+    return "\n".join(out) + "\n"
