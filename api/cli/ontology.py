@@ -1,4 +1,5 @@
-"""``jobmatch ontology …``: load an ESCO package into the configured store, show a concept."""
+"""``jobmatch ontology …``: load an ESCO package (CSV or SKOS/RDF) into the configured store, export one as
+SKOS/RDF, show a concept."""
 
 from __future__ import annotations
 
@@ -14,23 +15,36 @@ from api.settings import Settings
 from api.wiring import open_store
 from graph.search import find_concepts
 from ontology.errors import ConfigurationError, NotFoundError
+from ontology.labels import merge_label_file
+from ontology.model import Taxonomy
 from ontology.package import read_taxonomy
 
 log = logging.getLogger(__name__)
+
+# ontology.skos's FORMATS, repeated so that building the parser does not import rdflib (~80 ms).
+RDF_FORMATS = ("turtle", "nt")
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("ontology", help="load and inspect the ESCO taxonomy")
     osub = p.add_subparsers(dest="ontology_command", required=True)
 
-    load = osub.add_parser("load", help="load an ESCO CSV package into the store")
-    load.add_argument("--esco", action="append", help="ESCO package folder (repeatable); default JOBMATCH_ESCO_DIR")
-    load.add_argument("--lang", help="label languages, e.g. en,da (default JOBMATCH_LANGS)")
-    load.add_argument("--labels", action="append", default=None,
-                      help="extra label TSV (conceptUri, position, label), e.g. Danish occupation labels")
-    load.add_argument("--version", dest="esco_version", help="ESCO version (default: from the folder name)")
+    load = osub.add_parser("load", help="load an ESCO CSV package (or a SKOS export of one) into the store")
+    source = load.add_mutually_exclusive_group()
+    source.add_argument("--esco", action="append",
+                        help="ESCO package folder (repeatable); default JOBMATCH_ESCO_DIR")
+    source.add_argument("--skos", help="a SKOS/RDF file written by `jobmatch ontology export` (.ttl or .nt)")
+    _package_options(load)
     load.add_argument("--json", action="store_true", help="print one JSON object")
     load.set_defaults(func=cmd_load)
+
+    export = osub.add_parser("export", help="write an ESCO CSV package as SKOS/RDF (Turtle or N-Triples)")
+    export.add_argument("--out", required=True, help="file to write (- for standard output)")
+    export.add_argument("--format", choices=RDF_FORMATS, help="RDF format (default: from --out's suffix, else turtle)")
+    export.add_argument("--esco", action="append",
+                        help="ESCO package folder (repeatable); default JOBMATCH_ESCO_DIR")
+    _package_options(export)
+    export.set_defaults(func=cmd_export)
 
     show = osub.add_parser("show", help="print a concept with its relations")
     show.add_argument("concept", help="an ESCO URI or a label (Danish or English)")
@@ -39,14 +53,46 @@ def register(sub: Any) -> None:
     show.set_defaults(func=cmd_show)
 
 
-def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
+def _package_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", help="label languages, e.g. en,da (default JOBMATCH_LANGS)")
+    p.add_argument("--labels", action="append", default=None,
+                   help="extra label TSV (conceptUri, position, label), e.g. Danish occupation labels")
+    p.add_argument("--version", dest="esco_version", help="ESCO version (default: from the folder name)")
+
+
+def _read_package(args: argparse.Namespace, settings: Settings) -> Taxonomy:
+    """Read the ESCO CSV package the options (or the settings) name, extra label files merged on top.
+
+    :raise ConfigurationError: if no package folder is given or configured.
+    """
     dirs = [Path(d) for d in args.esco] if args.esco else ([settings.esco_dir] if settings.esco_dir else [])
     if not dirs:
         raise ConfigurationError("no ESCO package given: use --esco DIR or set JOBMATCH_ESCO_DIR", field="esco")
     langs = tuple(x.strip() for x in args.lang.split(",") if x.strip()) if args.lang else settings.languages
     labels = [Path(x) for x in args.labels] if args.labels is not None else list(settings.extra_labels)
+    return read_taxonomy(dirs, langs, labels, version=args.esco_version)
+
+
+def _read_skos_file(args: argparse.Namespace) -> Taxonomy:
+    """Read a SKOS export; only label files given with --labels are merged (the export already holds the
+    configured ones).
+
+    :raise ConfigurationError: if --lang or --version is given: a SKOS export fixes both.
+    """
+    for option, value in (("--lang", args.lang), ("--version", args.esco_version)):
+        if value:
+            raise ConfigurationError(f"{option} applies to --esco; a SKOS export fixes it", field=option[2:])
+    from ontology.skos import read_skos
+
+    tax = read_skos(Path(args.skos))
+    for path in args.labels or ():
+        merge_label_file(tax, Path(path))
+    return tax
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     t0 = time.perf_counter()
-    tax = read_taxonomy(dirs, langs, labels, version=args.esco_version)
+    tax = _read_skos_file(args) if args.skos else _read_package(args, settings)
     t1 = time.perf_counter()
     store = open_store(settings)
     try:
@@ -62,6 +108,21 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(out, ensure_ascii=False))
     else:
         _print_summary(out)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the configured (or given) ESCO package as SKOS/RDF; prints a one-line summary to stderr."""
+    from ontology.skos import export_skos
+
+    tax = _read_package(args, settings)
+    t0 = time.perf_counter()
+    if args.out == "-":
+        triples = export_skos(tax, sys.stdout.buffer, format=args.format)
+    else:
+        triples = export_skos(tax, Path(args.out), format=args.format)
+    print(f"ESCO {tax.version}: {triples:,} triples written to {args.out} "
+          f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return 0
 
 
