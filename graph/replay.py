@@ -18,6 +18,7 @@ from graph.ledger import AuditRecord
 from graph.scoring import ALGORITHM_VERSION, MatchSettings
 from graph.serving import ServeRequest, active_ontology_version, apply_held_back, compute, effective_limit
 from graph.store import Store
+from ontology.errors import NotFoundError
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,12 @@ class ReplayReport:
     recorded_versions: dict[str, str]
     current_versions: dict[str, str]
     differences: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {"record_id": self.record_id, "identical": self.identical,
                 "recorded_versions": self.recorded_versions, "current_versions": self.current_versions,
-                "differences": self.differences}
+                "differences": self.differences, "notes": self.notes}
 
 
 def _items(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -52,7 +54,16 @@ def replay(store: Store, record: AuditRecord) -> ReplayReport:
     request = replace(request, valid_on=served["valid_on"])
     known = {f.name for f in fields(MatchSettings)}
     settings = MatchSettings(**{k: v for k, v in body.get("settings", {}).items() if k in known})
-    cv = cv_from_dict(body["cv_snapshot"])
+    notes: list[str] = []
+    if "cv_snapshot" in body:
+        cv = cv_from_dict(body["cv_snapshot"])
+    else:
+        stored = store.get_cvs([record.cv_id]).get(record.cv_id)
+        if stored is None:
+            raise NotFoundError(f"record {record.id} has no CV snapshot and the CV is no longer stored",
+                                field="record_id")
+        cv = stored
+        notes.append("no CV snapshot in this record (nightly batch): replayed against the CV as stored now")
     current_version = active_ontology_version(store)
     held = set(body.get("held_back") or [])
     limit = effective_limit(request, settings)
@@ -87,4 +98,4 @@ def replay(store: Store, record: AuditRecord) -> ReplayReport:
     if not identical and not diffs:
         diffs.append({"item": "", "change": "result metadata differs",
                       "fields": sorted(f for f in served if served.get(f) != again.get(f))})
-    return ReplayReport(record.id, identical, recorded, current, diffs)
+    return ReplayReport(record.id, identical, recorded, current, diffs, notes)

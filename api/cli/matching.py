@@ -41,6 +41,8 @@ def register(sub: Any) -> None:
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=cmd_alternatives)
 
+    register_batch(sub)
+
     s = sub.add_parser("sample", help="generated sample data for trying the service")
     ssub = s.add_subparsers(dest="sample_command", required=True)
     load = ssub.add_parser("load", help="generate postings and CVs from the loaded ESCO profiles")
@@ -149,4 +151,29 @@ def cmd_sample_load(args: argparse.Namespace, settings: Settings) -> int:
         store.close()
     print(f"sample data: {len(postings):,} postings and {len(cvs):,} CVs (pseudonyms cv-000000 … "
           f"cv-{len(cvs) - 1:06d}) over municipalities {', '.join(munis)}")
+    return 0
+
+
+def register_batch(sub: Any) -> None:
+    b = sub.add_parser("batch", help="the nightly batch: match every stored CV and record the lists")
+    b.add_argument("--workers", type=int, default=2, help="processes (default 2: the machine's cores)")
+    b.add_argument("--valid-on", help="YYYY-MM-DD (default today)")
+    b.add_argument("--municipality", help="only CVs of this municipality")
+    b.add_argument("--no-audit", action="store_true", help="compute only (benchmarks); nothing is recorded")
+    b.set_defaults(func=cmd_batch)
+
+
+def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.batch import run_batch
+
+    store = open_store(settings)
+    try:
+        ids = store.cv_ids(args.municipality)
+        rep = run_batch(store, ids, valid_on=args.valid_on or date.today().isoformat(), workers=args.workers,
+                        record=not args.no_audit)
+    finally:
+        store.close()
+    print(f"batch: {rep.cvs:,} CVs in {rep.seconds:.1f} s with {rep.workers} workers "
+          f"({rep.seconds / max(rep.cvs, 1) * 1000:.1f} ms/CV); {rep.with_matches:,} with direct matches, "
+          f"{rep.with_alternatives:,} with alternatives")
     return 0
