@@ -28,10 +28,13 @@ _TITLE_SCORE = 1.0
 _UNSKILLED_SCORE = 0.5
 
 
-def _title_patterns(titles: set[str]) -> list[re.Pattern[str]]:
-    # Whole-word matches only: "kok" must not match "kokkeelev"… but Danish compounds end in the
-    # title ("sygeplejerske" in "hjemmesygeplejerske") so a title may close a compound word.
-    return [re.compile(r"(?<![\w])" + r"\w*" + re.escape(t.lower()) + r"(?![\w])") for t in sorted(titles) if t]
+def _title_pattern(titles: set[str]) -> re.Pattern[str] | None:
+    """One alternation over all titles. Whole words only: "kok" must not match "kokkeelev"; but Danish
+    compounds end in the title ("sygeplejerske" in "hjemmesygeplejerske"), so a title may close a word."""
+    alts = [re.escape(t.lower()) for t in sorted(titles, key=lambda t: (-len(t), t)) if t]
+    if not alts:
+        return None
+    return re.compile(r"(?<![\w])\w*(?:" + "|".join(alts) + r")(?![\w])")
 
 
 def automatch(
@@ -66,22 +69,21 @@ def automatch(
     dist = haversine_np(lat, lon, np.array([p.lat for p in postings]), np.array([p.lon for p in postings]))
 
     seeks = set(cv.seeks)
-    concepts = store.concepts(seeks | {p.occupation for p in postings if p.occupation})
+    within: list[int] = np.flatnonzero(dist <= radius).tolist()
+    concepts = store.concepts(seeks | {postings[i].occupation for i in within if postings[i].occupation})
     titles = {t.strip().lower() for t in cv.desired_titles if t.strip()}
     for uri in seeks:
         c = concepts.get(uri)
         if c is not None:
             for ls in c.labels.values():
                 titles.update(x.lower() for x in (ls.preferred, *ls.alt) if x)
-    patterns = _title_patterns(titles)
+    pattern = _title_pattern(titles)
 
     ranked: list[tuple[int, float, str, int, str]] = []
-    for i, p in enumerate(postings):
+    for i in within:
+        p = postings[i]
         d = float(dist[i])
-        if d > radius:
-            continue
-        title = p.title.lower()
-        if p.occupation in seeks or any(pat.search(title) for pat in patterns):
+        if p.occupation in seeks or (pattern is not None and pattern.search(p.title.lower())):
             ranked.append((0, round(d, 3), p.id, i, "title"))
             continue
         occ = concepts.get(p.occupation)
