@@ -115,14 +115,14 @@ def impact_of(diff: TaxonomyDiff, store: Store, *, days: int = DEFAULT_DAYS, now
 
     cvs: list[AffectedItem] = []
     cv_ids = store.cv_ids()
-    for cv in _pages(store.get_cvs, cv_ids, page):
-        found = links(_cv_links(cv))
+    for cv in fetch_pages(store.get_cvs, cv_ids, page):
+        found = links(cv_links(cv))
         if found:
             cvs.append(AffectedItem(cv.id, found))
     postings: list[AffectedItem] = []
     posting_ids, scope = stored_posting_ids(store, now.date().isoformat())
-    for p in _pages(store.get_postings, posting_ids, page):
-        found = links(_posting_links(p))
+    for p in fetch_pages(store.get_postings, posting_ids, page):
+        found = links(posting_links(p))
         if found:
             postings.append(AffectedItem(p.id, found))
     recommendations: list[AffectedItem] = []
@@ -156,21 +156,23 @@ def stored_posting_ids(store: Store, today: str) -> tuple[list[str], str]:
     return [m.id for m in store.postings_in(_WORLD, today)], "current"
 
 
-def _pages(fetch: Callable[[Iterable[str]], Mapping[str, T]], ids: Sequence[str], page: int) -> Iterator[T]:
-    """Records for ``ids`` fetched ``page`` at a time, in id order."""
+def fetch_pages(fetch: Callable[[Iterable[str]], Mapping[str, T]], ids: Sequence[str], page: int) -> Iterator[T]:
+    """Records for ``ids`` fetched ``page`` at a time, in id order (unknown ids skipped)."""
     for start in range(0, len(ids), page):
         chunk = ids[start:start + page]
         got = fetch(chunk)
         yield from (got[i] for i in chunk if i in got)
 
 
-def _cv_links(cv: CvRecord) -> Iterator[tuple[str, str]]:
+def cv_links(cv: CvRecord) -> Iterator[tuple[str, str]]:
+    """``(role, uri)`` of every taxonomy link of a CV."""
     yield from (("skill", s.skill) for s in cv.skills)
     yield from (("seeks", o) for o in cv.seeks)
     yield from (("worked_as", w.occupation) for w in cv.worked_as)
 
 
-def _posting_links(p: PostingRecord) -> Iterator[tuple[str, str]]:
+def posting_links(p: PostingRecord) -> Iterator[tuple[str, str]]:
+    """``(role, uri)`` of every taxonomy link of a posting."""
     yield from (("requirement", r.skill) for r in p.requirements)
     if p.occupation:
         yield ("occupation", p.occupation)
