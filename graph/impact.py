@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from graph.ledger import AuditQuery
-from graph.records import BBox, CvRecord, PostingRecord
+from graph.records import CvRecord, PostingRecord
 from graph.store import Store
 from ontology.diff import REASONS, TaxonomyDiff
 
@@ -24,8 +24,6 @@ T = TypeVar("T")
 # Reading in pages keeps memory flat at 100k CVs and matches the stores' batch sizes.
 PAGE = 500
 DEFAULT_DAYS = 90  # recommendations older than a quarter are rarely acted on any more
-# The whole globe: postings_in with it lists every located posting current on a day.
-_WORLD = BBox(south=-90.0, west=-180.0, north=90.0, east=180.0)
 # URIs inside an audit body (canonical JSON: a URI ends at the closing quote).
 _URI_IN_BODY = re.compile(r'(?:http://data\.europa\.eu/esco/|urn:jobmatch:local:)[^"\s\\]+')
 
@@ -68,7 +66,6 @@ class ImpactReport:
     recommendations: tuple[AffectedItem, ...]
     scanned: Mapping[str, int]
     # "all", or "current" when the store cannot list postings that are expired or unlocated.
-    postings_scope: str = "all"
 
     def groups(self) -> dict[str, tuple[AffectedItem, ...]]:
         return {"cvs": self.cvs, "postings": self.postings, "recommendations": self.recommendations}
@@ -95,7 +92,7 @@ class ImpactReport:
             return d
 
         return {"old_version": self.old_version, "new_version": self.new_version, "days": self.days,
-                "since": self.since, "postings_scope": self.postings_scope, "counts": self.counts(),
+                "since": self.since, "counts": self.counts(),
                 **{name: [item(i) for i in items] for name, items in self.groups().items()}}
 
 
@@ -120,7 +117,7 @@ def impact_of(diff: TaxonomyDiff, store: Store, *, days: int = DEFAULT_DAYS, now
         if found:
             cvs.append(AffectedItem(cv.id, found))
     postings: list[AffectedItem] = []
-    posting_ids, scope = stored_posting_ids(store, now.date().isoformat())
+    posting_ids = store.posting_ids()
     for p in fetch_pages(store.get_postings, posting_ids, page):
         found = links(posting_links(p))
         if found:
@@ -140,20 +137,7 @@ def impact_of(diff: TaxonomyDiff, store: Store, *, days: int = DEFAULT_DAYS, now
         old_version=diff.old_version, new_version=diff.new_version, days=days, since=since,
         cvs=tuple(cvs), postings=tuple(postings), recommendations=tuple(recommendations),
         scanned={"cvs": len(cv_ids), "postings": len(posting_ids), "recommendations": scanned_records},
-        postings_scope=scope,
     )
-
-
-def stored_posting_ids(store: Store, today: str) -> tuple[list[str], str]:
-    """Ids of stored postings, sorted, and whether that is ``all`` of them or only the ``current`` ones.
-
-    The store protocol has no way to list every posting yet; a store that offers ``posting_ids()`` is
-    asked for it, any other answers with the postings current today that have a location.
-    """
-    lister = getattr(store, "posting_ids", None)
-    if callable(lister):
-        return sorted(str(i) for i in lister()), "all"
-    return [m.id for m in store.postings_in(_WORLD, today)], "current"
 
 
 def fetch_pages(fetch: Callable[[Iterable[str]], Mapping[str, T]], ids: Sequence[str], page: int) -> Iterator[T]:
@@ -192,8 +176,6 @@ def render_impact(report: ImpactReport, limit: int = 50) -> str:
         out.append(f"  {_TITLES[name]:<16}{c['scanned']:>9,}{c['affected']:>10,}{c['broken']:>8,}")
     out.append(f"  (broken = links a removed concept; recommendations served since {report.since[:10]}, "
                f"the last {report.days} days)")
-    if report.postings_scope != "all":
-        out.append("  (postings: only those current today with a location; this store cannot list the others)")
     for name, c in counts.items():
         if c["by_reason"]:
             out.append(f"{_TITLES[name]} by reason: " + ", ".join(f"{r} {n:,}" for r, n in c["by_reason"].items()))

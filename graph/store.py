@@ -103,6 +103,9 @@ class Store(Ledger, Protocol):
     def get_postings(self, ids: Iterable[str]) -> dict[str, PostingRecord]:
         """Stored postings by id; unknown ids absent."""
 
+    def posting_ids(self) -> list[str]:
+        """Ids of every stored posting (current or not), sorted."""
+
     def posting_count(self) -> int:
         """How many postings are stored (current or not)."""
 

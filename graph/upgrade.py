@@ -21,11 +21,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from graph.impact import PAGE, cv_links, fetch_pages, posting_links, stored_posting_ids
+from graph.impact import PAGE, cv_links, fetch_pages, posting_links
 from graph.records import CvRecord, CvSkill, OntologyVersion, PostingRecord, PostingRequirement
 from graph.store import Store
 from ontology.errors import ValidationError
@@ -91,7 +90,6 @@ class UpgradePlan:
     postings: tuple[PostingRecord, ...]
     migrated: tuple[MigratedLink, ...]
     stranded: tuple[StrandedLink, ...]
-    postings_scope: str
 
 
 @dataclass(frozen=True)
@@ -115,7 +113,7 @@ class UpgradeReport:
         return {
             "from_version": p.from_version, "to_version": p.to_version, "dry_run": self.dry_run,
             "taxonomy_loaded": self.taxonomy_loaded, "cvs_updated": self.cvs_updated,
-            "postings_updated": self.postings_updated, "postings_scope": p.postings_scope,
+            "postings_updated": self.postings_updated,
             "migrated_by_method": by_method,
             "migrated": [dataclasses.asdict(m) for m in p.migrated],
             "not_migrated": [dataclasses.asdict(s) for s in p.stranded],
@@ -177,7 +175,6 @@ def plan_upgrade(
     old: Taxonomy | None = None,
     lang: str = "en",
     page: int = PAGE,
-    today: str | None = None,
 ) -> UpgradePlan:
     """Plan the upgrade of ``store`` to ``new`` without writing anything.
 
@@ -192,11 +189,10 @@ def plan_upgrade(
     versions = store.ontology_versions()
     active = versions[-1] if versions else None
     load = active is None or (active.version, active.checksum) != (new.version, new.checksum)
-    today = today or datetime.now(UTC).date().isoformat()
 
     live = set(new.concepts)
     cvs = [cv for cv in fetch_pages(store.get_cvs, store.cv_ids(), page) if _stale(cv_links(cv), live)]
-    posting_ids, scope = stored_posting_ids(store, today)
+    posting_ids = store.posting_ids()
     postings = [p for p in fetch_pages(store.get_postings, posting_ids, page) if _stale(posting_links(p), live)]
     stale = {uri for cv in cvs for _r, uri in cv_links(cv) if uri not in live}
     stale |= {uri for p in postings for _r, uri in posting_links(p) if uri not in live}
@@ -230,7 +226,6 @@ def plan_upgrade(
     return UpgradePlan(
         from_version=active.version if active else "", to_version=new.version, load_taxonomy=load,
         cvs=tuple(new_cvs), postings=tuple(new_postings), migrated=tuple(migrated), stranded=tuple(stranded),
-        postings_scope=scope,
     )
 
 
@@ -353,7 +348,7 @@ def apply_upgrade(store: Store, new: Taxonomy, plan: UpgradePlan, *, page: int =
 
 def upgrade(
     store: Store, new: Taxonomy, *, mapping_path: Path | None = None, old: Taxonomy | None = None,
-    lang: str = "en", dry_run: bool = False, page: int = PAGE, today: str | None = None,
+    lang: str = "en", dry_run: bool = False, page: int = PAGE,
 ) -> UpgradeReport:
     """Plan and (unless ``dry_run``) apply the upgrade of ``store`` to ``new``.
 
@@ -361,7 +356,7 @@ def upgrade(
     """
     mapping = read_mapping(mapping_path) if mapping_path is not None else {}
     plan = plan_upgrade(store, new, mapping=mapping, mapping_source=mapping_path.name if mapping_path else "",
-                        old=old, lang=lang, page=page, today=today)
+                        old=old, lang=lang, page=page)
     if dry_run:
         return UpgradeReport(plan=plan, dry_run=True, taxonomy_loaded=False, cvs_updated=0, postings_updated=0,
                              versions=tuple(store.ontology_versions()))
@@ -377,8 +372,6 @@ def render_upgrade(report: UpgradeReport, limit: int = 50) -> str:
                                                                               if report.dry_run else ""),
            f"  taxonomy: {'loaded' if loaded else 'already active, not reloaded'}",
            f"  {verb} update {len(p.cvs):,} CV(s) and {len(p.postings):,} posting(s)"]
-    if p.postings_scope != "all":
-        out.append("  (postings: only those current today with a location were examined)")
     out.append(f"  links migrated: {len(p.migrated):,} "
                f"(mapping {sum(m.method == 'mapping' for m in p.migrated):,}, "
                f"label {sum(m.method == 'label' for m in p.migrated):,}); not migrated: {len(p.stranded):,}")

@@ -35,8 +35,17 @@ def register(sub: Any) -> None:
                         help="ESCO package folder (repeatable); default JOBMATCH_ESCO_DIR")
     source.add_argument("--skos", help="a SKOS/RDF file written by `jobmatch ontology export` (.ttl or .nt)")
     _package_options(load)
+    load.add_argument("--no-local-additions", action="store_true",
+                      help="do not apply JOBMATCH_LOCAL_ADDITIONS (Danish synonyms, local concepts)")
     load.add_argument("--json", action="store_true", help="print one JSON object")
     load.set_defaults(func=cmd_load)
+
+    # `ontology diff` is the maintainer's first step; the lifecycle commands live under `taxonomy`.
+    from api.cli import taxonomy as taxonomy_cmds
+
+    diff = osub.add_parser("diff", help="what changed between two ESCO packages (= taxonomy diff)")
+    taxonomy_cmds.pair_options(diff)
+    diff.set_defaults(func=taxonomy_cmds.cmd_diff)
 
     export = osub.add_parser("export", help="write an ESCO CSV package as SKOS/RDF (Turtle or N-Triples)")
     export.add_argument("--out", required=True, help="file to write (- for standard output)")
@@ -93,6 +102,11 @@ def _read_skos_file(args: argparse.Namespace) -> Taxonomy:
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     t0 = time.perf_counter()
     tax = _read_skos_file(args) if args.skos else _read_package(args, settings)
+    if settings.local_additions is not None and not args.no_local_additions:
+        # Loading ESCO again must not drop the maintainer's additions (they are data on top of ESCO).
+        from ontology.local_additions import load_local_additions
+
+        load_local_additions(tax, settings.local_additions)
     t1 = time.perf_counter()
     store = open_store(settings)
     try:

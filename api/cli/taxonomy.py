@@ -41,11 +41,11 @@ def register(sub: Any) -> None:
     tsub = p.add_subparsers(dest="taxonomy_command", required=True)
 
     diff = tsub.add_parser("diff", help="what changed between two ESCO packages")
-    _pair_options(diff)
+    pair_options(diff)
     diff.set_defaults(func=cmd_diff)
 
     impact = tsub.add_parser("impact", help="stored CVs, postings and recent recommendations a new version touches")
-    _pair_options(impact)
+    pair_options(impact)
     impact.add_argument("--days", type=int, default=DEFAULT_DAYS,
                         help=f"recommendations served in the last N days (default {DEFAULT_DAYS})")
     impact.set_defaults(func=cmd_impact)
@@ -87,7 +87,7 @@ def register(sub: Any) -> None:
         a.set_defaults(func=func)
 
 
-def _pair_options(p: argparse.ArgumentParser) -> None:
+def pair_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("old", help="the old ESCO package folder")
     p.add_argument("new", help="the new ESCO package folder")
     p.add_argument("--lang", default="en", help="label languages to read and compare, e.g. en,da (default en)")

@@ -347,6 +347,9 @@ class MemoryStore(SqliteLedger):
     def get_postings(self, ids: Iterable[str]) -> dict[str, PostingRecord]:
         return {i: self._postings[i] for i in ids if i in self._postings}
 
+    def posting_ids(self) -> list[str]:
+        return sorted(self._postings)
+
     def posting_count(self) -> int:
         return len(self._postings)
 
