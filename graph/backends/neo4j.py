@@ -19,7 +19,11 @@ does (``tests/conformance`` holds both to it). How the graph is laid out, and wh
   carries an older one. Loading the same package twice, or again after a load was killed half-way,
   therefore ends with the same graph; loading another version replaces the taxonomy as the embedded
   store does. The load report (the :class:`~ontology.model.TaxonomySummary`) is stored as JSON on the
-  ``:OntologyVersion`` node, written last: a killed load leaves the previous version active.
+  ``:OntologyVersion`` node, written last: a killed load leaves the previous version active. Each
+  occupation's profile size (``nEssential``/``nOptional``) is recounted at the end of a load, so
+  ``occupations_sharing`` needs no per-occupation traversal (it counts on the fly if a load was cut).
+* Answers come back as one record of columns where they can be long: the driver decodes a few large
+  lists far faster than thousands of small records.
 
 Reads go through ``execute_query`` with read routing; writes are ``UNWIND $rows`` batches inside
 ``session.execute_write``. Driver connection errors become :class:`StoreUnavailableError`; the driver
@@ -37,7 +41,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
@@ -305,6 +309,8 @@ class Neo4jStore:
         swept = (self._write_until_done("delete_stale_taxonomy_relations", load_token=token),
                  self._write_until_done("retire_stale_concepts", load_token=token),
                  self._write_until_done("delete_orphan_concepts"))
+        self._write("update_requirement_counts",
+                    lambda tx: tx.run(queries.load("update_requirement_counts")).consume())
         self._record_version(tax, summary)
         log.info("taxonomy %s loaded into neo4j in %.1f s (swept %d edges, %d concepts, %d orphans)",
                  tax.version, time.perf_counter() - t0, *swept)
@@ -353,7 +359,17 @@ class Neo4jStore:
     # -- taxonomy reads --------------------------------------------------------------------------
     def concepts(self, uris: Iterable[str]) -> dict[str, Concept]:
         asked = list(uris)
-        found = {r["uri"]: _concept_from_record(r) for r in self._read("find_concepts", uris=asked)}
+        [r] = self._read("find_concepts", uris=list(dict.fromkeys(asked)))
+        found = {
+            uri: concept_from_dict({
+                "uri": uri, "kind": kind, "version": version, "code": code, "status": status,
+                "isco_group": isco, "skill_type": skill_type, "reuse_level": reuse, "stub": bool(stub),
+                "labels": json.loads(labels), "descriptions": json.loads(descriptions),
+            })
+            for uri, kind, version, code, status, isco, skill_type, reuse, stub, labels, descriptions in zip(
+                r["uri"], r["kind"], r["version"], r["code"], r["status"], r["iscoGroup"], r["skillType"],
+                r["reuseLevel"], r["stub"], r["labelsJson"], r["descriptionsJson"], strict=True)
+        }
         return {u: found[u] for u in asked if u in found}
 
     def concept_relations(self, uri: str) -> list[ConceptRelation]:
@@ -362,15 +378,15 @@ class Neo4jStore:
                       key=lambda r: (r.relation, r.kind, r.other))
 
     def labels(self, kinds: Sequence[ConceptKind], langs: Sequence[str] | None = None) -> Iterator[LabelEntry]:
-        rows = self._read("find_labels", kinds=list(kinds))
-        for r in sorted(rows, key=lambda r: str(r["uri"])):
-            yield from _label_entries(r, langs)
+        [r] = self._read("find_labels", kinds=list(kinds))
+        for uri, kind, labels in sorted(zip(r["uri"], r["kind"], r["labelsJson"], strict=True)):
+            yield from _label_entries(uri, kind, labels, langs)
 
     def match_labels(self, text: str, kinds: Sequence[ConceptKind]) -> list[LabelEntry]:
         needle = text.lower()
-        rows = self._read("find_labels_containing", needle=needle, kinds=list(kinds))
-        return [e for r in sorted(rows, key=lambda r: str(r["uri"])) for e in _label_entries(r, None)
-                if needle in e.label.lower()]
+        [r] = self._read("find_labels_containing", needle=needle, kinds=list(kinds))
+        return [e for uri, kind, labels in sorted(zip(r["uri"], r["kind"], r["labelsJson"], strict=True))
+                for e in _label_entries(uri, kind, labels, None) if needle in e.label.lower()]
 
     def occupation_profiles(self, uris: Iterable[str]) -> dict[str, list[ProfileSkill]]:
         asked = list(uris)
@@ -381,22 +397,35 @@ class Neo4jStore:
         return {u: found[u] for u in asked if u in found}
 
     def occupations_sharing(self, skill_uris: Iterable[str], min_shared: int = 1) -> list[OccupationOverlap]:
-        rows = self._read("find_occupations_sharing", skill_uris=sorted(set(skill_uris)), min_shared=min_shared)
+        [r] = self._read("find_occupations_sharing", skill_uris=sorted(set(skill_uris)), min_shared=min_shared)
+        counts = {o: (int(e), int(n)) for o, e, n in zip(r["occupations"], r["nEssential"], r["nOptional"],
+                                                          strict=True)}
+        uncounted = [o for o, (e, _) in counts.items() if e < 0]
+        if uncounted:  # a load is running or was interrupted: count the profiles now
+            for row in self._read("find_requirement_counts", uris=uncounted):
+                counts[row["uri"]] = (int(row["nEssential"]), int(row["nTotal"]) - int(row["nEssential"]))
         out = [
             OccupationOverlap(
-                occupation=r["occupation"],
-                shared=tuple(sorted((ProfileSkill(s, k) for s, k in r["shared"]), key=lambda p: p.skill)),
-                n_essential=int(r["nEssential"]), n_optional=int(r["nTotal"]) - int(r["nEssential"]),
+                occupation=occ,
+                shared=tuple(sorted((ProfileSkill(s, k) for s, k in zip(skills, kinds, strict=True)),
+                                    key=lambda p: p.skill)),
+                n_essential=counts[occ][0], n_optional=counts[occ][1],
             )
-            for r in rows
+            for occ, skills, kinds in zip(r["occupations"], r["skills"], r["kinds"], strict=True)
         ]
         return sorted(out, key=lambda o: o.occupation)
 
     def skill_neighbours(self, skill_uris: Iterable[str]) -> list[SkillLink]:
         asked = set(skill_uris)
-        rows = self._read("find_skill_neighbours", skill_uris=sorted(asked))
-        links = {SkillLink(r["source"], r["relation"], r["target"], r["via"])
-                 for r in rows if r["target"] not in asked}
+        links: set[SkillLink] = set()
+        for r in self._read("find_skill_neighbours", skill_uris=sorted(asked)):
+            source = r["source"]
+            for parent, *siblings in r["parents"]:
+                if parent not in asked:
+                    links.add(SkillLink(source, "broader", parent))
+                links |= {SkillLink(source, "sibling", sib, parent) for sib in siblings
+                          if sib != source and sib not in asked}
+            links |= {SkillLink(source, "narrower", child) for child in r["children"] if child not in asked}
         return sorted(links, key=lambda x: (x.source, x.relation, x.target, x.via))
 
     def collections_of(self, uris: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -480,6 +509,9 @@ class Neo4jStore:
         found = {r["id"]: posting_from_dict(json.loads(r["bodyJson"]))
                  for r in self._read("find_postings", ids=list(dict.fromkeys(asked)))}
         return {i: found[i] for i in asked if i in found}
+
+    def posting_ids(self) -> list[str]:
+        return sorted(self._read("find_posting_ids")[0]["ids"])
 
     def posting_count(self) -> int:
         return int(self._read("count_postings")[0]["n"])
@@ -625,9 +657,10 @@ class Neo4jStore:
         self._write("add_exposures", lambda tx: tx.run(queries.load("merge_exposures"), week=week, cv_id=cv_id,
                                                        targets=unique).consume())
 
-    def exposure_counts(self, week: str, targets: list[str]) -> dict[str, int]:
+    def exposure_counts(self, week: str, targets: list[str], exclude_cv: str = "") -> dict[str, int]:
         unique = sorted(set(targets))
-        counts = {r["target"]: int(r["n"]) for r in self._read("count_exposures", week=week, targets=unique)}
+        counts = {r["target"]: int(r["n"])
+                  for r in self._read("count_exposures", week=week, targets=unique, exclude_cv=exclude_cv)}
         return {t: counts[t] for t in unique if counts.get(t)}
 
 
@@ -652,22 +685,10 @@ def _concept_row(c: Concept, token: str) -> dict[str, Any]:
     return {"uri": c.uri, "props": props}
 
 
-def _concept_from_record(r: Record) -> Concept:
-    return concept_from_dict({
-        "uri": r["uri"], "kind": r["kind"], "version": r["version"] or "", "code": r["code"] or "",
-        "status": r["status"] if r["status"] is not None else "",
-        "isco_group": r["iscoGroup"] or "", "skill_type": r["skillType"] or "",
-        "reuse_level": r["reuseLevel"] or "", "stub": bool(r["stub"]),
-        "labels": json.loads(r["labelsJson"] or "{}"),
-        "descriptions": json.loads(r["descriptionsJson"] or "{}"),
-    })
-
-
-def _label_entries(r: Record, langs: Sequence[str] | None) -> list[LabelEntry]:
-    """The labels of one concept row, ordered by (lang, role, label) as MemoryStore orders them."""
-    uri, kind = str(r["uri"]), str(r["kind"])
+def _label_entries(uri: str, kind: str, labels_json: str, langs: Sequence[str] | None) -> list[LabelEntry]:
+    """The labels of one concept, ordered by (lang, role, label) as MemoryStore orders them."""
     entries: list[LabelEntry] = []
-    for lang, ls in labels_from_dict(json.loads(r["labelsJson"] or "{}")).items():
+    for lang, ls in labels_from_dict(json.loads(labels_json)).items():
         if langs is not None and lang not in langs:
             continue
         if ls.preferred:
@@ -735,3 +756,11 @@ def _props(row: AuditRecord | Feedback | TokenRecord | TrialAssignment) -> dict[
 
 def _from_props(cls: type[_Row], props: dict[str, Any]) -> _Row:
     return cls(**{f.name: props[_camel(f.name)] for f in fields(cls)})
+
+
+if TYPE_CHECKING:
+    from graph.store import Store
+
+    def _is_a_store(store: Neo4jStore) -> Store:
+        """mypy proves here that Neo4jStore has every method of the Store protocol."""
+        return store

@@ -1,0 +1,2 @@
+MATCH (p:Posting)
+RETURN count(p) AS n

@@ -1,0 +1,1 @@
+CREATE INDEX concept_kind IF NOT EXISTS FOR (c:Concept) ON (c.kind)

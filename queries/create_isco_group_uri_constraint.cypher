@@ -1,0 +1,1 @@
+CREATE CONSTRAINT isco_group_uri IF NOT EXISTS FOR (c:IscoGroup) REQUIRE c.uri IS UNIQUE

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT occupation_uri IF NOT EXISTS FOR (c:Occupation) REQUIRE c.uri IS UNIQUE

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT ontology_version_seq IF NOT EXISTS FOR (v:OntologyVersion) REQUIRE v.seq IS UNIQUE

@@ -1,0 +1,1 @@
+CREATE INDEX recommendation_at IF NOT EXISTS FOR (r:Recommendation) ON (r.at)

@@ -1,0 +1,1 @@
+CREATE INDEX recommendation_cv IF NOT EXISTS FOR (r:Recommendation) ON (r.cvId)

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT skill_group_uri IF NOT EXISTS FOR (c:SkillGroup) REQUIRE c.uri IS UNIQUE

@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (:Posting {id: id})-[r:REQUIRES_SKILL|FOR_OCCUPATION]->()
+DELETE r

@@ -1,0 +1,4 @@
+MATCH (v:OntologyVersion)
+RETURN v.summaryJson AS summaryJson
+ORDER BY v.seq DESC
+LIMIT 1

@@ -1,0 +1,2 @@
+MATCH (t:ApiToken {tokenHash: $token_hash})
+RETURN t {.*} AS props

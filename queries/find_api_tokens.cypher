@@ -1,0 +1,2 @@
+MATCH (t:ApiToken)
+RETURN t {.*} AS props

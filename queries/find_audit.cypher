@@ -1,0 +1,2 @@
+MATCH (r:Recommendation {id: $id})
+RETURN r {.*} AS props

@@ -1,0 +1,2 @@
+MATCH (c:Cv)
+RETURN c.id AS id

@@ -1,0 +1,2 @@
+MATCH (c:Cv {municipality: $municipality})
+RETURN c.id AS id

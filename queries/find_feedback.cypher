@@ -1,0 +1,3 @@
+MATCH (f:Feedback)
+WHERE $recommendation_id IS NULL OR f.recommendationId = $recommendation_id
+RETURN f {.*} AS props

@@ -1,0 +1,4 @@
+MATCH (r:Recommendation)
+RETURN r {.*} AS props
+ORDER BY r.seq DESC
+LIMIT 1

@@ -1,0 +1,2 @@
+MATCH (p:Posting)
+RETURN collect(p.id) AS ids

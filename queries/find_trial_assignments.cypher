@@ -1,0 +1,2 @@
+MATCH (t:TrialAssignment {trial: $trial})
+RETURN t {.*} AS props

@@ -1,0 +1,2 @@
+UNWIND $targets AS target
+MERGE (:Exposure {week: $week, target: target, cvId: $cv_id})

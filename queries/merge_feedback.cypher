@@ -1,0 +1,2 @@
+MERGE (f:Feedback {id: $props.id})
+SET f = $props

@@ -1,0 +1,3 @@
+MATCH (t:ApiToken {id: $id})
+SET t.revoked = true
+RETURN count(t) AS revoked

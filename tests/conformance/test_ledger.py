@@ -1,0 +1,118 @@
+"""The ledger half of the store (graph/ledger.py): audit chain, feedback, tokens, trial, exposures —
+the same behaviour from every backend."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.ledger import AuditQuery, AuditRecord, Feedback, TokenRecord, TrialAssignment
+from graph.store import Store
+
+
+def _audit(seq: int, *, cv: str = "cv-a", actor: str = "tok-1", municipality: str = "0101",
+           at: str = "") -> AuditRecord:
+    return AuditRecord(
+        id=f"rec-{seq:03d}", seq=seq, at=at or f"2026-03-{seq:02d}T10:00:00+00:00", cv_id=cv, actor=actor,
+        role="consultant", municipality=municipality, strategy="graph", settings_hash="s" * 8,
+        algorithm_version="1", ontology_version="1.1.0", local_additions_version="", body='{"k": "v æ"}',
+        prev_hash=f"h{seq - 1}", hash=f"h{seq}")
+
+
+def test_audit_chain(empty_store: Store) -> None:
+    store = empty_store
+    assert store.last_audit() is None
+    records = [_audit(1), _audit(2, cv="cv-b", actor="tok-2"), _audit(3, municipality="0751"), _audit(4)]
+    for r in records:
+        store.append_audit(r)
+    with pytest.raises(ValueError, match="not the next"):
+        store.append_audit(_audit(6))
+    with pytest.raises(ValueError, match="not the next"):
+        store.append_audit(_audit(4))
+    assert store.last_audit() == records[-1]
+    assert store.get_audit("rec-002") == records[1]
+    assert store.get_audit("nope") is None
+    assert store.audit_records(AuditQuery()) == records
+    assert store.audit_records(AuditQuery(cv_id="cv-a")) == [records[0], records[2], records[3]]
+    assert store.audit_records(AuditQuery(actor="tok-2")) == [records[1]]
+    assert store.audit_records(AuditQuery(municipality="0751")) == [records[2]]
+    assert store.audit_records(AuditQuery(since="2026-03-02T10:00:00+00:00", until="2026-03-04")) == records[1:3]
+    assert store.audit_records(AuditQuery(limit=2, offset=1)) == records[1:3]
+    assert store.audit_records(AuditQuery(limit=0)) == []
+    assert store.audit_records(AuditQuery(cv_id="cv-a", limit=-1, offset=-5)) == [records[0], records[2], records[3]]
+    assert store.purge_audit("2026-03-03") == 2
+    assert store.audit_records(AuditQuery()) == records[2:]
+    assert store.purge_audit("2000-01-01") == 0
+    store.append_audit(_audit(5))
+    assert store.last_audit() == _audit(5)
+
+
+def test_feedback(empty_store: Store) -> None:
+    store = empty_store
+
+    def fb(i: str, at: str, rec: str, verdict: str = "useful") -> Feedback:
+        return Feedback(id=i, at=at, recommendation_id=rec, cv_id="cv-a", target="p01", verdict=verdict,
+                        reason="", actor="tok-1", municipality="0101", strategy="graph")
+
+    store.add_feedback(fb("f2", "2026-03-01T10:00:00", "rec-1"))
+    store.add_feedback(fb("f1", "2026-03-01T10:00:00", "rec-1"))
+    store.add_feedback(fb("f0", "2026-03-02T09:00:00", "rec-2"))
+    store.add_feedback(fb("f3", "2026-02-28T09:00:00", "rec-1"))
+    store.add_feedback(fb("f3", "2026-02-28T09:00:00", "rec-1", "applied"))  # replaces by id
+    assert [f.id for f in store.feedback_records()] == ["f3", "f1", "f2", "f0"]
+    assert [f.id for f in store.feedback_records("rec-1")] == ["f3", "f1", "f2"]
+    assert store.feedback_records("rec-1")[0].verdict == "applied"
+    assert store.feedback_records("none") == []
+
+
+def test_tokens(empty_store: Store) -> None:
+    store = empty_store
+    t2 = TokenRecord(id="t2", token_hash="hash-2", role="consultant", municipality="0101", name="Ann",
+                     created="2026-03-01T10:00:00+00:00")
+    t1 = TokenRecord(id="t1", token_hash="hash-1", role="ethics", municipality="", name="Bo",
+                     created="2026-03-01T11:00:00+00:00")
+    store.put_token(t2)
+    store.put_token(t1)
+    assert store.tokens() == [t1, t2]
+    assert store.get_token("hash-2") == t2
+    assert store.get_token("hash-3") is None
+    assert store.revoke_token("t2") is True
+    assert store.revoke_token("t9") is False
+    assert store.get_token("hash-2") == TokenRecord(**{**_fields(t2), "revoked": True})
+    with pytest.raises(Exception):  # noqa: B017 - the backends' own constraint errors differ
+        store.put_token(t1)
+    assert store.tokens()[0] == t1
+
+
+def _fields(t: TokenRecord) -> dict[str, object]:
+    return {"id": t.id, "token_hash": t.token_hash, "role": t.role, "municipality": t.municipality,
+            "name": t.name, "created": t.created, "revoked": t.revoked}
+
+
+def test_trial_assignments_never_change(empty_store: Store) -> None:
+    store = empty_store
+    a = TrialAssignment(cv_id="cv-b", trial="t2026", arm="treatment", stratum="0101", assigned_at="2026-03-01")
+    assert store.assign_trial(a) == a
+    again = TrialAssignment(cv_id="cv-b", trial="t2026", arm="control", stratum="0101", assigned_at="2026-03-02")
+    assert store.assign_trial(again) == a
+    other = TrialAssignment(cv_id="cv-a", trial="t2026", arm="control", stratum="0751", assigned_at="2026-03-02")
+    assert store.assign_trial(other) == other
+    elsewhere = TrialAssignment(cv_id="cv-b", trial="t2027", arm="control", stratum="0101", assigned_at="2027-01-01")
+    assert store.assign_trial(elsewhere) == elsewhere
+    assert store.trial_assignments("t2026") == [other, a]
+    assert store.trial_assignments("none") == []
+
+
+def test_exposures(empty_store: Store) -> None:
+    store = empty_store
+    store.add_exposures("2026-W10", "cv-a", ["p01", "p02", "p01"])
+    store.add_exposures("2026-W10", "cv-a", ["p01"])  # idempotent per pair
+    store.add_exposures("2026-W10", "cv-b", ["p01"])
+    store.add_exposures("2026-W11", "cv-c", ["p02"])
+    store.add_exposures("2026-W10", "cv-c", [])
+    got = store.exposure_counts("2026-W10", ["p03", "p02", "p01", "p02"])
+    assert got == {"p01": 2, "p02": 1}
+    assert list(got) == ["p01", "p02"]
+    assert store.exposure_counts("2026-W10", ["p01", "p02"], exclude_cv="cv-a") == {"p01": 1}
+    assert store.exposure_counts("2026-W10", ["p02"], exclude_cv="cv-b") == {"p02": 1}
+    assert store.exposure_counts("2026-W12", ["p01"]) == {}
+    assert store.exposure_counts("2026-W10", []) == {}
