@@ -44,7 +44,8 @@ class Store(Ledger, Protocol):
         """Load ``tax`` idempotently (MERGE semantics) and make it the active version.
 
         Loading the same package twice, or again after a load was interrupted, ends with the same
-        content and no duplicates. Returns the summary of what the store now holds.
+        content and no duplicates. Relation lists are duplicate-free (the readers ensure it). Returns
+        the summary of what the store now holds.
         """
 
     def taxonomy_summary(self) -> TaxonomySummary | None:

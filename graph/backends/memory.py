@@ -49,6 +49,7 @@ from graph.records import (
     ProfileSkill,
     SkillLink,
 )
+from ontology.errors import ValidationError
 from ontology.model import Concept, ConceptKind, Taxonomy, TaxonomySummary, summarise
 
 log = logging.getLogger(__name__)
@@ -334,6 +335,14 @@ class MemoryStore(SqliteLedger):
         return sorted(i for i, cv in self._cvs.items() if municipality is None or cv.municipality == municipality)
 
     def upsert_postings(self, postings: Sequence[PostingRecord]) -> int:
+        for p in postings:
+            # Reject bad dates here, as Neo4j does, rather than failing every later query.
+            try:
+                _day(p.published)
+                _day(p.valid_through)
+            except ValueError as e:
+                raise ValidationError(f"posting {p.id}: dates must be ISO YYYY-MM-DD ({e})",
+                                      field="published") from e
         with self._lock:
             db = self._conn()
             rows = [(p.id, json.dumps(posting_to_dict(p), ensure_ascii=False)) for p in postings]

@@ -65,6 +65,13 @@ class Rejection:
     def as_json(self) -> dict[str, object]:
         return {"file": self.file, "line": self.line, "field": self.field, "reason": self.reason}
 
+    @classmethod
+    def of(cls, file: str, line: int, e: ValidationError) -> Rejection:
+        """The rejection for ``e``; the field is kept apart, so the reason does not repeat it."""
+        field = e.field or ""
+        reason = e.detail[len(field) + 1:].lstrip() if field and e.detail.startswith(field + ":") else e.detail
+        return cls(file, line, field, reason)
+
 
 class RawLine(Protocol):
     """One parsed line of a JSON Lines file (``loaders.documents.RawDocument`` fits)."""
@@ -226,7 +233,7 @@ def collect_cases(lines: Iterable[RawLine], reader: RecordReader, corpus_ids: se
                 raise ValidationError(f"/case_id: duplicate (first on line {first_line[case.case_id]})",
                                       field="/case_id")
         except ValidationError as e:
-            out.rejections.append(Rejection(file, raw.line, e.field or "", e.detail))
+            out.rejections.append(Rejection.of(file, raw.line, e))
             continue
         first_line[case.case_id] = raw.line
         if inline is not None and inline.id not in corpus_ids:
@@ -236,7 +243,7 @@ def collect_cases(lines: Iterable[RawLine], reader: RecordReader, corpus_ids: se
     for case in pending:
         if case.hire.posting_id and case.hire.posting_id not in known:
             out.rejections.append(Rejection(file, case.line, "/hired/posting_id",
-                                            "/hired/posting_id: no posting with this id in the postings corpus"))
+                                            "no posting with this id in the postings corpus"))
         else:
             out.cases.append(case)
     out.rejections.sort(key=lambda r: r.line)
@@ -259,11 +266,11 @@ def collect_postings(lines: Iterable[RawLine], reader: RecordReader, file: str
         try:
             rec = reader.posting(raw.doc)
         except ValidationError as e:
-            rejections.append(Rejection(file, raw.line, e.field or "", e.detail))
+            rejections.append(Rejection.of(file, raw.line, e))
             continue
         if rec.id in first_line:
-            rejections.append(Rejection(file, raw.line, "/id", f"/id: duplicate posting id (first on line "
-                                                                 f"{first_line[rec.id]})"))
+            rejections.append(Rejection(file, raw.line, "/id", f"duplicate posting id (first on line "
+                                                               f"{first_line[rec.id]})"))
             continue
         first_line[rec.id] = raw.line
         postings[rec.id] = rec

@@ -94,11 +94,11 @@ def read_groups(path: Path) -> Groups:
 def _add(out: Groups, name: str, line: int, doc: dict[str, Any]) -> bool:
     case_id = doc.get("case_id")
     if not isinstance(case_id, str | int) or isinstance(case_id, bool) or not str(case_id).strip():
-        out.rejections.append(Rejection(name, line, "/case_id", "/case_id: required"))
+        out.rejections.append(Rejection(name, line, "/case_id", "required"))
         return False
     key = str(case_id).strip()
     if key in out.rows:
-        out.rejections.append(Rejection(name, line, "/case_id", "/case_id: duplicate"))
+        out.rejections.append(Rejection(name, line, "/case_id", "duplicate"))
         return False
     values: dict[str, str] = {}
     for col, v in doc.items():
@@ -106,7 +106,7 @@ def _add(out: Groups, name: str, line: int, doc: dict[str, Any]) -> bool:
             continue
         s = _value(v)
         if s is None:
-            out.rejections.append(Rejection(name, line, f"/{col}", f"/{col}: must be a text, number or boolean"))
+            out.rejections.append(Rejection(name, line, f"/{col}", "must be a text, number or boolean"))
             return False
         values[col] = s
     out.rows[key] = values

@@ -113,7 +113,7 @@ def _binary_comparison(name: str, a: str, b: str, xa: npt.NDArray[np.float64], x
             "b_value": round(float(xb.mean()), 6) if xb.size else None,
             "difference": round(float((xa - xb).mean()), 6) if xa.size else None,
             "ci": ci.as_list() if ci else None, "a_only": a_only, "b_only": b_only,
-            "test": "McNemar exact", "p": round(mcnemar_exact(a_only, b_only), 6)}
+            "test": "McNemar exact", "p": mcnemar_exact(a_only, b_only)}
 
 
 def compare(outcomes: Sequence[Outcome], strategies: Sequence[str], ks: Sequence[int], *, seed: int,
@@ -161,7 +161,7 @@ def compare(outcomes: Sequence[Outcome], strategies: Sequence[str], ks: Sequence
                     "difference": round(float(d.mean()), 6) if d.size else None,
                     "ci": ci.as_list() if ci else None, "test": "sign-flip permutation",
                     "permutations": permutations,
-                    "p": round(sign_flip_p(d, seed=seed, permutations=permutations), 6)})
+                    "p": sign_flip_p(d, seed=seed, permutations=permutations)})
     return out
 
 

@@ -44,7 +44,8 @@ def _frame(title: str, y_label: str) -> list[str]:
 
 
 def _legend(names: Sequence[str]) -> list[str]:
-    parts = []
+    parts = [f'<text x="{_W - _RIGHT + 15}" y="{_H - _BOTTOM + 16}" font-size="10" fill="#555">whiskers: 95 %</text>',
+             f'<text x="{_W - _RIGHT + 15}" y="{_H - _BOTTOM + 29}" font-size="10" fill="#555">interval</text>']
     for i, name in enumerate(names):
         y = _TOP + 10 + i * 20
         parts.append(f'<rect x="{_W - _RIGHT + 15}" y="{y - 9}" width="12" height="12" fill="{PALETTE[i % 8]}"/>')
@@ -87,18 +88,24 @@ def line_chart(title: str, x_labels: Sequence[str], series: dict[str, Sequence[P
 
 
 def bar_chart(title: str, categories: Sequence[str], series: dict[str, Sequence[Point]], *,
-              y_label: str = "share of cases") -> str:
+              y_label: str = "share of cases", subtitles: Sequence[str] = ()) -> str:
     """Grouped bars (one group per category, one bar per series) with interval whiskers; a missing
-    value (no cases) is marked "n/a" instead of drawn as zero."""
+    value (no cases) is marked "n/a" instead of drawn as zero. ``subtitles`` go under the labels."""
     parts = _frame(title, y_label)
     width = _W - _LEFT - _RIGHT
     slot = width / max(len(categories), 1)
     bar = slot * 0.8 / max(len(series), 1)
+    # About 6.5 px a character at 11 px: longer labels are cut rather than run into their neighbours.
+    room = max(4, int(slot / 6.5))
     for c, cat in enumerate(categories):
         x0 = _LEFT + c * slot + slot * 0.1
-        label = cat if len(cat) <= 18 else cat[:17] + "…"
-        parts.append(f'<text x="{_LEFT + (c + 0.5) * slot:.1f}" y="{_H - _BOTTOM + 16}" text-anchor="middle">'
-                     f'{escape(label)}</text>')
+        label = cat if len(cat) <= room else cat[:room - 1] + "…"
+        cx = _LEFT + (c + 0.5) * slot
+        parts.append(f'<text x="{cx:.1f}" y="{_H - _BOTTOM + 16}" text-anchor="middle" font-size="11">'
+                     f'<title>{escape(cat)}</title>{escape(label)}</text>')
+        if c < len(subtitles):
+            parts.append(f'<text x="{cx:.1f}" y="{_H - _BOTTOM + 30}" text-anchor="middle" font-size="10" '
+                         f'fill="#555">{escape(subtitles[c])}</text>')
         for i, (_name, points) in enumerate(series.items()):
             p, colour = points[c], PALETTE[i % 8]
             x = x0 + i * bar

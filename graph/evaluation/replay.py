@@ -141,8 +141,10 @@ def replay(
             outcomes.append(_replay_case(store, case, strategies, depth, alternatives, settings, ontology_version,
                                          history, isco_of, versions))
         except ValidationError as e:
-            pointer = e.field if (e.field or "").startswith("/") else f"/cv/{e.field}" if e.field else ""
-            rejections.append(Rejection(file, case.line, pointer, e.detail))
+            # The matchers name CV fields bare ("radius_km", "postcode"); point them into the case line.
+            inner = e.field or ""
+            pointer = inner if inner.startswith("/") else f"/cv/{inner}" if inner else ""
+            rejections.append(Rejection.of(file, case.line, ValidationError(e.detail, field=pointer)))
     return Replay(outcomes, rejections, versions)
 
 
