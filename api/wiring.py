@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
+from pathlib import Path
+
 from api.settings import Settings
 from graph.store import Store
 
@@ -22,3 +25,18 @@ def open_store(settings: Settings) -> Store:
     from graph.backends.memory import MemoryStore
 
     return MemoryStore(settings.data_dir).open()
+
+
+def local_additions_path(settings: Settings) -> Path:
+    """The maintainer's additions file (JOBMATCH_LOCAL_ADDITIONS), else the one shipped in loaders/data."""
+    if settings.local_additions is not None:
+        return settings.local_additions
+    return Path(str(files("loaders").joinpath("data", "local_additions_da.tsv")))
+
+
+def local_additions_version(settings: Settings) -> str:
+    """The version audit records cite for the local additions in force (declared, else the sha256)."""
+    from ontology.local_additions import local_additions_version as version_of
+
+    path = local_additions_path(settings)
+    return version_of(path) if path.exists() else ""

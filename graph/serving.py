@@ -7,6 +7,7 @@ cannot drift apart.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any, Literal
@@ -91,8 +92,12 @@ def serve(
     crowding_cap: int | None = None,
     local_additions_version: str = "",
     today: date | None = None,
+    lock: AbstractContextManager[Any] | None = None,
 ) -> Served:
     """Compute, guard, record and return one recommendation list for ``cv``.
+
+    ``lock`` (held by a multi-threaded caller) guards only the crowding check and the audit append:
+    the chain's head must be read and extended by one writer at a time; matching runs outside it.
 
     :raise ValidationError: on a bad strategy, radius or limit.
     """
@@ -110,13 +115,16 @@ def serve(
     held: list[str] = []
     guard = arm == TREATMENT and crowding_cap is not None and effective.kind == "matches" \
         and effective.strategy == "graph"
+    limit = effective_limit(effective, settings)
     if effective.kind == "alternatives" and arm == CONTROL:
         radius = effective.radius_km or cv.max_km or settings.default_radius_km
         result = empty_result(cv, settings, radius, effective.valid_on or day.isoformat(), version, "alternatives")
     else:
-        limit = effective_limit(effective, settings)
         result = compute(store, cv, replace(effective, limit=limit), settings, ontology_version=version,
                          extra_limit=limit if guard else 0)
+        if not guard and effective.kind == "matches":
+            result = replace(result, suggestions=result.suggestions[:limit])
+    with lock or nullcontext():
         if guard:
             assert crowding_cap is not None
             week = iso_week(date.fromisoformat(result.valid_on))
@@ -124,14 +132,12 @@ def serve(
                                              crowding_cap)
             result = apply_held_back(result, set(held), limit)
             store.add_exposures(week, cv.id, [s.posting.id for s in result.suggestions])
-        elif effective.kind == "matches":
-            result = replace(result, suggestions=result.suggestions[:limit])
-    if notes:
-        result = replace(result, notes=result.notes + notes)
-    extra = {
-        "request": asdict(request), "effective_request": asdict(effective), "trial_arm": arm,
-        "trial": trial.name if trial else None, "held_back": held, "settings": settings.as_json(),
-        "cv_snapshot": cv_to_dict(cv), "served_on": day.isoformat(),
-    }
-    record = record_result(store, result, actor, local_additions_version=local_additions_version, extra=extra)
+        if notes:
+            result = replace(result, notes=result.notes + notes)
+        extra = {
+            "request": asdict(request), "effective_request": asdict(effective), "trial_arm": arm,
+            "trial": trial.name if trial else None, "held_back": held, "settings": settings.as_json(),
+            "cv_snapshot": cv_to_dict(cv), "served_on": day.isoformat(),
+        }
+        record = record_result(store, result, actor, local_additions_version=local_additions_version, extra=extra)
     return Served(result=result, record=record, arm=arm, held_back=tuple(held))

@@ -1,0 +1,141 @@
+"""The consultant's API: ingest CVs and postings, view a CV, matches, alternatives, feedback.
+
+A consultant sees only CVs of their own municipality (another municipality's CV is a 404, see
+:mod:`api.auth`); every served list is recorded in the audit trail and carries its
+``recommendation_id``, which feedback refers to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, url_for
+
+from api.auth import current_actor, require_roles
+from api.blueprints.params import choice_arg, date_arg, float_arg, int_arg, json_body, lang_arg, object_body
+from api.errors import ForbiddenError
+from api.service import MAX_REASON_CHARS, VERDICTS, current_service, feedback_json
+from graph.records import CvRecord, PostingRecord
+from graph.serving import STRATEGIES, Kind, ServeRequest
+from ontology.errors import ValidationError
+
+bp = Blueprint("consultant", __name__)
+
+# Radius bounds as matching enforces them (Denmark spans about 450 km).
+MAX_RADIUS_KM = 500.0
+# A list of postings in one request: enough for a portal's hourly batch, small enough for one body.
+MAX_POSTINGS_PER_REQUEST = 1000
+
+
+def _created(cv: CvRecord, created: bool) -> Response:
+    resp = jsonify({"id": cv.id, "created": created, "municipality": cv.municipality, "skills": len(cv.skills),
+                    "seeks": list(cv.seeks), "updated": cv.updated})
+    resp.status_code = 201 if created else 200
+    resp.headers["Location"] = url_for("consultant.get_cv", cv_id=cv.id)
+    return resp
+
+
+@bp.post("/cvs")
+@require_roles("consultant")
+def post_cv() -> Response:
+    """Ingest a CV document; its reference is pseudonymised. 201 if new, 200 if it replaced one."""
+    cv, created = current_service().ingest_cv(current_actor(), object_body())
+    return _created(cv, created)
+
+
+@bp.put("/cvs/<cv_id>")
+@require_roles("consultant")
+def put_cv(cv_id: str) -> Response:
+    """Create or replace the CV whose pseudonym is ``cv_id`` (the document's reference must hash to it).
+
+    The URL names the pseudonym, never the citizen reference: URLs end up in proxy logs.
+    """
+    cv, created = current_service().ingest_cv(current_actor(), object_body(), expect_id=cv_id)
+    return _created(cv, created)
+
+
+@bp.post("/postings")
+@require_roles("consultant")
+def post_postings() -> Response:
+    """Ingest one posting document or a list of them (all or none)."""
+    body = json_body()
+    many = isinstance(body, list)
+    docs: list[Any] = body if many else [body]
+    if many and not 1 <= len(docs) <= MAX_POSTINGS_PER_REQUEST:
+        raise ValidationError(f"send between 1 and {MAX_POSTINGS_PER_REQUEST} postings", field="/")
+    if not all(isinstance(d, dict) for d in docs):
+        raise ValidationError("each posting must be a JSON object", field="/")
+    records = current_service().ingest_postings(current_actor(), docs, pointer_prefix=many)
+    resp = jsonify({"stored": len(records), "postings": [_posting_summary(p) for p in records]})
+    resp.status_code = 201
+    return resp
+
+
+def _posting_summary(p: PostingRecord) -> dict[str, Any]:
+    return {"id": p.id, "title": p.title, "employer": p.employer, "occupation": p.occupation,
+            "published": p.published, "valid_through": p.valid_through,
+            "essential": sum(1 for r in p.requirements if r.kind == "essential"),
+            "optional": sum(1 for r in p.requirements if r.kind == "optional")}
+
+
+@bp.get("/cvs/<cv_id>")
+@require_roles("consultant", "ethics")
+def get_cv(cv_id: str) -> Response:
+    """What is stored for a CV: skills with their evidence, occupations sought and worked as."""
+    svc = current_service()
+    cv = svc.cv_for(current_actor(), cv_id)
+    return jsonify(svc.cv_json(cv, lang_arg()))
+
+
+def _valid_on() -> str | None:
+    valid_on = date_arg("valid_on")
+    # Matching "as of another day" replays the past or previews the future: an admin's tool only.
+    if valid_on is not None and current_actor().role != "admin":
+        raise ForbiddenError("only an admin may set valid_on", field="valid_on")
+    return valid_on
+
+
+@bp.get("/cvs/<cv_id>/matches")
+@require_roles("consultant")
+def get_matches(cv_id: str) -> Response:
+    """Ranked current postings near the citizen, each with its paths, evidence and gaps (audited)."""
+    strategy = choice_arg("strategy", STRATEGIES, "graph")
+    return _serve(cv_id, "matches", strategy)
+
+
+@bp.get("/cvs/<cv_id>/alternatives")
+@require_roles("consultant")
+def get_alternatives(cv_id: str) -> Response:
+    """Occupations outside the citizen's focus their skills transfer to, with gaps and postings nearby."""
+    return _serve(cv_id, "alternatives", "graph")
+
+
+def _serve(cv_id: str, kind: Kind, strategy: str) -> Response:
+    svc = current_service()
+    request = ServeRequest(kind=kind, strategy=strategy, radius_km=float_arg("radius_km", 0.0, MAX_RADIUS_KM),
+                           limit=int_arg("limit", None, 1, svc.match_settings.max_limit), valid_on=_valid_on(),
+                           lang=lang_arg())
+    return jsonify(svc.matches(current_actor(), cv_id, request))
+
+
+@bp.post("/recommendations/<rec_id>/feedback")
+@require_roles("consultant")
+def post_feedback(rec_id: str) -> Response:
+    """A verdict on one posting or occupation of a served list: useful, not_useful or applied."""
+    body = object_body()
+    target, verdict, reason = body.get("target"), body.get("verdict"), body.get("reason", "")
+    if not isinstance(target, str) or not target:
+        raise ValidationError("target (a posting id or occupation URI of the list) is required", field="/target")
+    if verdict not in VERDICTS:
+        raise ValidationError(f"verdict must be one of {', '.join(VERDICTS)}", field="/verdict")
+    if not isinstance(reason, str):
+        raise ValidationError("reason must be a string", field="/reason")
+    if len(reason) > MAX_REASON_CHARS:
+        raise ValidationError(f"reason must have at most {MAX_REASON_CHARS} characters", field="/reason")
+    unknown = sorted(set(body) - {"target", "verdict", "reason"})
+    if unknown:
+        raise ValidationError("is not an accepted field", field="/" + unknown[0])
+    fb = current_service().add_feedback(current_actor(), rec_id, target, verdict, reason)
+    resp = jsonify(feedback_json(fb))
+    resp.status_code = 201
+    return resp

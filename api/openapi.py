@@ -1,0 +1,423 @@
+"""The OpenAPI 3.1 document, built in code so the schemas are written once, next to the API.
+
+``tests/api/test_openapi.py`` holds it to the app: every route of ``app.url_map`` is described and
+nothing else is, each operation's ``x-roles`` equals the roles its view allows, and the responses the
+API tests receive validate against the schemas here. The CV and posting request bodies are the
+published input schemas of :mod:`loaders.documents` (their ``$defs`` moved into ``components``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+Json = dict[str, Any]
+
+API = "/api/v1"
+PROBLEM = "application/problem+json"
+
+
+def _ref(name: str) -> Json:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _str(**kw: Any) -> Json:
+    return {"type": "string", **kw}
+
+
+def _int(**kw: Any) -> Json:
+    return {"type": "integer", **kw}
+
+
+def _num(**kw: Any) -> Json:
+    return {"type": "number", **kw}
+
+
+def _arr(items: Json, **kw: Any) -> Json:
+    return {"type": "array", "items": items, **kw}
+
+
+def _obj(props: Json, required: list[str] | None = None, *, extra: bool = False, **kw: Any) -> Json:
+    out: Json = {"type": "object", "properties": props, "required": required if required is not None else
+                 list(props), "additionalProperties": extra}
+    out.update(kw)
+    return out
+
+
+def _nullable(schema: Json) -> Json:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _query(name: str, schema: Json, description: str, *, required: bool = False) -> Json:
+    return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
+
+
+def _path(name: str, description: str) -> Json:
+    return {"name": name, "in": "path", "required": True, "schema": _str(), "description": description}
+
+
+LANG = _query("lang", _str(enum=["da", "en"], default="da"), "language of concept labels in the answer")
+RADIUS = _query("radius_km", _num(exclusiveMinimum=0, maximum=500),
+                "search radius around the citizen's home (default: the citizen's own maximum)")
+VALID_ON = _query("valid_on", _str(format="date"),
+                  "match as of this day instead of today (admin only; others get 403)")
+
+
+def _limit(maximum: int, description: str) -> Json:
+    return _query("limit", _int(minimum=1, maximum=maximum), description)
+
+
+# -- schemas --------------------------------------------------------------------------------------
+
+def _schemas() -> Json:
+    skill_ref = _obj({"uri": _str(), "label": _str()})
+    evidence = _obj({"section": _str(), "start": _int(), "end": _int(), "text": _str(), "sentence": _str(),
+                     "label": _str()}, description="where the CV (or posting) says it; scrubbed text")
+    step = _arr(_str(), minItems=3, maxItems=3, description="(source, relation, target) over node ids")
+    matched = _obj({
+        "skill": _ref("SkillRef"), "kind": _str(enum=["essential", "optional"]),
+        "via": _str(enum=["exact", "broader", "narrower", "sibling"]), "cv_skill": _ref("SkillRef"),
+        "credit": _num(), "transversal": {"type": "boolean"}, "evidence": _arr(_ref("Evidence")),
+        "path": _arr(_ref("PathStep")),
+    })
+    posting_meta = {
+        "id": _str(), "title": _str(), "employer": _str(), "lat": _num(), "lon": _num(), "published": _str(),
+        "valid_through": _str(), "occupation": _str(),
+    }
+    parts = {"type": "object", "additionalProperties": _num(), "description": "weight × part, by part name"}
+    suggestion = _obj({
+        "rank": _int(), "posting": _obj(posting_meta), "score": _num(), "parts": parts, "distance_km": _num(),
+        "occupation": _nullable(_ref("SkillRef")),
+        "occupation_fit": _str(enum=["desired", "past", "same_unit_group", "same_minor_group", "none"]),
+        "matched": _arr(_ref("MatchedSkill")), "missing_essential": _arr(_ref("SkillRef")), "reason": _str(),
+    })
+    alternative = _obj({
+        "rank": _int(), "occupation": _ref("SkillRef"), "isco_group": _str(), "score": _num(), "parts": parts,
+        "essential_covered": _int(), "essential_total": _int(), "matched": _arr(_ref("MatchedSkill")),
+        "missing_essential": _arr(_ref("SkillRef")), "postings_nearby": _int(),
+        "postings": _arr(_obj({**posting_meta, "distance_km": _num()})),
+    })
+    result = _obj({
+        "cv_id": _str(), "strategy": _str(enum=["graph", "automatch", "alternatives"]), "valid_on": _str(),
+        "radius_km": _num(), "algorithm_version": _str(), "settings_hash": _str(), "ontology_version": _str(),
+        "candidates": _int(), "notes": _arr(_str()), "suggestions": _arr(_ref("Suggestion")),
+        "alternatives": _arr(_ref("Alternative")),
+        "recommendation_id": _str(description="the audit record of this list; feedback refers to it"),
+        "trial_arm": _nullable(_str(enum=["treatment", "control"], description="the citizen's arm, when a "
+                                           "trial runs (control gets automatch only)")),
+        "labels": {"type": "object", "additionalProperties": _str(),
+                   "description": "label of every ESCO URI the answer mentions"},
+    })
+    cv = _obj({
+        "id": _str(description="the pseudonym"), "municipality": _str(), "postcode": _str(),
+        "lat": _nullable(_num()), "lon": _nullable(_num()), "max_km": _num(), "seeks": _arr(_str()),
+        "desired_titles": _arr(_str()),
+        "worked_as": _arr(_obj({"occupation": _str(), "start": _str(), "end": _str()})),
+        "skills": _arr(_obj({"skill": _str(), "source": _str(enum=["text", "declared", "occupation"]),
+                             "lang": _str(), "evidence": _arr(_ref("Evidence"))})),
+        "lang": _str(), "updated": _str(),
+        "labels": {"type": "object", "additionalProperties": _str()},
+    })
+    cv_written = _obj({"id": _str(), "created": {"type": "boolean"}, "municipality": _str(), "skills": _int(),
+                       "seeks": _arr(_str()), "updated": _str()})
+    postings_written = _obj({"stored": _int(), "postings": _arr(_obj({
+        "id": _str(), "title": _str(), "employer": _str(), "occupation": _str(), "published": _str(),
+        "valid_through": _str(), "essential": _int(), "optional": _int()}))})
+    feedback_in = _obj({
+        "target": _str(minLength=1, description="a posting id or occupation URI of the list"),
+        "verdict": _str(enum=["useful", "not_useful", "applied"]),
+        "reason": _str(maxLength=500, description="a short note; no personal data"),
+    }, required=["target", "verdict"])
+    feedback = _obj({"id": _str(), "at": _str(), "recommendation_id": _str(), "cv_id": _str(), "target": _str(),
+                     "verdict": _str(enum=["useful", "not_useful", "applied"]), "reason": _str(), "actor": _str(),
+                     "municipality": _str(), "strategy": _str()})
+    summary_props = {
+        "id": _str(), "seq": _int(), "at": _str(), "cv_id": _str(), "actor": _str(description="token id"),
+        "role": _str(), "municipality": _str(), "strategy": _str(), "settings_hash": _str(),
+        "algorithm_version": _str(), "ontology_version": _str(), "local_additions_version": _str(),
+        "prev_hash": _str(), "hash": _str(), "suggestions": _int(), "alternatives": _int(),
+    }
+    record = _obj({**summary_props, "body": {"type": "object", "description":
+                                               "the served result and the request's parameters"},
+                   "feedback": _arr(_ref("Feedback"))})
+    labels_by_lang = {"type": "object", "additionalProperties": _obj({"preferred": _str(), "alt": _arr(_str())})}
+    concept_props = {
+        "uri": _str(), "kind": _str(enum=["Occupation", "Skill", "IscoGroup", "SkillGroup"]), "label": _str(),
+        "code": _str(), "status": _str(), "isco_group": _str(), "skill_type": _str(), "reuse_level": _str(),
+        "labels": labels_by_lang, "description": _str(),
+    }
+    version = _obj({"version": _str(), "languages": _arr(_str()), "source": _str(), "checksum": _str(),
+                    "loaded_at": _str(), "active": {"type": "boolean"}})
+    load_in = _obj({
+        "esco_dir": _str(minLength=1, description="package folder, relative to the parent of JOBMATCH_ESCO_DIR"),
+        "languages": _arr(_str(pattern="^[A-Za-z]{2,5}$"), minItems=1, maxItems=30),
+        "labels": _arr(_str(), maxItems=20, description="extra label TSV files under the same root"),
+    }, required=["esco_dir"])
+    load_out = {"type": "object", "required": ["version", "languages", "occupations", "skills", "seconds"],
+                "properties": {"version": _str(), "languages": _arr(_str()), "occupations": _int(),
+                               "skills": _int(), "isco_groups": _int(), "skill_groups": _int(),
+                               "notes": _arr(_str()), "seconds": _num()},
+                "additionalProperties": True}
+    problem = {
+        "type": "object", "required": ["type", "title", "status", "detail"],
+        "properties": {
+            "type": _str(description="urn:jobmatch:problem:<kind>"), "title": _str(), "status": _int(),
+            "detail": _str(), "field": _str(description="the failing field: a query parameter name or a "
+                                                        "JSON pointer into the body"),
+            "instance": _str(), "correlation_id": _str(description="quote it to support (500 only)"),
+        },
+        "additionalProperties": True,
+        "description": "RFC 9457 problem details",
+    }
+    return {
+        "Problem": problem, "SkillRef": skill_ref, "Evidence": evidence, "PathStep": step, "MatchedSkill": matched,
+        "Suggestion": suggestion, "Alternative": alternative, "MatchResult": result, "Cv": cv,
+        "CvWritten": cv_written, "PostingsWritten": postings_written, "FeedbackRequest": feedback_in,
+        "Feedback": feedback,
+        "RecordSummary": _obj(summary_props),
+        "RecordList": _obj({"limit": _int(), "offset": _int(), "count": _int(),
+                            "recommendations": _arr(_ref("RecordSummary"))}),
+        "Record": record,
+        "ChainReport": _obj({"ok": {"type": "boolean"}, "checked": _int(), "first_bad_seq": _nullable(_int()),
+                             "problem": _str()}),
+        "Concept": _obj(concept_props),
+        "ConceptHits": _obj({"q": _str(), "count": _int(), "concepts": _arr(_obj({
+            **concept_props, "matched_label": _str(), "matched_lang": _str()}))}),
+        "ConceptDetail": _obj({**concept_props, "relations": _arr(_obj({
+            "relation": _str(), "kind": _str(), "uri": _str(), "label": _str()}))}),
+        "OntologyVersion": version,
+        "OntologyVersions": _obj({"versions": _arr(_ref("OntologyVersion"))}),
+        "OntologyLoadRequest": load_in, "OntologyLoadSummary": load_out,
+        "Health": _obj({"status": _str(enum=["ok"])}),
+        "Ready": _obj({"status": _str(enum=["ready"]), "store": _str(), "esco_loaded": {"type": "boolean"},
+                       "ontology_version": _nullable(_str()), "versions": _arr(_str())}),
+    }
+
+
+def _input_schemas() -> Json:
+    """The published CV and posting schemas, with each ``$defs`` moved to ``components`` (prefixed),
+    so that every ``$ref`` in the document points into the document."""
+    from loaders.documents import schema
+
+    out: Json = {}
+    for name, prefix in (("cv", "CvDocument"), ("cv-jsonresume", "CvJsonResume"), ("posting", "PostingDocument"),
+                         ("posting-schemaorg", "PostingSchemaOrg")):
+        s = copy.deepcopy(schema(name))
+        defs = s.pop("$defs", {})
+        s.pop("$schema", None)
+        s.pop("$id", None)
+        text = json.dumps(s)
+        defs_text = json.dumps(defs)
+        for d in defs:
+            for_text = f'"#/$defs/{d}"'
+            to = f'"#/components/schemas/{prefix}_{d}"'
+            text = text.replace(for_text, to)
+            defs_text = defs_text.replace(for_text, to)
+        out[prefix] = json.loads(text)
+        for d, sub in json.loads(defs_text).items():
+            out[f"{prefix}_{d}"] = sub
+    return out
+
+
+# -- responses ------------------------------------------------------------------------------------
+
+def _problem(description: str, headers: Json | None = None) -> Json:
+    out: Json = {"description": description, "content": {PROBLEM: {"schema": _ref("Problem")}}}
+    if headers:
+        out["headers"] = headers
+    return out
+
+
+def _header(description: str) -> Json:
+    return {"description": description, "schema": _str()}
+
+
+ERRORS: Json = {
+    "BadRequest": _problem("Malformed request (e.g. the body is not valid JSON)"),
+    "Unauthenticated": _problem("Missing, unknown or revoked token",
+                                {"WWW-Authenticate": {**_header("Bearer challenge"), "required": True}}),
+    "Forbidden": _problem("The token's role may not do this (or a consultant wrote another municipality's CV)"),
+    "NotFound": _problem("No such resource, or one of another municipality (deliberately the same answer)"),
+    "MethodNotAllowed": _problem("Another method is allowed on this path",
+                                 {"Allow": {**_header("the allowed methods"), "required": True}}),
+    "PayloadTooLarge": _problem("The body is larger than JOBMATCH_MAX_BODY_BYTES"),
+    "UnsupportedMediaTypeError": _problem("The body is not application/json"),
+    "Unprocessable": _problem("A parameter or body field is invalid; `field` names it"),
+    "Internal": _problem("Unexpected error; the problem has a correlation_id the server log also has"),
+    "Unavailable": _problem("The data store is unavailable; retry later",
+                            {"Retry-After": _header("seconds to wait")}),
+}
+
+
+def _err(*names: str) -> Json:
+    codes = {"BadRequest": "400", "Unauthenticated": "401", "Forbidden": "403", "NotFound": "404",
+             "MethodNotAllowed": "405", "PayloadTooLarge": "413", "UnsupportedMediaTypeError": "415",
+             "Unprocessable": "422", "Internal": "500", "Unavailable": "503"}
+    return {codes[n]: {"$ref": f"#/components/responses/{n}"} for n in names}
+
+
+_API_ERRORS = ("Unauthenticated", "Forbidden", "MethodNotAllowed", "Unprocessable", "Internal", "Unavailable")
+_BODY_ERRORS = ("BadRequest", "PayloadTooLarge", "UnsupportedMediaTypeError")
+
+
+def _ok(schema: str, description: str, status: str = "200", headers: Json | None = None) -> Json:
+    out: Json = {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+    if headers:
+        out["headers"] = headers
+    return {status: out}
+
+
+def _op(summary: str, roles: list[str] | None, responses: Json, *, params: list[Json] | None = None,
+        body: Json | None = None, not_found: bool = False, tag: str = "", op_id: str = "",
+        description: str = "") -> Json:
+    """One operation. ``roles`` None = public (no token)."""
+    op: Json = {"operationId": op_id, "summary": summary, "tags": [tag] if tag else []}
+    if description:
+        op["description"] = description
+    if params:
+        op["parameters"] = params
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    all_responses = dict(responses)
+    if roles is not None:
+        op["security"] = [{"bearer": []}]
+        op["x-roles"] = sorted(set(roles) | {"admin"})
+        all_responses.update(_err(*_API_ERRORS))
+        if body is not None:
+            all_responses.update(_err(*_BODY_ERRORS))
+        if not_found:
+            all_responses.update(_err("NotFound"))
+    else:
+        op["security"] = []
+        all_responses.update(_err("MethodNotAllowed"))
+    op["responses"] = dict(sorted(all_responses.items()))
+    return op
+
+
+def _paths() -> Json:
+    cv_id = _path("cv_id", "the CV's pseudonym")
+    rec_id = _path("rec_id", "the recommendation (audit record) id")
+    written = {"Location": _header("the CV's URL")}
+    cv_body = {"anyOf": [_ref("CvDocument"), _ref("CvJsonResume")]}
+    posting_body = {"anyOf": [_ref("PostingDocument"), _ref("PostingSchemaOrg")]}
+    return {
+        "/": {"get": {"operationId": "page", "summary": "The consultant's page (HTML, Danish; ?lang=en)",
+                      "tags": ["page"], "security": [],
+                      "parameters": [_query("lang", _str(enum=["da", "en"]), "page language")],
+                      "responses": {"200": {"description": "the page",
+                                            "content": {"text/html": {"schema": _str()}}},
+                                    **_err("MethodNotAllowed")}}},
+        "/static/{filename}": {"get": {
+            "operationId": "static", "summary": "The page's script and style", "tags": ["page"], "security": [],
+            "parameters": [{"name": "filename", "in": "path", "required": True, "schema": _str()}],
+            "responses": {"200": {"description": "a static file", "content": {"*/*": {"schema": _str()}}},
+                          **_err("NotFound", "MethodNotAllowed")}}},
+        "/health": {"get": _op("Liveness (no store call)", None, _ok("Health", "the process answers"),
+                               tag="health", op_id="health")},
+        "/ready": {"get": _op("Readiness: store answers and ESCO is loaded", None,
+                              {**_ok("Ready", "ready"), **_err("Unavailable")}, tag="health", op_id="ready")},
+        f"{API}/openapi.json": {"get": _op(
+            "This document", None, {"200": {"description": "OpenAPI 3.1",
+                                            "content": {"application/json": {"schema": {"type": "object"}}}}},
+            tag="health", op_id="openapi")},
+        f"{API}/cvs": {"post": _op(
+            "Ingest a CV (our JSON or JSON Resume); the reference is pseudonymised", ["consultant"],
+            {**_ok("CvWritten", "replaced an existing CV", headers=written),
+             **_ok("CvWritten", "created", "201", headers=written)},
+            body=cv_body, tag="consultant", op_id="postCv")},
+        f"{API}/cvs/{{cv_id}}": {
+            "get": _op("What is stored for a CV, evidence included", ["consultant", "ethics"],
+                       _ok("Cv", "the stored CV"), params=[cv_id, LANG], not_found=True, tag="consultant",
+                       op_id="getCv"),
+            "put": _op("Create or replace the CV with this pseudonym (the document's reference must hash to it)",
+                       ["consultant"], {**_ok("CvWritten", "replaced", headers=written),
+                                        **_ok("CvWritten", "created", "201", headers=written)},
+                       params=[cv_id], body=cv_body, tag="consultant", op_id="putCv"),
+        },
+        f"{API}/cvs/{{cv_id}}/matches": {"get": _op(
+            "Ranked postings near the citizen, with paths, evidence and gaps (audited)", ["consultant"],
+            _ok("MatchResult", "the served list"),
+            params=[cv_id, RADIUS, _limit(100, "how many suggestions (default 10)"),
+                    _query("strategy", _str(enum=["graph", "automatch"], default="graph"),
+                           "graph matching or the Jobnet-style automatch baseline"), VALID_ON, LANG],
+            not_found=True, tag="consultant", op_id="getMatches")},
+        f"{API}/cvs/{{cv_id}}/alternatives": {"get": _op(
+            "Other occupations the citizen's skills transfer to, with gaps and postings nearby (audited)",
+            ["consultant"], _ok("MatchResult", "the served list"),
+            params=[cv_id, _limit(100, "how many occupations (default 8)"), RADIUS, VALID_ON, LANG],
+            not_found=True, tag="consultant", op_id="getAlternatives")},
+        f"{API}/postings": {"post": _op(
+            "Ingest one posting or a list (all or none; pointers in errors start with the index)", ["consultant"],
+            _ok("PostingsWritten", "stored", "201"),
+            body={"anyOf": [posting_body, _arr(posting_body, minItems=1, maxItems=1000)]},
+            tag="consultant", op_id="postPostings")},
+        f"{API}/recommendations/{{rec_id}}/feedback": {"post": _op(
+            "A consultant's verdict on one item of a served list", ["consultant"],
+            _ok("Feedback", "stored", "201"), params=[rec_id], body=_ref("FeedbackRequest"), not_found=True,
+            tag="consultant", op_id="postFeedback")},
+        f"{API}/recommendations": {"get": _op(
+            "Search served lists by pseudonym, time and consultant", ["ethics"],
+            _ok("RecordList", "matching records, oldest first"),
+            params=[_query("cv_id", _str(maxLength=200), "citizen pseudonym"),
+                    _query("since", _str(), "ISO date or date-time, inclusive"),
+                    _query("until", _str(), "ISO date or date-time, exclusive"),
+                    _query("actor", _str(maxLength=200), "token id of the consultant"),
+                    _limit(500, "page size (default 100)"),
+                    _query("offset", _int(minimum=0, maximum=10_000_000), "records to skip")],
+            tag="ethics", op_id="listRecommendations")},
+        f"{API}/recommendations/{{rec_id}}": {"get": _op(
+            "One served list in full: paths, evidence, versions, chain link, feedback", ["ethics"],
+            _ok("Record", "the record"), params=[rec_id], not_found=True, tag="ethics",
+            op_id="getRecommendation")},
+        f"{API}/audit/verify": {"get": _op(
+            "Verify the audit hash chain", ["ethics"], _ok("ChainReport", "the report"), tag="ethics",
+            op_id="verifyAudit")},
+        f"{API}/concepts": {"get": _op(
+            "Search ESCO concepts by Danish or English label", ["taxonomy"], _ok("ConceptHits", "best first"),
+            params=[_query("q", _str(minLength=1, maxLength=200, pattern="\\S"), "label text or URI", required=True),
+                    _query("kind", _str(enum=["Occupation", "Skill", "IscoGroup", "SkillGroup"]), "concept kind"),
+                    _limit(100, "how many (default 20)"), LANG],
+            tag="taxonomy", op_id="searchConcepts")},
+        f"{API}/concepts/{{uri}}": {"get": _op(
+            "One concept with its relations", ["taxonomy"], _ok("ConceptDetail", "the concept"),
+            params=[_path("uri", "the concept URI, URL-encoded"), LANG], not_found=True, tag="taxonomy",
+            op_id="getConcept")},
+        f"{API}/ontology/versions": {"get": _op(
+            "ESCO versions loaded, oldest first", ["taxonomy"], _ok("OntologyVersions", "the versions"),
+            tag="taxonomy", op_id="listOntologyVersions")},
+        f"{API}/ontology/load": {"post": _op(
+            "Load an ESCO package from a folder under the server's allow-listed ESCO root", ["taxonomy"],
+            {**_ok("OntologyLoadSummary", "loaded; the load summary"), **_err("BadRequest")},
+            body=_ref("OntologyLoadRequest"), tag="taxonomy", op_id="loadOntology")},
+    }
+
+
+def openapi_document() -> Json:
+    """The whole document (a fresh dict each call)."""
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+        "info": {
+            "title": "jobmatch",
+            "version": "1.0.0",
+            "summary": "Explainable job matching over ESCO for Danish job centres",
+            "description": (
+                "Every error is an RFC 9457 problem (application/problem+json) with type, title, status, "
+                "detail and, where there is one, the failing field. Tokens are per role (consultant, ethics, "
+                "taxonomy, admin; x-roles on each operation); a consultant sees only CVs of their own "
+                "municipality, and another municipality's CV answers 404 like an unknown one. Every served "
+                "list is recorded in a hash-chained audit trail. This service uses the ESCO classification "
+                "of the European Commission."),
+            "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+        },
+        "servers": [{"url": "/"}],
+        "tags": [{"name": t} for t in ("consultant", "ethics", "taxonomy", "health", "page")],
+        "paths": _paths(),
+        "components": {
+            "schemas": {**_schemas(), **_input_schemas()},
+            "responses": ERRORS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "an API token from `jobmatch tokens create`"}},
+        },
+    }

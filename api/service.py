@@ -1,0 +1,379 @@
+"""The service layer between the HTTP blueprints and ``graph/``: one :class:`Service` per app.
+
+Blueprints parse and authorise; the service holds the process's one store, applies municipality
+scoping, runs matching, records every served list in the audit trail and returns plain JSON-able
+dicts. It knows no Flask request objects, so it can be driven by a test or a batch job as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+
+from api.auth import can_see_municipality, check_municipality
+from api.errors import ForbiddenError
+from api.settings import Settings
+from api.wiring import local_additions_version
+from graph.audit import Actor, ChainReport, now_iso, verify_chain
+from graph.codec import cv_to_dict
+from graph.explain import result_json
+from graph.geo import Gazetteer
+from graph.ledger import AuditQuery, AuditRecord, Feedback
+from graph.records import CvRecord, PostingRecord
+from graph.scoring import MatchSettings
+from graph.search import find_concepts
+from graph.serving import ServeRequest, serve
+from graph.store import Store
+from graph.trial import TrialConfig
+from ontology.errors import ConfigurationError, NotFoundError, StoreUnavailableError, ValidationError
+from ontology.model import ConceptKind
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "jobmatch"
+VERDICTS = ("useful", "not_useful", "applied")
+# After a failed open, wait this long before trying again, so a dead Neo4j is not hammered by every
+# request (each attempt costs the driver's connect timeout).
+REOPEN_BACKOFF_SECONDS = 5.0
+# A feedback reason is a consultant's short note; longer text is more likely to carry personal data.
+MAX_REASON_CHARS = 500
+
+
+def current_service() -> Service:
+    """The service of the app handling the current request."""
+    svc: Service = current_app.extensions[EXTENSION]
+    return svc
+
+
+class Service:
+    """The process's store and what the API does with it. Thread-safe.
+
+    ``opener`` opens the configured store; if it fails at start-up (Neo4j down) the app still starts,
+    ``/ready`` says 503, and the next request after :data:`REOPEN_BACKOFF_SECONDS` tries again.
+    """
+
+    def __init__(self, settings: Settings, *, store: Store | None = None,
+                 opener: Callable[[], Store] | None = None, match_settings: MatchSettings | None = None) -> None:
+        self.settings = settings
+        self.match_settings = match_settings or MatchSettings()
+        self._store = store
+        self._opener = opener
+        self._owns_store = store is None
+        self._open_lock = threading.Lock()
+        self._next_try = 0.0
+        # One writer at a time inside this process: the audit chain reads its head and appends the
+        # next record, which must not interleave, and the embedded store shares one SQLite connection.
+        self._write_lock = threading.RLock()
+        self._gazetteer: Gazetteer | None = None
+
+    @cached_property
+    def local_additions_version(self) -> str:
+        """Cited in every audit record, so replay can tell which synonyms were in force."""
+        return local_additions_version(self.settings)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def try_open(self) -> None:
+        """Open the store now if this service opens its own; log (not raise) if it is unavailable."""
+        try:
+            _ = self.store
+        except StoreUnavailableError:
+            log.warning("store unavailable at start-up; /ready answers 503 until it is reachable")
+
+    @property
+    def store(self) -> Store:
+        """The open store. :raise StoreUnavailableError: if it cannot be opened (yet)."""
+        if self._store is not None:
+            return self._store
+        with self._open_lock:
+            if self._store is None:
+                if self._opener is None or time.monotonic() < self._next_try:
+                    raise StoreUnavailableError("the store is not open")
+                try:
+                    self._store = self._opener()
+                except StoreUnavailableError:
+                    self._next_try = time.monotonic() + REOPEN_BACKOFF_SECONDS
+                    raise
+            return self._store
+
+    def close(self) -> None:
+        """Close the store if this service opened it (a store passed in belongs to the caller)."""
+        with self._open_lock:
+            if self._store is not None and self._owns_store:
+                self._store.close()
+                self._store = None
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        with self._write_lock:
+            yield self.store
+
+    # -- health ----------------------------------------------------------------------------------
+    def readiness(self) -> dict[str, Any]:
+        """What ``/ready`` reports. :raise StoreUnavailableError: if the store does not answer."""
+        store = self.store
+        store.ping()
+        versions = store.ontology_versions()
+        active = next((v.version for v in versions if v.active), None)
+        return {"store": self.settings.store, "esco_loaded": active is not None, "ontology_version": active,
+                "versions": [v.version for v in versions]}
+
+    # -- CVs -------------------------------------------------------------------------------------
+    def cv_for(self, actor: Actor, cv_id: str) -> CvRecord:
+        """The CV if ``actor`` may see it. :raise NotFoundError: if unknown or of another municipality."""
+        cv = self.store.get_cvs([cv_id]).get(cv_id)
+        if cv is None:
+            raise NotFoundError("no such CV")
+        check_municipality(actor, cv.municipality)
+        return cv
+
+    def cv_json(self, cv: CvRecord, lang: str) -> dict[str, Any]:
+        """The stored CV with evidence, and labels for every concept it names (URIs stay as ids)."""
+        body = cv_to_dict(cv)
+        uris = set(cv.seeks) | {w.occupation for w in cv.worked_as} | {s.skill for s in cv.skills}
+        body["labels"] = self.labels(uris, lang)
+        return body
+
+    def labels(self, uris: Iterable[str], lang: str) -> dict[str, str]:
+        """Preferred labels of the concepts among ``uris`` (non-concept ids are left out)."""
+        concepts = self.store.concepts({u for u in uris if u.startswith(("http://", "https://"))})
+        return {uri: c.label(lang) for uri, c in sorted(concepts.items())}
+
+    # -- ingestion (loaders.documents does validation, pseudonymisation, scrubbing, extraction) ----
+    def ingest_cv(self, actor: Actor, doc: Any, *, expect_id: str | None = None) -> tuple[CvRecord, bool]:
+        """Turn one CV document into a record and store it; returns (record, created).
+
+        ``expect_id`` (PUT) is the pseudonym the document's reference must hash to.
+
+        :raise ValidationError: naming the field (JSON pointer) of a bad document.
+        :raise ForbiddenError: (``/municipality``) if a consultant writes another municipality's CV.
+        :raise ConfigurationError: if the pseudonym key, postcodes or taxonomy are not configured.
+        """
+        from loaders.documents import cv_record_from
+        from loaders.privacy import require_pseudonym_key
+
+        key = require_pseudonym_key(self.settings.pseudonym_key)
+        cv = cv_record_from(doc, extractor=self.extractor(), gazetteer=self.gazetteer(), key=key,
+                            today=date.today())
+        if expect_id is not None and cv.id != expect_id:
+            raise ValidationError("the document's citizen reference does not belong to this CV", field="/id")
+        if not can_see_municipality(actor, cv.municipality):
+            raise ForbiddenError("you can only write CVs of your own municipality", field="/municipality")
+        with self.writing() as store:
+            old = store.get_cvs([cv.id]).get(cv.id)
+            # Replacing a CV another municipality holds would let a consultant overwrite it.
+            if old is not None and not can_see_municipality(actor, old.municipality):
+                raise ForbiddenError("you can only write CVs of your own municipality", field="/municipality")
+            store.upsert_cvs([cv])
+        log.info("stored cv %s by %s (%s)", cv.id, actor.id, "new" if old is None else "replaced")
+        return cv, old is None
+
+    def ingest_postings(self, actor: Actor, docs: Sequence[Any], *, pointer_prefix: bool) -> list[PostingRecord]:
+        """Turn posting documents into records and store them all, or none if one is invalid.
+
+        :raise ValidationError: naming the field; with ``pointer_prefix`` the pointer starts with the
+            document's index in the list (``/3/title``).
+        """
+        from loaders.documents import posting_record_from
+
+        extractor, gazetteer = self.extractor(), self.gazetteer()
+        records: list[PostingRecord] = []
+        for i, doc in enumerate(docs):
+            try:
+                records.append(posting_record_from(doc, extractor=extractor, gazetteer=gazetteer))
+            except ValidationError as e:
+                if not pointer_prefix:
+                    raise
+                field = f"/{i}{e.field or ''}"
+                raise ValidationError(f"document {i}: {e.detail}", field=field) from e
+        with self.writing() as store:
+            store.upsert_postings(records)
+        log.info("stored %d posting(s) by %s", len(records), actor.id)
+        return records
+
+    def extractor(self) -> Any:
+        """The text extractor over the active taxonomy (built once per taxonomy version, then cached)."""
+        from loaders.documents import extractor_for
+
+        return extractor_for(self.store, self.settings.local_additions)
+
+    def gazetteer(self) -> Gazetteer:
+        """Postcode centroids, read once per process. :raise ConfigurationError: without JOBMATCH_GEO_DIR."""
+        with self._open_lock:
+            if self._gazetteer is None:
+                if self.settings.geo_dir is None:
+                    raise ConfigurationError("JOBMATCH_GEO_DIR is not set: postcodes cannot be located",
+                                             field="JOBMATCH_GEO_DIR")
+                self._gazetteer = Gazetteer.load(self.settings.geo_dir)
+            return self._gazetteer
+
+    # -- matching --------------------------------------------------------------------------------
+    def matches(self, actor: Actor, cv_id: str, request: ServeRequest) -> dict[str, Any]:
+        """A served list (direct matches or alternatives) for a CV the actor may see.
+
+        Goes through :func:`graph.serving.serve`, the one path the CLI and replay share: trial arm,
+        crowding guard and the audit record. Returns the answer with its ``recommendation_id``.
+
+        :raise NotFoundError: if the CV is unknown or of another municipality.
+        :raise ValidationError: on a bad radius, limit or strategy.
+        """
+        cv = self.cv_for(actor, cv_id)
+        # An admin token has no municipality; the record is filed under the citizen's, so that an
+        # ethics reviewer of that municipality sees every list served about its citizens.
+        filed_as = Actor(actor.id, actor.role, actor.municipality or cv.municipality)
+        trial = (TrialConfig(self.settings.trial_name, self.settings.trial_seed, self.settings.trial_treatment_share)
+                 if self.settings.trial_seed else None)
+        # serve() matches without the lock and takes it only to read and extend the audit chain's head.
+        served = serve(self.store, cv, filed_as, request, settings=self.match_settings, trial=trial,
+                       crowding_cap=self.settings.crowding_cap_per_week,
+                       local_additions_version=self.local_additions_version, lock=self._write_lock)
+        result = served.result
+        body = result_json(result)
+        body["recommendation_id"] = served.record.id
+        body["trial_arm"] = served.arm
+        body["labels"] = self.labels(_uris_in(body), request.lang)
+        log.info("served %s %s for %s to %s: %d suggestions, %d alternatives, %d held back (record %s)",
+                 request.kind, result.strategy, cv.id, actor.id, len(result.suggestions), len(result.alternatives),
+                 len(served.held_back), served.record.id)
+        return body
+
+    # -- feedback --------------------------------------------------------------------------------
+    def add_feedback(self, actor: Actor, rec_id: str, target: str, verdict: str, reason: str) -> Feedback:
+        """Store a consultant's verdict on one item of a served list.
+
+        :raise NotFoundError: if the recommendation is unknown or of another municipality.
+        :raise ValidationError: if the target was not in that list or the verdict is unknown.
+        """
+        rec = self.store.get_audit(rec_id)
+        if rec is None or not can_see_municipality(actor, rec.municipality):
+            raise NotFoundError("no such recommendation")
+        if verdict not in VERDICTS:
+            raise ValidationError(f"verdict must be one of {', '.join(VERDICTS)}", field="/verdict")
+        if target not in _targets_of(rec):
+            raise ValidationError("target is not a posting or occupation of this recommendation", field="/target")
+        if len(reason) > MAX_REASON_CHARS:
+            raise ValidationError(f"reason must have at most {MAX_REASON_CHARS} characters", field="/reason")
+        fb = Feedback(id=uuid.uuid4().hex, at=now_iso(), recommendation_id=rec.id, cv_id=rec.cv_id, target=target,
+                      verdict=verdict, reason=reason.strip(), actor=actor.id, municipality=rec.municipality,
+                      strategy=rec.strategy)
+        with self.writing() as store:
+            store.add_feedback(fb)
+        log.info("feedback %s on record %s by %s", verdict, rec.id, actor.id)
+        return fb
+
+    # -- ethics ----------------------------------------------------------------------------------
+    def recommendations(self, actor: Actor, query: AuditQuery) -> list[AuditRecord]:
+        """Audit records matching ``query``, limited to the actor's municipality if it has one."""
+        if actor.municipality:
+            query = AuditQuery(cv_id=query.cv_id, actor=query.actor, municipality=actor.municipality,
+                               since=query.since, until=query.until, limit=query.limit, offset=query.offset)
+        return self.store.audit_records(query)
+
+    def recommendation(self, actor: Actor, rec_id: str) -> tuple[AuditRecord, list[Feedback]]:
+        rec = self.store.get_audit(rec_id)
+        if rec is None or not can_see_municipality(actor, rec.municipality):
+            raise NotFoundError("no such recommendation")
+        return rec, self.store.feedback_records(rec.id)
+
+    def verify(self) -> ChainReport:
+        return verify_chain(self.store)
+
+    # -- taxonomy --------------------------------------------------------------------------------
+    def find(self, q: str, kinds: Sequence[ConceptKind], limit: int) -> list[Any]:
+        return find_concepts(self.store, q, kinds, limit)
+
+    def load_ontology(self, esco_dir: str, languages: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+        """Load an ESCO package from under the allow-listed root (the parent of ``JOBMATCH_ESCO_DIR``).
+
+        :raise ValidationError: if a path is outside the root or missing, or no root is configured.
+        :raise EscoPackageError: if the package cannot be read.
+        """
+        from ontology.package import read_taxonomy  # the CSV reader is only needed here
+
+        root = self.load_root()
+        esco = _inside(root, esco_dir, "/esco_dir", want_dir=True)
+        label_files = [_inside(root, p, f"/labels/{i}", want_dir=False) for i, p in enumerate(labels)]
+        t0 = time.perf_counter()
+        tax = read_taxonomy(esco, tuple(languages), label_files)
+        with self.writing() as store:
+            summary = store.upsert_taxonomy(tax)
+        out = summary.as_json()
+        out["notes"] = list(tax.notes)
+        out["seconds"] = round(time.perf_counter() - t0, 2)
+        log.info("loaded ESCO %s (%d occupations, %d skills) in %.1f s", summary.version, summary.occupations,
+                 summary.skills, out["seconds"])
+        return out
+
+    def load_root(self) -> Path:
+        if self.settings.esco_dir is None:
+            raise ValidationError("loading through the API is off: the server has no JOBMATCH_ESCO_DIR, whose "
+                                  "parent folder is the only place packages are read from", field="/esco_dir")
+        return self.settings.esco_dir.resolve().parent
+
+
+def _inside(root: Path, given: str, field: str, *, want_dir: bool) -> Path:
+    """``given`` (relative to ``root``, or absolute) resolved, if it lies inside ``root`` and exists."""
+    if not given or "\x00" in given:
+        raise ValidationError("a path is required", field=field)
+    path = (root / given).resolve()
+    if path != root and root not in path.parents:
+        raise ValidationError("the path is outside the folder packages are loaded from", field=field)
+    if want_dir and not path.is_dir():
+        raise ValidationError("no such package folder", field=field)
+    if not want_dir and not path.is_file():
+        raise ValidationError("no such label file", field=field)
+    return path
+
+
+def _uris_in(body: dict[str, Any]) -> set[str]:
+    """The concept ids on the explanation paths of a result body (skill refs carry their own labels;
+    a path can also pass through a parent skill that is named nowhere else)."""
+    items = [*body.get("suggestions", ()), *body.get("alternatives", ())]
+    return {node for item in items for m in item.get("matched", ()) for step in m["path"]
+            for node in (step[0], step[2]) if node.startswith(("http://", "https://"))}
+
+
+def _targets_of(rec: AuditRecord) -> set[str]:
+    """What feedback may be about: the postings and occupations the list showed."""
+    result = json.loads(rec.body).get("result", {})
+    out = {s["posting"]["id"] for s in result.get("suggestions", ())}
+    for a in result.get("alternatives", ()):
+        out.add(a["occupation"]["uri"])
+        out.update(p["id"] for p in a.get("postings", ()))
+    return out
+
+
+def record_summary(rec: AuditRecord) -> dict[str, Any]:
+    """An audit record without its body, plus how many items it served."""
+    result = json.loads(rec.body).get("result", {})
+    return {
+        "id": rec.id, "seq": rec.seq, "at": rec.at, "cv_id": rec.cv_id, "actor": rec.actor, "role": rec.role,
+        "municipality": rec.municipality, "strategy": rec.strategy, "settings_hash": rec.settings_hash,
+        "algorithm_version": rec.algorithm_version, "ontology_version": rec.ontology_version,
+        "local_additions_version": rec.local_additions_version, "prev_hash": rec.prev_hash, "hash": rec.hash,
+        "suggestions": len(result.get("suggestions", ())), "alternatives": len(result.get("alternatives", ())),
+    }
+
+
+def record_json(rec: AuditRecord, feedback: Sequence[Feedback]) -> dict[str, Any]:
+    """The full record: summary fields, the served body (paths, evidence, versions), its feedback."""
+    out = record_summary(rec)
+    out["body"] = json.loads(rec.body)
+    out["feedback"] = [feedback_json(f) for f in feedback]
+    return out
+
+
+def feedback_json(f: Feedback) -> dict[str, Any]:
+    return {"id": f.id, "at": f.at, "recommendation_id": f.recommendation_id, "cv_id": f.cv_id,
+            "target": f.target, "verdict": f.verdict, "reason": f.reason, "actor": f.actor,
+            "municipality": f.municipality, "strategy": f.strategy}
