@@ -18,20 +18,18 @@ from graph.explain import Alternative, MatchedSkill, MatchResult, SkillRef
 from graph.geo import bbox_around
 from graph.match import (
     Credit,
-    center_of,
     cv_skill_map,
     empty_result,
     focus_of,
+    frame_of,
     haversine_np,
     is_transversal,
     label_of,
     matched_skill,
-    today,
 )
 from graph.records import CvRecord, OccupationOverlap, ProfileSkill, RequirementHit
 from graph.scoring import MatchSettings
 from graph.store import Store
-from ontology.errors import ValidationError
 
 
 def _sub_major(isco_group: str) -> str:
@@ -60,12 +58,8 @@ def find_alternatives(
     :raise ValidationError: if the limit is out of range or the CV has no location.
     """
     settings = settings or MatchSettings()
-    k = settings.alt_default_limit if limit is None else limit
-    if not 1 <= k <= settings.max_limit:
-        raise ValidationError(f"limit must be between 1 and {settings.max_limit}", field="limit")
-    lat, lon = center_of(cv)
-    radius = float(radius_km if radius_km is not None else (cv.max_km or settings.default_radius_km))
-    valid_on = valid_on or today()
+    f = frame_of(cv, settings, radius_km, limit, valid_on, settings.alt_default_limit)
+    lat, lon, radius, k, valid_on = f.lat, f.lon, f.radius, f.limit, f.valid_on
     base = empty_result(cv, settings, radius, valid_on, ontology_version, "alternatives")
 
     skills = cv_skill_map(cv)

@@ -17,11 +17,10 @@ import numpy as np
 
 from graph.explain import MatchResult, SkillRef, Suggestion
 from graph.geo import bbox_around
-from graph.match import center_of, empty_result, haversine_np, label_of, today
+from graph.match import empty_result, frame_of, haversine_np, label_of
 from graph.records import CvRecord
 from graph.scoring import MatchSettings
 from graph.store import Store
-from ontology.errors import ValidationError
 
 # Score of a suggestion by reason: a title match outranks a no-qualification top-up.
 _TITLE_SCORE = 1.0
@@ -53,14 +52,8 @@ def automatch(
     :raise ValidationError: if the CV has no location or the radius/limit is out of range.
     """
     settings = settings or MatchSettings()
-    lat, lon = center_of(cv)
-    radius = float(radius_km if radius_km is not None else (cv.max_km or settings.default_radius_km))
-    if not 0 < radius <= 500:
-        raise ValidationError("radius must be between 0 and 500 km", field="radius_km")
-    k = settings.default_limit if limit is None else limit
-    if not 1 <= k <= settings.max_limit:
-        raise ValidationError(f"limit must be between 1 and {settings.max_limit}", field="limit")
-    valid_on = valid_on or today()
+    f = frame_of(cv, settings, radius_km, limit, valid_on)
+    lat, lon, radius, k, valid_on = f.lat, f.lon, f.radius, f.limit, f.valid_on
     base = empty_result(cv, settings, radius, valid_on, ontology_version, "automatch")
 
     postings = store.postings_in(bbox_around(lat, lon, radius), valid_on)

@@ -98,6 +98,33 @@ def haversine_np(lat: float, lon: float, lats: npt.NDArray[np.float64], lons: np
     return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a))), dtype=np.float64)
 
 
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A request's checked parameters: where, how far, how many, as of when."""
+
+    lat: float
+    lon: float
+    radius: float
+    limit: int
+    valid_on: str
+
+
+def frame_of(cv: CvRecord, settings: MatchSettings, radius_km: float | None, limit: int | None,
+             valid_on: str | None, default_limit: int | None = None) -> Frame:
+    """Check and default a request's parameters (the radius defaults to the CV's maximum commute).
+
+    :raise ValidationError: if the CV has no location or the radius/limit is out of range.
+    """
+    lat, lon = center_of(cv)
+    radius = float(radius_km if radius_km is not None else (cv.max_km or settings.default_radius_km))
+    if not 0 < radius <= settings.max_radius_km:
+        raise ValidationError(f"radius must be between 0 and {settings.max_radius_km:g} km", field="radius_km")
+    k = (settings.default_limit if default_limit is None else default_limit) if limit is None else limit
+    if not 1 <= k <= settings.max_limit:
+        raise ValidationError(f"limit must be between 1 and {settings.max_limit}", field="limit")
+    return Frame(lat, lon, radius, k, valid_on or today())
+
+
 def focus_of(cv: CvRecord) -> tuple[set[str], set[str]]:
     """The citizen's desired and past occupations."""
     return set(cv.seeks), {w.occupation for w in cv.worked_as}
@@ -142,14 +169,8 @@ def match_postings(
     :raise ValidationError: if the CV has no location or the radius/limit is out of range.
     """
     settings = settings or MatchSettings()
-    lat, lon = center_of(cv)
-    radius = float(radius_km if radius_km is not None else (cv.max_km or settings.default_radius_km))
-    if not 0 < radius <= 500:
-        raise ValidationError("radius must be between 0 and 500 km", field="radius_km")
-    k = settings.default_limit if limit is None else limit
-    if not 1 <= k <= settings.max_limit:
-        raise ValidationError(f"limit must be between 1 and {settings.max_limit}", field="limit")
-    valid_on = valid_on or today()
+    f = frame_of(cv, settings, radius_km, limit, valid_on)
+    lat, lon, radius, k, valid_on = f.lat, f.lon, f.radius, f.limit, f.valid_on
     bbox = bbox_around(lat, lon, radius)
 
     skills = cv_skill_map(cv)

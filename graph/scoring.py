@@ -56,6 +56,8 @@ class MatchSettings:
     # Default radius when a CV gives no maximum commute: 25 km is Jobnet's commonly used default range.
     default_radius_km: float = 25.0
     default_limit: int = 10
+    # Beyond this a radius is no longer "within a geographic area" (Denmark is ~450 km across).
+    max_radius_km: float = 500.0
     max_limit: int = 100
 
     # --- alternatives (adjacent occupations) -------------------------------------------------------
