@@ -1,0 +1,266 @@
+"""The extractor: skills and occupations in Danish and English texts, linked to ESCO, with evidence.
+
+Built once from label entries — what ``Store.labels()`` yields, or :func:`labels_from_taxonomy` for a
+taxonomy read from files — plus local additions (Danish synonyms). Building reads no files of its own
+besides spaCy's lookup tables; it takes seconds for full ESCO, so processes keep one extractor per
+taxonomy (:func:`cached_extractor`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from graph.records import LabelEntry
+from loaders.extract.language import ENGLISH, detect_language
+from loaders.extract.local_additions import LocalAddition, addition_entries
+from loaders.extract.matcher import PhraseIndex, PhraseMatch, is_exact, resolve_overlaps, spelled_as_label
+from loaders.extract.pipeline import LANGUAGES, get_nlp
+from loaders.extract.rules import Section
+from loaders.extract.skills import ROLE_WEIGHT, Layout, find_skills, layout
+from loaders.extract.titles import DEFAULT_LIMIT, TitleLinker, title_weights
+from loaders.mentions import Extraction, OccupationMention
+from ontology.model import ConceptKind, Taxonomy
+
+log = logging.getLogger(__name__)
+
+DocumentKind = Literal["cv", "posting"]
+EXTRACT_KINDS: tuple[ConceptKind, ...] = ("Skill", "Occupation")
+# A text of at most this many words in one sentence is read as a job title and linked as a whole.
+TITLE_MAX_WORDS = 12
+# English labels a Danish text may use as they are: names and acronyms ("SQL", "Python", "SAP R3") and
+# short phrases ("project management"); single lower-case English words are too often Danish words.
+SHARED_ENGLISH_MAX_WORDS = 3
+LEMMA_ONLY_FACTOR = 0.9  # an occupation named in an inflected form
+SCORE_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class LanguageIndex:
+    """Everything one language needs: its pipeline, its label phrases and its title linker."""
+
+    lang: str
+    nlp: Language
+    phrases: PhraseIndex
+    titles: TitleLinker
+
+
+def labels_from_taxonomy(
+    tax: Taxonomy, kinds: Sequence[ConceptKind] = EXTRACT_KINDS, langs: Sequence[str] | None = None
+) -> Iterator[LabelEntry]:
+    """The label entries of ``tax``, as ``Store.labels(kinds, langs)`` yields them."""
+    wanted = set(kinds)
+    for uri in sorted(tax.concepts):
+        c = tax.concepts[uri]
+        if c.kind not in wanted:
+            continue
+        for lang in sorted(c.labels):
+            if langs is not None and lang not in langs:
+                continue
+            ls = c.labels[lang]
+            if ls.preferred:
+                yield LabelEntry(uri, c.kind, lang, ls.preferred, "preferred")
+            yield from (LabelEntry(uri, c.kind, lang, a, "alt") for a in sorted(ls.alt))
+            yield from (LabelEntry(uri, c.kind, lang, h, "hidden") for h in sorted(ls.hidden))
+
+
+def _shared_with_danish(e: LabelEntry) -> bool:
+    if e.kind != "Skill":
+        return False
+    words = e.label.split()
+    return len(words) <= SHARED_ENGLISH_MAX_WORDS and (len(words) > 1 or e.label != e.label.lower())
+
+
+def build_extractor(
+    entries: Iterable[LabelEntry],
+    additions: Iterable[LocalAddition] = (),
+    *,
+    languages: Sequence[str] = LANGUAGES,
+    default_lang: str = ENGLISH,
+) -> Extractor:
+    """Build an extractor from label entries (any store's ``labels(("Skill", "Occupation"))``) and
+    local additions. Additions for concepts the entries do not hold are skipped (counted in the log):
+    an ESCO upgrade may retire a concept a synonym pointed at.
+
+    :raise ValueError: if a language is not supported.
+    """
+    t0 = time.perf_counter()
+    kinds: dict[str, str] = {}
+    per_lang: dict[str, list[LabelEntry]] = {lang: [] for lang in languages}
+    english: list[LabelEntry] = []
+    for e in entries:
+        if e.kind not in EXTRACT_KINDS:
+            continue
+        kinds.setdefault(e.uri, e.kind)
+        if e.lang in per_lang:
+            per_lang[e.lang].append(e)
+        if e.lang == "en":
+            english.append(e)
+    extra = list(additions)
+    added = list(addition_entries(extra, kinds.get))
+    if len(added) < len(extra):
+        log.warning("local additions: %d of %d rows point at concepts not loaded; skipped",
+                    len(extra) - len(added), len(extra))
+    for e in added:
+        if e.lang in per_lang:
+            per_lang[e.lang].append(e)
+    link_only: dict[str, list[LabelEntry]] = {lang: [] for lang in languages}
+    if "da" in per_lang:
+        per_lang["da"] += [e for e in english if _shared_with_danish(e)]
+        # Danish postings often carry English titles ("Software Developer"): the Danish title linker
+        # knows the English occupation labels, but Danish texts are not searched for them.
+        link_only["da"] = [e for e in english if e.kind == "Occupation"]
+    indexes: dict[str, LanguageIndex] = {}
+    for lang, lang_entries in per_lang.items():
+        nlp = get_nlp(lang)
+        phrases = PhraseIndex(nlp, lang_entries, link_only[lang])
+        titles = TitleLinker(lab for lab in phrases.labels if lab.kind == "Occupation")
+        indexes[lang] = LanguageIndex(lang, nlp, phrases, titles)
+    log.info("extractor built in %.1f s: %s", time.perf_counter() - t0,
+             ", ".join(f"{lang} {len(ix.phrases)} phrases / {len(ix.titles)} titles" for lang, ix in indexes.items()))
+    return Extractor(indexes, default_lang=default_lang)
+
+
+class Extractor:
+    """Reads ESCO skills and occupations out of CV sections and postings.
+
+    One instance serves a whole process. Calls may come from several threads: spaCy pipelines are
+    not documented as thread-safe (they add strings to a shared vocabulary), so each batch runs
+    under a lock; extraction is CPU-bound under the GIL anyway.
+    """
+
+    def __init__(self, indexes: Mapping[str, LanguageIndex], *, default_lang: str = ENGLISH) -> None:
+        if not indexes:
+            raise ValueError("an extractor needs at least one language")
+        self._indexes = dict(indexes)
+        self._lock = threading.Lock()
+        self.default_lang = default_lang if default_lang in self._indexes else next(iter(self._indexes))
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self._indexes)
+
+    def language_of(self, text: str, lang: str | None = None) -> str:
+        """``lang`` if given and supported (else the default), or the detected language for "auto"/None."""
+        if lang and lang != "auto":
+            return lang if lang in self._indexes else self.default_lang
+        found = detect_language(text, default=self.default_lang)
+        return found if found in self._indexes else self.default_lang
+
+    def extract(self, text: str, *, lang: str | None = None, kind: DocumentKind = "posting",
+                title: str | None = None) -> Extraction:
+        """Extract from one text (a CV section or a posting body).
+
+        ``lang`` is "da", "en", or None/"auto" to detect it. ``kind`` "posting" skips boilerplate and
+        marks requirement strength; "cv" does neither. ``title`` (a posting's or CV's job title) is
+        linked to occupations first; without it, a text that is itself a short title is linked as a
+        whole, and a longer text yields the occupations its labels name.
+        """
+        return self.extract_many([text], lang=lang, kind=kind, titles=[title])[0]
+
+    def extract_many(self, texts: Iterable[str], *, lang: str | None = None, kind: DocumentKind = "posting",
+                     titles: Iterable[str | None] | None = None) -> list[Extraction]:
+        """Extract from many texts, in order (batched through spaCy: faster than one by one).
+
+        :raise ValueError: if ``titles`` is given and not as long as ``texts``.
+        """
+        text_list = list(texts)
+        title_list = list(titles) if titles is not None else [None] * len(text_list)
+        if len(title_list) != len(text_list):
+            raise ValueError("titles must be as many as texts")
+        langs = [self.language_of(t, lang) for t in text_list]
+        with self._lock:
+            docs: dict[int, Doc] = {}
+            for code in dict.fromkeys(langs):
+                ix = self._indexes[code]
+                positions = [i for i, lg in enumerate(langs) if lg == code]
+                for i, doc in zip(positions, ix.nlp.pipe(text_list[i] for i in positions), strict=True):
+                    docs[i] = doc
+            results = [self._extract_doc(docs[i], langs[i], kind, title_list[i]) for i in range(len(text_list))]
+        return results
+
+    def _extract_doc(self, doc: Doc, lang: str, kind: DocumentKind, title: str | None) -> Extraction:
+        ix = self._indexes[lang]
+        matches = ix.phrases.find(doc)
+        lay = layout(doc)
+        skills = find_skills(doc, matches, lay, kind=kind, lang=lang)
+        occupations: list[OccupationMention] = []
+        if title:
+            occupations = self._link_doc(ix, ix.nlp(title))
+        elif _looks_like_title(doc):
+            occupations = self._link_doc(ix, doc)
+        if not occupations:
+            occupations = _named_occupations(doc, matches, lay, kind)
+        return Extraction(lang=lang, skills=tuple(skills), occupations=tuple(occupations))
+
+    def link_title(self, title: str, lang: str | None = None, limit: int = DEFAULT_LIMIT) -> list[OccupationMention]:
+        """ESCO occupations for a free job title, best first (score desc, then uri)."""
+        ix = self._indexes[self.language_of(title, lang)]
+        with self._lock:
+            return self._link_doc(ix, ix.nlp(title), limit)
+
+    @staticmethod
+    def _link_doc(ix: LanguageIndex, doc: Doc, limit: int = DEFAULT_LIMIT) -> list[OccupationMention]:
+        return ix.titles.link([t.lemma_ for t in doc], limit, title_weights([t.text for t in doc]))
+
+
+def _looks_like_title(doc: Doc) -> bool:
+    words = sum(1 for t in doc if not t.is_punct and not t.is_space)
+    return 0 < words <= TITLE_MAX_WORDS and sum(1 for _ in doc.sents) <= 1
+
+
+def _named_occupations(doc: Doc, matches: Sequence[PhraseMatch], lay: Layout, kind: str) -> list[OccupationMention]:
+    """Occupations a longer text names by one of their labels, best first, each with its first span."""
+    spans: list[tuple[int, int, float]] = []
+    found: list[tuple[str, str, float]] = []
+    for m in matches:
+        sentence = lay.sentences[lay.token_sentence[m.start]]
+        if kind == "posting" and (sentence.boilerplate or lay.section_at(doc[m.start].idx) is Section.BOILERPLATE):
+            continue
+        for c in m.candidates:
+            if c.kind != "Occupation" or (c.risk.needs_context or
+                                          (c.risk.case_sensitive and not spelled_as_label(doc, m.start, m.end, c))):
+                continue
+            score = ROLE_WEIGHT.get(c.role, ROLE_WEIGHT["hidden"])
+            if not is_exact(doc, m.start, m.end, c):
+                score *= LEMMA_ONLY_FACTOR
+            spans.append((m.start, m.end, score))
+            found.append((c.uri, c.label, score))
+    best: dict[str, OccupationMention] = {}
+    for i in resolve_overlaps(spans):
+        uri, label, score = found[i]
+        span = doc[spans[i][0]:spans[i][1]]
+        if uri not in best or score > best[uri].score:
+            best[uri] = OccupationMention(uri=uri, label=label, score=round(score, SCORE_DECIMALS),
+                                          start=span.start_char, end=span.end_char)
+    return sorted(best.values(), key=lambda o: (-o.score, o.start or 0, o.uri))
+
+
+# -- one extractor per taxonomy per process ---------------------------------------------------------
+_cache_lock = threading.Lock()
+_cache: dict[str, Extractor] = {}
+
+
+def cached_extractor(key: str, build: Callable[[], Extractor]) -> Extractor:
+    """The extractor cached under ``key`` (e.g. the taxonomy checksum), built by ``build`` on first use.
+
+    Building full ESCO takes seconds; every caller in a process shares one extractor per taxonomy.
+    """
+    with _cache_lock:
+        ex = _cache.get(key)
+        if ex is None:
+            ex = _cache[key] = build()
+        return ex
+
+
+def clear_extractor_cache() -> None:
+    """Forget cached extractors (after a taxonomy upgrade, and in tests)."""
+    with _cache_lock:
+        _cache.clear()

@@ -1,0 +1,149 @@
+"""A phrase index over ESCO labels for one pipeline: one spaCy ``PhraseMatcher`` on ``LEMMA``.
+
+Labels are tokenised and normalised by the same pipeline as the texts, so a label matches whole
+tokens only (never inside a word) and in inflected forms. Each distinct normalised form is one key;
+the concepts that share it are kept as candidates, with what a match must satisfy (letter case,
+supporting context) decided once, at build time, by :func:`loaders.extract.rules.label_risk`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from graph.records import LabelEntry
+from loaders.extract.pipeline import LabelReader
+from loaders.extract.rules import LabelRisk, label_risk
+
+log = logging.getLogger(__name__)
+
+# Longer labels are ESCO descriptions of tasks; they never occur verbatim in a text.
+MAX_LABEL_TOKENS = 10
+ROLE_RANK = {"preferred": 0, "alt": 1, "hidden": 2}
+# All patterns share one match key: a key per label would make spaCy create a lexeme per key (most
+# of the build time); the matched span's normalised tokens find the candidates instead.
+_MATCH_KEY = "ESCO_LABEL"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One concept a matched phrase may stand for, and the label it was matched by."""
+
+    uri: str
+    kind: str
+    lang: str
+    label: str
+    role: str
+    tokens: tuple[str, ...]  # the label's tokens as written, to tell exact from lemma matches
+    risk: LabelRisk
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseMatch:
+    start: int  # token offsets into the doc
+    end: int
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedLabel:
+    """A label as the title linker needs it: its concept, role and normalised tokens."""
+
+    uri: str
+    kind: str
+    lang: str
+    label: str
+    role: str
+    norms: tuple[str, ...]
+
+
+def _by_label(entries: Iterable[LabelEntry]) -> dict[str, list[LabelEntry]]:
+    """Entries grouped by their (whitespace-normalised) label; one entry per concept, best role."""
+    best: dict[tuple[str, str], LabelEntry] = {}
+    for e in entries:
+        label = " ".join(e.label.split())
+        if not label or not any(ch.isalnum() for ch in label):
+            continue
+        cur = best.get((e.uri, label))
+        if cur is None or ROLE_RANK[e.role] < ROLE_RANK[cur.role]:
+            best[(e.uri, label)] = e if label == e.label else LabelEntry(e.uri, e.kind, e.lang, label, e.role)
+    out: dict[str, list[LabelEntry]] = {}
+    for e in best.values():
+        out.setdefault(e.label, []).append(e)
+    return out
+
+
+class PhraseIndex:
+    """Labels of one language pipeline, matched on normalised tokens."""
+
+    def __init__(self, nlp: Language, entries: Iterable[LabelEntry], link_only: Iterable[LabelEntry] = ()) -> None:
+        """Index ``entries`` (any kinds); the same label of one concept is kept once, best role.
+        ``link_only`` labels are read (for the title linker, see :attr:`labels`) but never matched
+        in texts."""
+        self.nlp = nlp
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self._candidates: dict[tuple[str, ...], list[Candidate]] = {}
+        self.labels: list[IndexedLabel] = []
+        reader = LabelReader(nlp)
+        patterns: list[Doc] = []
+        for matched, group in ((True, entries), (False, link_only)):
+            by_label = _by_label(group)
+            for label in sorted(by_label):
+                form = reader.read(label)
+                if len(form.words) > MAX_LABEL_TOKENS:
+                    continue
+                norms, tokens = form.lemmas, form.words
+                for e in by_label[label]:
+                    self.labels.append(IndexedLabel(e.uri, e.kind, e.lang, label, e.role, norms))
+                if not matched:
+                    continue
+                risk = label_risk(label, len(tokens), nlp.lang or "")
+                found = self._candidates.get(norms)
+                if found is None:
+                    found = self._candidates[norms] = []
+                    patterns.append(reader.doc(form))
+                found.extend(Candidate(e.uri, e.kind, e.lang, label, e.role, tokens, risk) for e in by_label[label])
+        self.matcher.add(_MATCH_KEY, patterns)
+        log.info("phrase index (%s): %d labels, %d distinct forms", nlp.lang, len(self.labels), len(patterns))
+
+    def __len__(self) -> int:
+        return len(self._candidates)
+
+    def find(self, doc: Doc) -> list[PhraseMatch]:
+        """Every label occurrence in ``doc`` (overlapping ones included), by start then end."""
+        norms = [t.lemma_ for t in doc]
+        out = [PhraseMatch(start, end, tuple(self._candidates[tuple(norms[start:end])]))
+               for _key, start, end in self.matcher(doc)]
+        out.sort(key=lambda m: (m.start, m.end))
+        return out
+
+
+def is_exact(doc: Doc, start: int, end: int, candidate: Candidate) -> bool:
+    """True if the text spells the label ignoring case, not only an inflection of it."""
+    return len(candidate.tokens) == end - start and all(
+        t.lower_ == w.lower() for t, w in zip(doc[start:end], candidate.tokens, strict=True))
+
+
+def spelled_as_label(doc: Doc, start: int, end: int, candidate: Candidate) -> bool:
+    """True if the text spells the label in the same letter case."""
+    return len(candidate.tokens) == end - start and all(
+        t.text == w for t, w in zip(doc[start:end], candidate.tokens, strict=True))
+
+
+def resolve_overlaps(spans: Sequence[tuple[int, int, float]]) -> list[int]:
+    """Indices of the spans kept when overlapping spans compete: the longest wins, then the higher
+    score, then the earlier one. Returned in text order."""
+    order = sorted(range(len(spans)), key=lambda i: (-(spans[i][1] - spans[i][0]), -spans[i][2], spans[i][0]))
+    taken: list[tuple[int, int]] = []
+    kept: list[int] = []
+    for i in order:
+        s, e, _ = spans[i]
+        if all(e <= ts or s >= te for ts, te in taken):
+            taken.append((s, e))
+            kept.append(i)
+    return sorted(kept, key=lambda i: (spans[i][0], spans[i][1]))

@@ -1,0 +1,77 @@
+"""Build (and cache) the extractor from where the taxonomy lives: a store, or a taxonomy read from files.
+
+The packaged Danish synonyms are always added; a maintainer's own additions files are validated
+strictly against the loaded concepts (an unknown URI is an error naming the line), while packaged
+rows whose concept the loaded ESCO version lacks are skipped, so an ESCO upgrade never breaks start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from graph.records import LabelEntry
+from graph.store import Store
+from loaders.extract.extractor import (
+    EXTRACT_KINDS,
+    Extractor,
+    build_extractor,
+    cached_extractor,
+    labels_from_taxonomy,
+)
+from loaders.extract.local_additions import LocalAddition, packaged_local_additions, read_local_additions
+from ontology.model import Taxonomy
+
+
+def _additions(known: set[str], files: Sequence[Path]) -> list[LocalAddition]:
+    out = packaged_local_additions()
+    for path in files:
+        out += read_local_additions(path, known)
+    return out
+
+
+def _key(checksum: str, files: Sequence[Path]) -> str:
+    stamps = [f"{p.resolve()}:{p.stat().st_mtime_ns}" for p in files if p.exists()]
+    return "|".join([checksum, *stamps])
+
+
+def extractor_for_entries(entries: Sequence[LabelEntry], additions_files: Sequence[Path] = ()) -> Extractor:
+    """An extractor over ``entries`` plus the packaged and the given additions (not cached).
+
+    :raise LocalAdditionsError: if an additions file is missing or invalid.
+    """
+    known = {e.uri for e in entries}
+    return build_extractor(entries, _additions(known, additions_files))
+
+
+def extractor_for_store(store: Store, additions_files: Sequence[Path] = ()) -> Extractor | None:
+    """The extractor for the store's active taxonomy (cached per process by its checksum), or None
+    if the store holds no taxonomy.
+
+    :raise LocalAdditionsError: if an additions file is missing or invalid.
+    """
+    if store.taxonomy_summary() is None:
+        return None
+    versions = [v for v in store.ontology_versions() if v.active]
+    checksum = versions[0].checksum if versions else ""
+
+    def build() -> Extractor:
+        return extractor_for_entries(list(store.labels(EXTRACT_KINDS)), additions_files)
+
+    if not checksum:
+        return build()
+    return cached_extractor(_key(f"store:{checksum}", additions_files), build)
+
+
+def extractor_for_taxonomy(tax: Taxonomy, additions_files: Sequence[Path] = ()) -> Extractor:
+    """The extractor for a taxonomy read from files (cached per process by its checksum).
+
+    :raise LocalAdditionsError: if an additions file is missing or invalid.
+    """
+
+    def build() -> Extractor:
+        return extractor_for_entries(list(labels_from_taxonomy(tax)), additions_files)
+
+    if not tax.checksum:
+        return build()
+    return cached_extractor(_key(f"tax:{tax.checksum}:{','.join(tax.languages)}", additions_files), build)
