@@ -7,6 +7,7 @@ the ranking is numpy arithmetic over the candidate arrays; only the top ``limit`
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -69,11 +70,23 @@ def cv_skill_map(cv: CvRecord) -> dict[str, CvSkill]:
 
 
 def skill_credits(store: Store, cv_skills: Iterable[str], settings: MatchSettings) -> dict[str, Credit]:
-    """Credit for every skill the CV covers: 1.0 for its own skills, discounted for neighbours."""
+    """Credit for every skill the CV covers: 1.0 for its own skills, discounted for neighbours.
+
+    Siblings under a parent with many children, and the children of a CV skill with many, are left
+    out (``near_max_fanout``): such a parent is a broad category, not a near match.
+    """
     own = sorted(set(cv_skills))
     credits: dict[str, Credit] = {s: Credit(1.0, "exact", s) for s in own}
     factor = {"broader": settings.near_broader, "narrower": settings.near_narrower, "sibling": settings.near_sibling}
-    for link in store.skill_neighbours(own):
+    links = store.skill_neighbours(own)
+    # Fan-out as the answer shows it: siblings per (skill, parent) plus the skill itself; children per skill.
+    siblings = Counter((x.source, x.via) for x in links if x.relation == "sibling")
+    children = Counter(x.source for x in links if x.relation == "narrower")
+    for link in links:
+        if link.relation == "sibling" and siblings[(link.source, link.via)] + 1 > settings.near_max_fanout:
+            continue
+        if link.relation == "narrower" and children[link.source] > settings.near_max_fanout:
+            continue
         cand = Credit(factor[link.relation], link.relation, link.source, link.via)
         cur = credits.get(link.target)
         # Best credit wins; ties broken by relation and then CV skill so both stores agree.

@@ -36,6 +36,9 @@ class MatchSettings:
     near_narrower: float = 0.4
     # CV has a sibling under the same parent skill (e.g. another programming language): transferable.
     near_sibling: float = 0.25
+    # A parent skill with more children than this is a broad category (ESCO has parents with 270):
+    # its children are not near one another. Median fan-out in ESCO 1.1.1 is 1, the 90th percentile 4.
+    near_max_fanout: int = 20
 
     # --- personal competences ----------------------------------------------------------------------
     # Matched transversal requirements at which the personal part is full (3 ≈ a typical posting's ask).
