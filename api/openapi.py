@@ -98,11 +98,15 @@ def _schemas() -> Json:
         "missing_essential": _arr(_ref("SkillRef")), "postings_nearby": _int(),
         "postings": _arr(_obj({**posting_meta, "distance_km": _num()})),
     })
-    result = _obj({
+    # The result as matching returns it and the audit trail records it; the served answer adds three fields.
+    recorded_props = {
         "cv_id": _str(), "strategy": _str(enum=["graph", "automatch", "alternatives"]), "valid_on": _str(),
         "radius_km": _num(), "algorithm_version": _str(), "settings_hash": _str(), "ontology_version": _str(),
         "candidates": _int(), "notes": _arr(_str()), "suggestions": _arr(_ref("Suggestion")),
         "alternatives": _arr(_ref("Alternative")),
+    }
+    result = _obj({
+        **recorded_props,
         "recommendation_id": _str(description="the audit record of this list; feedback refers to it"),
         "trial_arm": _nullable(_str(enum=["treatment", "control"], description="the citizen's arm, when a "
                                            "trial runs (control gets automatch only)")),
@@ -140,7 +144,42 @@ def _schemas() -> Json:
     }
     record = _obj({**summary_props, "body": {"type": "object", "description":
                                                "the served result and the request's parameters"},
-                   "feedback": _arr(_ref("Feedback"))})
+                   "feedback": _arr(_ref("Feedback")),
+                   "hash_valid": {"type": "boolean", "description": "the record's content matches its hash"},
+                   "labels": {"type": "object", "additionalProperties": _str(),
+                              "description": "label of every ESCO URI on the record's paths"}})
+    versions = _obj({"ontology": _str(), "algorithm": _str(), "settings": _str(description="settings hash"),
+                     "local_additions": _str()})
+    difference = _obj({
+        "item": _str(description="posting id or occupation URI ('' for the list as a whole)"),
+        "change": _str(enum=["no longer suggested", "changed", "newly suggested", "result metadata differs"]),
+        "fields": _arr(_str()), "rank_was": _int(), "rank_now": _int(), "score_was": _num(), "score_now": _num(),
+    }, required=["item", "change"])
+    replay_report = _obj({
+        "record_id": _str(), "identical": {"type": "boolean", "description": "the recomputed list is the "
+                                                                            "served list, exactly"},
+        "recorded_versions": versions, "current_versions": versions, "differences": _arr(difference),
+        "notes": _arr(_str()),
+    })
+    explanation = _obj({"rank": _int(minimum=1), "kind": _str(enum=["suggestion", "alternative"]),
+                        "text_da": _str(description="plain-language Danish, written for the citizen")})
+    export = _obj({
+        "pseudonym": _str(), "note": _str(), "cv": _ref("Cv"),
+        "recommendations": _arr(_obj({"id": _str(), "at": _str(), "strategy": _str(), "actor_role": _str(),
+                                      "result": _ref("RecordedResult")})),
+        "feedback": _arr(_ref("Feedback")),
+        "trial": _arr(_obj({"trial": _str(), "arm": _str(enum=["treatment", "control"]),
+                            "assigned_at": _str()})),
+    })
+    counts = {"useful": _int(), "not_useful": _int(), "applied": _int(), "total": _int(),
+              "useful_or_applied_share": _nullable(_num(minimum=0, maximum=1))}
+    feedback_summary = _obj({
+        "municipality": _nullable(_str(description="the scope: the token's municipality, or null for all")),
+        "total": _int(),
+        "per_strategy": {"type": "object", "additionalProperties": _obj(counts)},
+        "per_strategy_and_isco_major_group": _arr(_obj({"strategy": _str(), "isco_major_group": _str(),
+                                                        **counts})),
+    })
     labels_by_lang = {"type": "object", "additionalProperties": _obj({"preferred": _str(), "alt": _arr(_str())})}
     concept_props = {
         "uri": _str(), "kind": _str(enum=["Occupation", "Skill", "IscoGroup", "SkillGroup"]), "label": _str(),
@@ -172,7 +211,9 @@ def _schemas() -> Json:
     }
     return {
         "Problem": problem, "SkillRef": skill_ref, "Evidence": evidence, "PathStep": step, "MatchedSkill": matched,
-        "Suggestion": suggestion, "Alternative": alternative, "MatchResult": result, "Cv": cv,
+        "Suggestion": suggestion, "Alternative": alternative, "MatchResult": result,
+        "RecordedResult": _obj(recorded_props), "Cv": cv, "CitizenExport": export, "Explanation": explanation,
+        "ReplayReport": replay_report, "FeedbackSummary": feedback_summary,
         "CvWritten": cv_written, "PostingsWritten": postings_written, "FeedbackRequest": feedback_in,
         "Feedback": feedback,
         "RecordSummary": _obj(summary_props),
@@ -308,6 +349,13 @@ def _paths() -> Json:
                       "responses": {"200": {"description": "the page",
                                             "content": {"text/html": {"schema": _str()}}},
                                     **_err("MethodNotAllowed")}}},
+        "/ethics": {"get": {"operationId": "ethicsPage",
+                            "summary": "The ethics reviewer's page (HTML, Danish; ?lang=en)",
+                            "tags": ["page"], "security": [],
+                            "parameters": [_query("lang", _str(enum=["da", "en"]), "page language")],
+                            "responses": {"200": {"description": "the page",
+                                                  "content": {"text/html": {"schema": _str()}}},
+                                          **_err("MethodNotAllowed")}}},
         "/static/{filename}": {"get": {
             "operationId": "static", "summary": "The page's script and style", "tags": ["page"], "security": [],
             "parameters": [{"name": "filename", "in": "path", "required": True, "schema": _str()}],
@@ -335,6 +383,10 @@ def _paths() -> Json:
                                         **_ok("CvWritten", "created", "201", headers=written)},
                        params=[cv_id], body=cv_body, tag="consultant", op_id="putCv"),
         },
+        f"{API}/cvs/{{cv_id}}/export": {"get": _op(
+            "Everything held about a pseudonym (the citizen's access request): CV with evidence, lists served, "
+            "feedback, trial assignment", ["consultant", "ethics"], _ok("CitizenExport", "the export"),
+            params=[cv_id, LANG], not_found=True, tag="consultant", op_id="exportCv")},
         f"{API}/cvs/{{cv_id}}/matches": {"get": _op(
             "Ranked postings near the citizen, with paths, evidence and gaps (audited)", ["consultant"],
             _ok("MatchResult", "the served list"),
@@ -352,6 +404,12 @@ def _paths() -> Json:
             _ok("PostingsWritten", "stored", "201"),
             body={"anyOf": [posting_body, _arr(posting_body, minItems=1, maxItems=1000)]},
             tag="consultant", op_id="postPostings")},
+        f"{API}/recommendations/{{rec_id}}/explanation": {"get": _op(
+            "The citizen's plain-language Danish explanation of one item of a served list",
+            ["consultant", "ethics"], _ok("Explanation", "the explanation"),
+            params=[rec_id, _query("rank", _int(minimum=1, maximum=1000), "the item's rank in the list",
+                                   required=True)],
+            not_found=True, tag="consultant", op_id="getExplanation")},
         f"{API}/recommendations/{{rec_id}}/feedback": {"post": _op(
             "A consultant's verdict on one item of a served list", ["consultant"],
             _ok("Feedback", "stored", "201"), params=[rec_id], body=_ref("FeedbackRequest"), not_found=True,
@@ -368,8 +426,16 @@ def _paths() -> Json:
             tag="ethics", op_id="listRecommendations")},
         f"{API}/recommendations/{{rec_id}}": {"get": _op(
             "One served list in full: paths, evidence, versions, chain link, feedback", ["ethics"],
-            _ok("Record", "the record"), params=[rec_id], not_found=True, tag="ethics",
+            _ok("Record", "the record"), params=[rec_id, LANG], not_found=True, tag="ethics",
             op_id="getRecommendation")},
+        f"{API}/recommendations/{{rec_id}}/replay": {"post": _op(
+            "Recompute a served list with its recorded inputs and compare (identical, versions, differences)",
+            ["ethics"], _ok("ReplayReport", "the comparison"), params=[rec_id], not_found=True, tag="ethics",
+            op_id="replayRecommendation")},
+        f"{API}/feedback/summary": {"get": _op(
+            "Consultants' feedback counted per strategy and occupation group", ["ethics"],
+            _ok("FeedbackSummary", "the counts (of the token's municipality, if it has one)"), tag="ethics",
+            op_id="feedbackSummary")},
         f"{API}/audit/verify": {"get": _op(
             "Verify the audit hash chain", ["ethics"], _ok("ChainReport", "the report"), tag="ethics",
             op_id="verifyAudit")},

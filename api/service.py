@@ -25,12 +25,15 @@ from api.auth import can_see_municipality, check_municipality
 from api.errors import ForbiddenError
 from api.settings import Settings
 from api.wiring import local_additions_version
-from graph.audit import Actor, ChainReport, now_iso, verify_chain
+from graph.audit import Actor, ChainReport, now_iso, record_hash, verify_chain
+from graph.citizen import explain_alternative_da, explain_suggestion_da
 from graph.codec import cv_to_dict
 from graph.explain import result_json
+from graph.feedback import summarise_feedback
 from graph.geo import Gazetteer
 from graph.ledger import AuditQuery, AuditRecord, Feedback
 from graph.records import CvRecord, PostingRecord
+from graph.replay import replay
 from graph.scoring import MatchSettings
 from graph.search import find_concepts
 from graph.serving import ServeRequest, serve
@@ -48,6 +51,10 @@ VERDICTS = ("useful", "not_useful", "applied")
 REOPEN_BACKOFF_SECONDS = 5.0
 # A feedback reason is a consultant's short note; longer text is more likely to carry personal data.
 MAX_REASON_CHARS = 500
+# Audit records are read in pages of this size when every record of one citizen is needed.
+AUDIT_PAGE = 1000
+EXPORT_NOTE = ("Alt hvad jobmatch opbevarer om dette pseudonym. Navn, CPR-nummer, e-mail og telefon "
+               "fjernes ved indlæsning og gemmes aldrig.")
 
 
 def current_service() -> Service:
@@ -233,7 +240,8 @@ class Service:
         filed_as = Actor(actor.id, actor.role, actor.municipality or cv.municipality)
         trial = (TrialConfig(self.settings.trial_name, self.settings.trial_seed, self.settings.trial_treatment_share)
                  if self.settings.trial_seed else None)
-        # serve() matches without the lock and takes it only to read and extend the audit chain's head.
+        # serve() matches without the lock and takes it for its writes (trial arm, exposures, audit
+        # append): the embedded store's one SQLite connection holds one transaction at a time.
         served = serve(self.store, cv, filed_as, request, settings=self.match_settings, trial=trial,
                        crowding_cap=self.settings.crowding_cap_per_week,
                        local_additions_version=self.local_additions_version, lock=self._write_lock)
@@ -254,9 +262,7 @@ class Service:
         :raise NotFoundError: if the recommendation is unknown or of another municipality.
         :raise ValidationError: if the target was not in that list or the verdict is unknown.
         """
-        rec = self.store.get_audit(rec_id)
-        if rec is None or not can_see_municipality(actor, rec.municipality):
-            raise NotFoundError("no such recommendation")
+        rec = self.record_for(actor, rec_id)
         if verdict not in VERDICTS:
             raise ValidationError(f"verdict must be one of {', '.join(VERDICTS)}", field="/verdict")
         if target not in _targets_of(rec):
@@ -279,14 +285,100 @@ class Service:
                                since=query.since, until=query.until, limit=query.limit, offset=query.offset)
         return self.store.audit_records(query)
 
-    def recommendation(self, actor: Actor, rec_id: str) -> tuple[AuditRecord, list[Feedback]]:
+    def record_for(self, actor: Actor, rec_id: str) -> AuditRecord:
+        """The audit record if ``actor`` may see it (its municipality, or any without one).
+
+        :raise NotFoundError: if unknown or of another municipality (the same answer, see :mod:`api.auth`).
+        """
         rec = self.store.get_audit(rec_id)
         if rec is None or not can_see_municipality(actor, rec.municipality):
             raise NotFoundError("no such recommendation")
-        return rec, self.store.feedback_records(rec.id)
+        return rec
+
+    def recommendation(self, actor: Actor, rec_id: str, lang: str) -> dict[str, Any]:
+        """One served list in full (:func:`record_json`), with labels for every concept on its paths
+        and whether the record still matches its own hash.
+
+        :raise NotFoundError: if unknown or of another municipality.
+        """
+        rec = self.record_for(actor, rec_id)
+        out = record_json(rec, self.store.feedback_records(rec.id))
+        out["hash_valid"] = record_hash(rec) == rec.hash
+        out["labels"] = self.labels(_uris_in(out["body"].get("result", {})), lang)
+        return out
 
     def verify(self) -> ChainReport:
         return verify_chain(self.store)
+
+    def replay(self, actor: Actor, rec_id: str) -> dict[str, Any]:
+        """Recompute a served list with its recorded inputs on the current store and compare.
+
+        The local additions in force now are this process's (replay itself only knows the recorded ones).
+
+        :raise NotFoundError: if the record is unknown, of another municipality, or cannot be replayed
+            (no CV snapshot and the CV is gone).
+        """
+        rec = self.record_for(actor, rec_id)
+        t0 = time.perf_counter()
+        report = replay(self.store, rec).as_json()
+        report["current_versions"]["local_additions"] = self.local_additions_version
+        log.info("replayed record %s for %s: %s in %.0f ms", rec.id, actor.id,
+                 "identical" if report["identical"] else f"{len(report['differences'])} difference(s)",
+                 (time.perf_counter() - t0) * 1e3)
+        return report
+
+    def feedback_summary(self, actor: Actor) -> dict[str, Any]:
+        """Consultants' verdicts per strategy and occupation group (:func:`summarise_feedback`), over the
+        actor's municipality if it has one, else over all."""
+        scope = actor.municipality or None
+        store: Store = self.store if scope is None else _MunicipalityFeedback(self.store, scope)
+        return {"municipality": scope, **summarise_feedback(store)}
+
+    # -- citizens --------------------------------------------------------------------------------
+    def explanation(self, actor: Actor, rec_id: str, rank: int) -> dict[str, Any]:
+        """The citizen's plain-language Danish explanation of the item at ``rank`` of a served list.
+
+        :raise NotFoundError: if the record is unknown or of another municipality, or has no item at
+            that rank (``field`` ``rank``).
+        """
+        rec = self.record_for(actor, rec_id)
+        result = json.loads(rec.body).get("result", {})
+        for s in result.get("suggestions", ()):
+            if s["rank"] == rank:
+                return {"rank": rank, "kind": "suggestion", "text_da": explain_suggestion_da(s)}
+        for a in result.get("alternatives", ()):
+            if a["rank"] == rank:
+                return {"rank": rank, "kind": "alternative", "text_da": explain_alternative_da(a)}
+        raise NotFoundError("this recommendation has nothing at that rank", field="rank")
+
+    def citizen_export(self, actor: Actor, cv_id: str, lang: str) -> dict[str, Any]:
+        """Everything the service holds about a pseudonym, for the citizen's access request: the CV with
+        its evidence, every list served about them, the feedback given on those lists and their trial
+        assignment (as ``jobmatch citizen export``; ``labels`` name the CV's concepts).
+
+        The CV decides who may ask (its municipality, or an actor without one). Once allowed, the export
+        is complete: lists served while the citizen lived in another municipality are theirs too.
+
+        :raise NotFoundError: if the CV is unknown or of another municipality.
+        """
+        cv = self.cv_for(actor, cv_id)
+        store = self.store
+        records: list[AuditRecord] = []
+        while batch := store.audit_records(AuditQuery(cv_id=cv.id, limit=AUDIT_PAGE, offset=len(records))):
+            records += batch
+        feedback = [f for f in store.feedback_records() if f.cv_id == cv.id]
+        trial = ([a for a in store.trial_assignments(self.settings.trial_name) if a.cv_id == cv.id]
+                 if self.settings.trial_seed else [])
+        log.info("citizen export of %s by %s: %d lists, %d feedback", cv.id, actor.id, len(records), len(feedback))
+        return {
+            "pseudonym": cv.id,
+            "note": EXPORT_NOTE,
+            "cv": self.cv_json(cv, lang),
+            "recommendations": [{"id": r.id, "at": r.at, "strategy": r.strategy, "actor_role": r.role,
+                                 "result": json.loads(r.body)["result"]} for r in records],
+            "feedback": [feedback_json(f) for f in feedback],
+            "trial": [{"trial": a.trial, "arm": a.arm, "assigned_at": a.assigned_at} for a in trial],
+        }
 
     # -- taxonomy --------------------------------------------------------------------------------
     def find(self, q: str, kinds: Sequence[ConceptKind], limit: int) -> list[Any]:
@@ -333,6 +425,21 @@ def _inside(root: Path, given: str, field: str, *, want_dir: bool) -> Path:
     if not want_dir and not path.is_file():
         raise ValidationError("no such label file", field=field)
     return path
+
+
+class _MunicipalityFeedback:
+    """A store seen through one municipality's feedback, for :func:`summarise_feedback` (which reads
+    ``feedback_records`` and looks the targets up in the store); everything else is the store's."""
+
+    def __init__(self, store: Store, municipality: str) -> None:
+        self._store = store
+        self._municipality = municipality
+
+    def feedback_records(self, recommendation_id: str | None = None) -> list[Feedback]:
+        return [f for f in self._store.feedback_records(recommendation_id) if f.municipality == self._municipality]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
 
 
 def _uris_in(body: dict[str, Any]) -> set[str]:

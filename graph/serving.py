@@ -96,8 +96,9 @@ def serve(
 ) -> Served:
     """Compute, guard, record and return one recommendation list for ``cv``.
 
-    ``lock`` (held by a multi-threaded caller) guards only the crowding check and the audit append:
-    the chain's head must be read and extended by one writer at a time; matching runs outside it.
+    ``lock`` (held by a multi-threaded caller) guards only the writes — the trial assignment, the
+    crowding check and the audit append (the chain's head is read and extended by one writer at a
+    time); matching runs outside it.
 
     :raise ValidationError: on a bad strategy, radius or limit.
     """
@@ -108,7 +109,8 @@ def serve(
     effective = request
     notes: tuple[str, ...] = ()
     if trial is not None:
-        arm = assign(store, trial, cv.municipality, cv.id).arm
+        with lock or nullcontext():  # a write: one writer at a time, like the audit append below
+            arm = assign(store, trial, cv.municipality, cv.id).arm
         if arm == CONTROL and request.strategy == "graph":
             effective = replace(request, strategy="automatch")
             notes = (CONTROL_NOTE,)

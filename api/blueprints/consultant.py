@@ -1,8 +1,9 @@
-"""The consultant's API: ingest CVs and postings, view a CV, matches, alternatives, feedback.
+"""The consultant's API: ingest CVs and postings, view a CV, matches, alternatives, feedback, the
+citizen's plain-language explanation of a suggestion and the citizen's data export.
 
 A consultant sees only CVs of their own municipality (another municipality's CV is a 404, see
 :mod:`api.auth`); every served list is recorded in the audit trail and carries its
-``recommendation_id``, which feedback refers to.
+``recommendation_id``, which feedback and explanations refer to.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ bp = Blueprint("consultant", __name__)
 MAX_RADIUS_KM = 500.0
 # A list of postings in one request: enough for a portal's hourly batch, small enough for one body.
 MAX_POSTINGS_PER_REQUEST = 1000
+# Ranks run from 1 to a list's length, which matching caps at 100; past this a rank is a bad value, not
+# merely an absent one.
+MAX_RANK = 1000
 
 
 def _created(cv: CvRecord, created: bool) -> Response:
@@ -87,6 +91,18 @@ def get_cv(cv_id: str) -> Response:
     return jsonify(svc.cv_json(cv, lang_arg()))
 
 
+@bp.get("/cvs/<cv_id>/export")
+@require_roles("consultant", "ethics")
+def export_cv(cv_id: str) -> Response:
+    """Everything held about a pseudonym, for the citizen's access request: the CV with its evidence,
+    the lists served about them, the feedback on those lists and their trial assignment.
+
+    :raise 404: if the CV is unknown or of another municipality.
+    """
+    svc = current_service()
+    return jsonify(svc.citizen_export(current_actor(), cv_id, lang_arg()))
+
+
 def _valid_on() -> str | None:
     valid_on = date_arg("valid_on")
     # Matching "as of another day" replays the past or previews the future: an admin's tool only.
@@ -116,6 +132,20 @@ def _serve(cv_id: str, kind: Kind, strategy: str) -> Response:
                            limit=int_arg("limit", None, 1, svc.match_settings.max_limit), valid_on=_valid_on(),
                            lang=lang_arg())
     return jsonify(svc.matches(current_actor(), cv_id, request))
+
+
+@bp.get("/recommendations/<rec_id>/explanation")
+@require_roles("consultant", "ethics")
+def get_explanation(rec_id: str) -> Response:
+    """The citizen's explanation of the item at ``rank`` of a served list, in plain Danish (always
+    Danish: it is written for the citizen, whatever language the consultant's page is in).
+
+    :raise 404: if the list is unknown or of another municipality, or has nothing at that rank.
+    """
+    rank = int_arg("rank", None, 1, MAX_RANK)
+    if rank is None:
+        raise ValidationError("rank (the item's place in the list, from 1) is required", field="rank")
+    return jsonify(current_service().explanation(current_actor(), rec_id, rank))
 
 
 @bp.post("/recommendations/<rec_id>/feedback")

@@ -1,6 +1,8 @@
-"""The ethics reviewer's API: search served recommendations, read one in full, verify the chain.
+"""The ethics reviewer's API: search served recommendations, read one in full, replay it, verify the
+chain, and the consultants' feedback in aggregate.
 
-An ethics token with a municipality sees that municipality's records; one without sees all.
+An ethics token with a municipality sees that municipality's records (and feedback); one without sees
+all. Another municipality's record answers 404, as an unknown one does.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from dataclasses import asdict
 from flask import Blueprint, Response, jsonify
 
 from api.auth import current_actor, require_roles
-from api.blueprints.params import instant_arg, int_arg, str_arg
-from api.service import current_service, record_json, record_summary
+from api.blueprints.params import instant_arg, int_arg, lang_arg, str_arg
+from api.service import current_service, record_summary
 from graph.ledger import AuditQuery
 
 bp = Blueprint("ethics", __name__)
@@ -38,9 +40,30 @@ def list_recommendations() -> Response:
 @require_roles("ethics")
 def get_recommendation(rec_id: str) -> Response:
     """One served list in full: every suggestion's score parts, paths and evidence, the versions, the
-    chain link and the feedback consultants gave on it."""
-    rec, feedback = current_service().recommendation(current_actor(), rec_id)
-    return jsonify(record_json(rec, feedback))
+    chain link (and whether the record matches its hash), the feedback consultants gave on it and the
+    labels of every concept on its paths.
+
+    :raise 404: if the record is unknown or of another municipality.
+    """
+    return jsonify(current_service().recommendation(current_actor(), rec_id, lang_arg()))
+
+
+@bp.post("/recommendations/<rec_id>/replay")
+@require_roles("ethics")
+def replay_recommendation(rec_id: str) -> Response:
+    """Recompute a served list with its recorded inputs and compare: ``identical``, the versions then
+    and now, and what differs item by item. Writes nothing.
+
+    :raise 404: if the record is unknown, of another municipality, or cannot be replayed.
+    """
+    return jsonify(current_service().replay(current_actor(), rec_id))
+
+
+@bp.get("/feedback/summary")
+@require_roles("ethics")
+def feedback_summary() -> Response:
+    """Consultants' verdicts counted per strategy and per (strategy, ISCO major group)."""
+    return jsonify(current_service().feedback_summary(current_actor()))
 
 
 @bp.get("/audit/verify")

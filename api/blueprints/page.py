@@ -1,8 +1,10 @@
-"""The consultant's page: one server-rendered template, Danish by default, English with ``?lang=en``.
+"""The pages: the consultant's (``/``) and the ethics reviewer's (``/ethics``), server-rendered from
+templates sharing ``base.html``, Danish by default, English with ``?lang=en``.
 
-The page itself holds no data and needs no token; its script asks the JSON API with the token the
-consultant enters (kept in ``sessionStorage``, so it ends with the browser tab). Every text on the
-page is in :data:`STRINGS`, one dict per language, so a translation is one place to edit.
+A page itself holds no data and needs no token; its script asks the JSON API with the token the user
+enters (kept in ``sessionStorage``, so it ends with the browser tab). Every text on the pages is in
+:data:`STRINGS`, one dict per language, so a translation is one place to edit. The citizen's
+explanation is Danish in both languages: it is written for the citizen, not the consultant.
 """
 
 from __future__ import annotations
@@ -83,6 +85,105 @@ STRINGS: dict[str, dict[str, str]] = {
         "unavailable": "Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt.",
         "attribution": "This service uses the ESCO classification of the European Commission.",
         "record": "Forslagsliste",
+        # -- navigation and the citizen's explanation -------------------------------------------
+        "nav_label": "Sider",
+        "nav_consultant": "Jobforslag",
+        "nav_ethics": "Etisk gennemgang",
+        "citizen_text_show": "Forklaring til borgeren",
+        "citizen_text_hint": "Skrevet i et enkelt sprog, så borgeren selv kan læse den.",
+        "citizen_text_failed": "Forklaringen kunne ikke hentes.",
+        "trial_control_title": "Kontrolgruppe i forsøget",
+        "trial_control": "Borgeren er i forsøgets kontrolgruppe og får derfor ingen forslag ud fra "
+                         "kompetencer — kun Automatch (Jobnet), som hidtil.",
+        "trial_no_alternatives": "Kontrolgruppen får ingen forslag til andre fag.",
+        # -- the ethics review -------------------------------------------------------------------
+        "ethics_tagline": "Etisk gennemgang af jobforslag",
+        "ethics_forbidden": "Nøglen giver ikke adgang til etisk gennemgang. Brug en nøgle med rollen etik.",
+        "chain_heading": "Revisionsspor",
+        "chain_ok": "Intakt: alle forslagslister er kontrolleret ({n}), ingen er ændret.",
+        "chain_broken": "Brudt ved liste nr. {seq}: {problem}. Listerne før den er intakte ({n}).",
+        "chain_problem_content": "indholdet stemmer ikke med listens hash",
+        "chain_problem_link": "listen hænger ikke sammen med den forrige",
+        "chain_check": "Kontrollér igen",
+        "search_legend": "Find forslagslister",
+        "search_cv_help": "Tom = alle borgere",
+        "search_since": "Fra dato",
+        "search_until": "Til og med dato",
+        "search_actor": "Rådgiverens nøgle-id",
+        "search_actor_help": "Fx tok_3f2a… — tom = alle",
+        "search_button": "Søg",
+        "list_heading": "Forslagslister",
+        "list_count": "{from}–{to} af de fundne lister, ældste først",
+        "list_none": "Ingen forslagslister passer til søgningen.",
+        "list_prev": "Forrige side",
+        "list_next": "Næste side",
+        "col_time": "Tidspunkt",
+        "col_citizen": "Borger",
+        "col_kind": "Slags",
+        "col_items": "Forslag",
+        "col_actor": "Spurgt af",
+        "col_versions": "Versioner",
+        "open": "Åbn",
+        "kind_graph": "Job ud fra kompetencer",
+        "kind_automatch": "Automatch",
+        "kind_alternatives": "Andre fag",
+        "role_consultant": "rådgiver",
+        "role_ethics": "etik",
+        "role_admin": "administrator",
+        "role_taxonomy": "taksonomi",
+        "facts_heading": "Forespørgsel",
+        "f_citizen": "Borger",
+        "f_kind": "Slags",
+        "f_actor": "Spurgt af",
+        "f_municipality": "Kommune",
+        "f_trial": "Forsøg",
+        "f_radius": "Afstand",
+        "f_valid_on": "Job aktuelle pr.",
+        "f_candidates": "Job vurderet",
+        "trial_treatment": "forsøgsgruppe",
+        "trial_control_arm": "kontrolgruppe",
+        "trial_none": "intet forsøg",
+        "versions_heading": "Versioner",
+        "v_ontology": "ESCO",
+        "v_algorithm": "Algoritme",
+        "v_settings": "Indstillinger",
+        "v_local_additions": "Lokale tilføjelser",
+        "v_none": "ingen",
+        "audit_heading": "Revision og genafspilning",
+        "chain_link": "Nr. {seq} i revisionssporet",
+        "hash_valid": "Indholdet stemmer med listens hash.",
+        "hash_invalid": "Indholdet stemmer ikke med listens hash!",
+        "replay_button": "Genafspil",
+        "replay_help": "Beregner listen igen ud fra de gemte data og sammenligner.",
+        "replay_identical": "Identisk: genberegningen giver præcis den samme liste.",
+        "replay_differs": "Afviger: genberegningen giver en anden liste.",
+        "replay_recorded": "Dengang",
+        "replay_now": "Nu",
+        "replay_changed": "ændret",
+        "diff_removed": "foreslås ikke længere",
+        "diff_changed": "ændret",
+        "diff_added": "foreslås nu",
+        "diff_meta": "listens øvrige data afviger",
+        "rank_was": "plads før",
+        "rank_now": "plads nu",
+        "items_heading": "Listen som den blev vist",
+        "no_items": "Listen var tom.",
+        "score": "Point",
+        "parts_label": "Pointene består af",
+        "part_essential_skills": "Nødvendige kompetencer",
+        "part_optional_skills": "Ønskede kompetencer",
+        "part_personal_competences": "Personlige kompetencer",
+        "part_occupation_fit": "Passer til borgerens fag",
+        "part_distance": "Afstand",
+        "part_essential_coverage": "Fagets nødvendige kompetencer",
+        "part_optional_coverage": "Fagets ønskede kompetencer",
+        "part_graph_closeness": "Ligner borgerens fag",
+        "part_title": "Titlen passer",
+        "part_unskilled": "Kræver ingen uddannelse",
+        "notes_heading": "Bemærkninger",
+        "verdicts_heading": "Rådgivernes vurderinger",
+        "no_verdicts": "Ingen vurderinger af denne liste.",
+        "record_not_found": "Listen findes ikke, eller den hører til en anden kommune.",
     },
     "en": {
         "title": "Jobmatch",
@@ -155,15 +256,128 @@ STRINGS: dict[str, dict[str, str]] = {
         "unavailable": "The service is temporarily unavailable. Try again shortly.",
         "attribution": "This service uses the ESCO classification of the European Commission.",
         "record": "Suggestion list",
+        # -- navigation and the citizen's explanation -------------------------------------------
+        "nav_label": "Pages",
+        "nav_consultant": "Job suggestions",
+        "nav_ethics": "Ethics review",
+        "citizen_text_show": "Explanation for the citizen",
+        "citizen_text_hint": "In Danish on purpose: it is written for the citizen to read.",
+        "citizen_text_failed": "The explanation could not be loaded.",
+        "trial_control_title": "Trial control group",
+        "trial_control": "The citizen is in the trial's control group, so they get no skills-based "
+                         "suggestions — only Automatch (Jobnet), as before.",
+        "trial_no_alternatives": "The control group gets no other occupations.",
+        # -- the ethics review -------------------------------------------------------------------
+        "ethics_tagline": "Ethics review of job suggestions",
+        "ethics_forbidden": "This token cannot open the ethics review. Use a token with the ethics role.",
+        "chain_heading": "Audit trail",
+        "chain_ok": "Intact: every suggestion list checked ({n}), none altered.",
+        "chain_broken": "Broken at list no. {seq}: {problem}. The lists before it are intact ({n}).",
+        "chain_problem_content": "the content does not match the list's hash",
+        "chain_problem_link": "the list does not link to the one before it",
+        "chain_check": "Check again",
+        "search_legend": "Find suggestion lists",
+        "search_cv_help": "Empty = every citizen",
+        "search_since": "From date",
+        "search_until": "Up to and including",
+        "search_actor": "Consultant's token id",
+        "search_actor_help": "E.g. tok_3f2a… — empty = everyone",
+        "search_button": "Search",
+        "list_heading": "Suggestion lists",
+        "list_count": "{from}–{to} of the lists found, oldest first",
+        "list_none": "No suggestion lists match the search.",
+        "list_prev": "Previous page",
+        "list_next": "Next page",
+        "col_time": "Time",
+        "col_citizen": "Citizen",
+        "col_kind": "Kind",
+        "col_items": "Items",
+        "col_actor": "Asked by",
+        "col_versions": "Versions",
+        "open": "Open",
+        "kind_graph": "Jobs by skills",
+        "kind_automatch": "Automatch",
+        "kind_alternatives": "Other occupations",
+        "role_consultant": "consultant",
+        "role_ethics": "ethics",
+        "role_admin": "admin",
+        "role_taxonomy": "taxonomy",
+        "facts_heading": "Request",
+        "f_citizen": "Citizen",
+        "f_kind": "Kind",
+        "f_actor": "Asked by",
+        "f_municipality": "Municipality",
+        "f_trial": "Trial",
+        "f_radius": "Distance",
+        "f_valid_on": "Jobs current on",
+        "f_candidates": "Jobs considered",
+        "trial_treatment": "treatment group",
+        "trial_control_arm": "control group",
+        "trial_none": "no trial",
+        "versions_heading": "Versions",
+        "v_ontology": "ESCO",
+        "v_algorithm": "Algorithm",
+        "v_settings": "Settings",
+        "v_local_additions": "Local additions",
+        "v_none": "none",
+        "audit_heading": "Audit and replay",
+        "chain_link": "No. {seq} in the audit trail",
+        "hash_valid": "The content matches the list's hash.",
+        "hash_invalid": "The content does not match the list's hash!",
+        "replay_button": "Replay",
+        "replay_help": "Recomputes the list from the recorded inputs and compares.",
+        "replay_identical": "Identical: recomputing gives exactly the same list.",
+        "replay_differs": "Differs: recomputing gives a different list.",
+        "replay_recorded": "Recorded",
+        "replay_now": "Now",
+        "replay_changed": "changed",
+        "diff_removed": "no longer suggested",
+        "diff_changed": "changed",
+        "diff_added": "newly suggested",
+        "diff_meta": "other data of the list differs",
+        "rank_was": "rank before",
+        "rank_now": "rank now",
+        "items_heading": "The list as it was shown",
+        "no_items": "The list was empty.",
+        "score": "Score",
+        "parts_label": "The score is made of",
+        "part_essential_skills": "Essential skills",
+        "part_optional_skills": "Optional skills",
+        "part_personal_competences": "Personal competences",
+        "part_occupation_fit": "Fits the citizen's occupation",
+        "part_distance": "Distance",
+        "part_essential_coverage": "Occupation's essential skills",
+        "part_optional_coverage": "Occupation's optional skills",
+        "part_graph_closeness": "Close to the citizen's occupations",
+        "part_title": "Title matches",
+        "part_unskilled": "No qualifications needed",
+        "notes_heading": "Notes",
+        "verdicts_heading": "Consultants' verdicts",
+        "no_verdicts": "No verdicts on this list.",
+        "record_not_found": "The list does not exist, or it belongs to another municipality.",
     },
 }
 
 
+def _lang() -> str:
+    lang = request.args.get("lang", "da")
+    return lang if lang in STRINGS else "da"
+
+
+def _render(template: str, page: str, script: str) -> str:
+    lang = _lang()
+    other = "en" if lang == "da" else "da"
+    return render_template(template, t=STRINGS[lang], lang=lang, other=other, strings=STRINGS[lang], page=page,
+                           script=script)
+
+
 @bp.get("/")
 def index() -> str:
-    """The page, in Danish unless ``?lang=en``."""
-    lang = request.args.get("lang", "da")
-    if lang not in STRINGS:
-        lang = "da"
-    other = "en" if lang == "da" else "da"
-    return render_template("index.html", t=STRINGS[lang], lang=lang, other=other, strings=STRINGS[lang])
+    """The consultant's page, in Danish unless ``?lang=en``."""
+    return _render("index.html", "consultant", "app.js")
+
+
+@bp.get("/ethics")
+def ethics() -> str:
+    """The ethics reviewer's page (search, read and replay served lists; the chain's status)."""
+    return _render("ethics.html", "ethics", "ethics.js")

@@ -11,8 +11,6 @@ time instead of silently changing what the matcher finds.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ from pathlib import Path
 
 from graph.records import LabelEntry
 from ontology.errors import ValidationError
+from ontology.local_additions import parse_additions
 
 COLUMNS: tuple[str, ...] = ("conceptUri", "lang", "label", "note")
 DEFAULT_FILES: tuple[str, ...] = ("local_additions_da.tsv",)
@@ -52,46 +51,22 @@ def parse_local_additions(
 ) -> list[LocalAddition]:
     """Parse and validate local additions from ``text``; ``source`` names it in errors.
 
-    :raise LocalAdditionsError: on a missing column, a malformed or (when ``known_uris`` is given)
-        unknown URI, an empty label, a bad language code, or a label repeated within one language.
+    The file format and its checks are the taxonomy lifecycle's (:mod:`ontology.local_additions`);
+    this adds the check against the loaded concepts. Local concepts (``urn:jobmatch:local:…``) are
+    accepted: their labels lead to the local URI, which the taxonomy attaches to an ESCO parent.
+
+    :raise LocalAdditionsError: on any problem of the file (naming the first's line), or, when
+        ``known_uris`` is given, an ESCO URI the loaded taxonomy does not hold.
     """
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1)
-             if line.strip() and not line.lstrip().startswith("#")]
-    if not lines:
-        return []
-    header_no, header = lines[0]
-    names = header.split("\t")
-    missing = [c for c in COLUMNS[:3] if c not in names]
-    if missing:
-        raise LocalAdditionsError(f"{source}:{header_no}: missing column(s) {', '.join(missing)} "
-                                  f"(expected {' / '.join(COLUMNS)})", field="local_additions")
-    col = {name: i for i, name in enumerate(names)}
-    seen: dict[tuple[str, str], int] = {}
+    parsed, problems = parse_additions(text.encode("utf-8"), source)
+    if problems:
+        raise LocalAdditionsError(str(problems[0]), field="local_additions")
     out: list[LocalAddition] = []
-    for n, line in lines[1:]:
-        cells = next(csv.reader(io.StringIO(line), delimiter="\t", quoting=csv.QUOTE_NONE))
-
-        def cell(name: str, cells: list[str] = cells) -> str:
-            i = col.get(name)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
-
-        uri, lang, label, note = cell("conceptUri"), cell("lang"), " ".join(cell("label").split()), cell("note")
-        where = f"{source}:{n}"
-        if not _URI.match(uri):
-            raise LocalAdditionsError(f"{where}: malformed conceptUri {uri!r}", field="local_additions")
-        if known_uris is not None and uri not in known_uris:
-            raise LocalAdditionsError(f"{where}: conceptUri {uri} is not in the loaded ESCO version "
-                                      f"(label {label!r})", field="local_additions")
-        if not _LANG.match(lang):
-            raise LocalAdditionsError(f"{where}: bad language code {lang!r}", field="local_additions")
-        if not label:
-            raise LocalAdditionsError(f"{where}: empty label", field="local_additions")
-        key = (lang, label.casefold())
-        if key in seen:
-            raise LocalAdditionsError(f"{where}: duplicate label {label!r} ({lang}); first on line {seen[key]}",
-                                      field="local_additions")
-        seen[key] = n
-        out.append(LocalAddition(uri=uri, lang=lang, label=label, note=note, line=n))
+    for a in parsed.additions:
+        if known_uris is not None and not a.local and a.uri not in known_uris:
+            raise LocalAdditionsError(f"{source}:{a.line}: conceptUri {a.uri} is not in the loaded ESCO version "
+                                      f"(label {a.label!r})", field="local_additions")
+        out.append(LocalAddition(uri=a.uri, lang=a.lang, label=a.label, note=a.note, line=a.line))
     return out
 
 

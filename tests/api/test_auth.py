@@ -20,16 +20,22 @@ ENDPOINTS: dict[str, tuple[str, str, object]] = {
     "matches": ("GET", "/api/v1/cvs/cv-cook/matches", None),
     "alternatives": ("GET", "/api/v1/cvs/cv-cook/alternatives", None),
     "feedback": ("POST", "/api/v1/recommendations/x/feedback", {}),
+    "explanation": ("GET", "/api/v1/recommendations/x/explanation?rank=1", None),
+    "export": ("GET", "/api/v1/cvs/cv-cook/export", None),
     "recommendations": ("GET", "/api/v1/recommendations", None),
     "recommendation": ("GET", "/api/v1/recommendations/x", None),
+    "replay": ("POST", "/api/v1/recommendations/x/replay", None),
+    "feedback_summary": ("GET", "/api/v1/feedback/summary", None),
     "verify": ("GET", "/api/v1/audit/verify", None),
     "concepts": ("GET", "/api/v1/concepts?q=cook", None),
     "concept": ("GET", "/api/v1/concepts/http%3A%2F%2Fdata.europa.eu%2Fesco%2Foccupation%2Fmini-cook", None),
     "versions": ("GET", "/api/v1/ontology/versions", None),
     "load": ("POST", "/api/v1/ontology/load", {}),
 }
-CONSULTANT = {"post_cv", "put_cv", "post_postings", "get_cv", "matches", "alternatives", "feedback"}
-ETHICS = {"recommendations", "recommendation", "verify", "get_cv"}
+CONSULTANT = {"post_cv", "put_cv", "post_postings", "get_cv", "matches", "alternatives", "feedback", "explanation",
+              "export"}
+ETHICS = {"recommendations", "recommendation", "replay", "feedback_summary", "verify", "get_cv", "explanation",
+          "export"}
 TAXONOMY = {"concepts", "concept", "versions", "load"}
 MATRIX = {"consultant": CONSULTANT, "ethics": ETHICS, "taxonomy": TAXONOMY, "admin": set(ENDPOINTS)}
 

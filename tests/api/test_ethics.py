@@ -1,14 +1,20 @@
-"""The ethics reviewer's endpoints: search, full record, chain verification, municipality scope."""
+"""The ethics reviewer's endpoints: search, full record, replay, chain verification, feedback summary,
+municipality scope."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from graph.backends.memory import MemoryStore
-from tests.api.conftest import Tokens, bearer
+from graph.scoring import MatchSettings
+from tests.api.conftest import Tokens, bearer, current_postings
+from tests.matching_data import S
 
 
 def _serve(client: FlaskClient, secret: str, cv_id: str, what: str = "matches") -> str:
@@ -91,3 +97,89 @@ def test_bad_search_parameters_are_422(client: FlaskClient, tokens: Tokens, quer
     r = client.get(f"/api/v1/recommendations{query}", headers=bearer(tokens.ethics))
     assert r.status_code == 422
     assert r.get_json()["field"] == field
+
+
+# -- the full record's extras ----------------------------------------------------------------------
+
+def test_full_record_names_the_path_concepts_and_checks_its_hash(client: FlaskClient, tokens: Tokens,
+                                                                 store: MemoryStore) -> None:
+    rec = _serve(client, tokens.consultant, "cv-dev")
+    body = client.get(f"/api/v1/recommendations/{rec}?lang=en", headers=bearer(tokens.ethics)).get_json()
+    assert body["hash_valid"] is True
+    nodes = {n for s in body["body"]["result"]["suggestions"] for m in s["matched"] for step in m["path"]
+             for n in (step[0], step[2]) if n.startswith("http")}
+    assert nodes and nodes <= set(body["labels"])
+    assert body["labels"][S("programming")]  # the parent skill of a near match is named too
+    store._conn().execute("UPDATE audit SET body = replace(body, 'p-dev-py', 'p-fake')")
+    assert client.get(f"/api/v1/recommendations/{rec}", headers=bearer(tokens.ethics)).get_json()["hash_valid"] is False
+
+
+# -- replay ----------------------------------------------------------------------------------------
+
+def _replay(client: FlaskClient, secret: str, rec: str) -> Any:
+    return client.post(f"/api/v1/recommendations/{rec}/replay", headers=bearer(secret))
+
+
+@pytest.mark.parametrize("what", ["matches", "alternatives"])
+def test_replay_of_an_unchanged_list_is_identical(app: Flask, client: FlaskClient, tokens: Tokens,
+                                                  store: MemoryStore, what: str) -> None:
+    # The fixture's occupation profiles are tiny; the default minimum of 5 essentials hides them all.
+    app.extensions["jobmatch"].match_settings = MatchSettings(alt_min_essential=2)
+    rec = _serve(client, tokens.consultant, "cv-chef", what)
+    result = json.loads(store.get_audit(rec).body)["result"]  # type: ignore[union-attr]
+    assert result["suggestions" if what == "matches" else "alternatives"]
+    r = _replay(client, tokens.ethics, rec)
+    assert r.status_code == 200
+    body = r.get_json()
+    assert body["record_id"] == rec and body["identical"] is True and body["differences"] == []
+    assert body["recorded_versions"] == body["current_versions"]
+    assert body["recorded_versions"]["ontology"] == "1.1.0"
+    assert set(body["recorded_versions"]) == {"ontology", "algorithm", "settings", "local_additions"}
+    assert len(_list(client, tokens.ethics)["recommendations"]) == 1  # replay records nothing
+
+
+def test_replay_shows_what_differs_after_a_posting_changed(client: FlaskClient, tokens: Tokens,
+                                                           store: MemoryStore) -> None:
+    rec = _serve(client, tokens.consultant, "cv-cook")
+    [cook] = [p for p in current_postings() if p.id == "p-cook-1"]
+    store.upsert_postings([replace(cook, requirements=cook.requirements[:1])])  # the employer asks for less
+    body = _replay(client, tokens.admin, rec).get_json()
+    assert body["identical"] is False
+    [diff] = [d for d in body["differences"] if d["item"] == "p-cook-1"]
+    assert diff["change"] == "changed" and "score" in diff["fields"] and diff["rank_was"] == 1
+
+
+def test_replay_roles_and_municipality_scope(client: FlaskClient, tokens: Tokens) -> None:
+    rec = _serve(client, tokens.consultant, "cv-cook")
+    assert _replay(client, tokens.consultant, rec).status_code == 403
+    assert _replay(client, tokens.taxonomy, rec).status_code == 403
+    assert client.post(f"/api/v1/recommendations/{rec}/replay").status_code == 401
+    assert _replay(client, tokens.ethics_aarhus, rec).status_code == 404
+    assert _replay(client, tokens.ethics, "no-such-record").status_code == 404
+    assert client.get(f"/api/v1/recommendations/{rec}/replay", headers=bearer(tokens.ethics)).status_code == 405
+
+
+# -- feedback summary ------------------------------------------------------------------------------
+
+def test_feedback_summary_counts_per_strategy_within_the_tokens_municipality(client: FlaskClient,
+                                                                            tokens: Tokens) -> None:
+    empty = client.get("/api/v1/feedback/summary", headers=bearer(tokens.ethics)).get_json()
+    assert empty == {"municipality": None, "total": 0, "per_strategy": {}, "per_strategy_and_isco_major_group": []}
+    kbh = _serve(client, tokens.consultant, "cv-cook")
+    aarhus = _serve(client, tokens.consultant_aarhus, "cv-aarhus")
+    for rec, secret, target, verdict in (
+            (kbh, tokens.consultant, "p-cook-1", "useful"), (kbh, tokens.consultant, "p-cook-1", "not_useful"),
+            (aarhus, tokens.consultant_aarhus, "p-cook-far", "applied")):
+        r = client.post(f"/api/v1/recommendations/{rec}/feedback", json={"target": target, "verdict": verdict},
+                        headers=bearer(secret))
+        assert r.status_code == 201, r.get_json()
+    everyone = client.get("/api/v1/feedback/summary", headers=bearer(tokens.ethics)).get_json()
+    assert everyone["total"] == 3
+    assert everyone["per_strategy"]["graph"] == {"useful": 1, "not_useful": 1, "applied": 1, "total": 3,
+                                                 "useful_or_applied_share": 0.6667}
+    [group] = everyone["per_strategy_and_isco_major_group"]
+    assert group["strategy"] == "graph" and group["isco_major_group"] == "5" and group["total"] == 3
+    own = client.get("/api/v1/feedback/summary", headers=bearer(tokens.ethics_aarhus)).get_json()
+    assert own["municipality"] == "0751" and own["total"] == 1 and own["per_strategy"]["graph"]["applied"] == 1
+    assert client.get("/api/v1/feedback/summary", headers=bearer(tokens.consultant)).status_code == 403
+    assert client.get("/api/v1/feedback/summary", headers=bearer(tokens.admin)).get_json()["total"] == 3

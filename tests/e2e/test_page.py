@@ -1,8 +1,12 @@
-"""The consultant's page in a real headless Chromium against the app served by waitress.
+"""The consultant's and the ethics reviewer's pages in a real headless Chromium against the app served
+by waitress.
 
-A memory store holds the mini ESCO fixture, sample CVs and postings and a consultant token; the
-browser enters the token, looks up a citizen, sees explained match cards with a path drawing, gives
-"useful" feedback — and the ledger shows it was stored. A screenshot goes to artifacts/e2e-page.png.
+A memory store holds the mini ESCO fixture, sample CVs and postings, a consultant and an ethics token;
+the browser enters the token, looks up a citizen, sees explained match cards with a path drawing, opens
+the citizen's Danish explanation, gives "useful" feedback — and the ledger shows it was stored. The
+ethics reviewer then finds that list, opens it (paths, versions) and replays it: identical. With a trial
+whose every citizen is in the control group, the consultant sees the control-group banner.
+Screenshots go to artifacts/ (e2e-*.png).
 
 Chromium is Debian's (/usr/bin/chromium); without it this test fails (CI installs it in .ci/run).
 """
@@ -10,11 +14,14 @@ Chromium is Debian's (/usr/bin/chromium); without it this test fails (CI install
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
@@ -44,28 +51,54 @@ class Served:
     url: str
     store: MemoryStore
     token: str
+    ethics_token: str
 
 
-@pytest.fixture
-def served(tmp_path: Path, mini_taxonomy: Taxonomy) -> Iterator[Served]:
-    store = MemoryStore(tmp_path / "data").open()
-    store.upsert_taxonomy(mini_taxonomy)
+@contextmanager
+def _serving(data_dir: Path, taxonomy: Taxonomy, **settings: Any) -> Iterator[Served]:
+    store = MemoryStore(data_dir).open()
+    store.upsert_taxonomy(taxonomy)
     store.upsert_postings(current_postings())
     store.upsert_cvs(sample_cvs())
     _, token = create_token(store, "consultant", "0101", "e2e consultant")
-    app = create_app(Settings(data_dir=tmp_path / "data"), store=store)
+    _, ethics_token = create_token(store, "ethics", "", "e2e reviewer")
+    app = create_app(Settings(data_dir=data_dir, **settings), store=store)
     # The fixture's occupation profiles are tiny (2-4 essentials); the default minimum of 5 would hide
     # every alternative occupation, as in tests/unit/test_match.py.
     app.extensions["jobmatch"].match_settings = MatchSettings(alt_min_essential=2)
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    stopping = threading.Event()
+
+    def run() -> None:
+        try:
+            server.run()
+        except OSError:
+            # Closing the server's sockets can interrupt the loop's select() (EBADF); that is the stop.
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=run, name="waitress", daemon=True)
     thread.start()
     try:
-        yield Served(f"http://127.0.0.1:{server.effective_port}", store, token)
+        yield Served(f"http://127.0.0.1:{server.effective_port}", store, token, ethics_token)
     finally:
+        stopping.set()
         server.close()
         thread.join(timeout=5)
         store.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path, mini_taxonomy: Taxonomy) -> Iterator[Served]:
+    with _serving(tmp_path / "data", mini_taxonomy) as s:
+        yield s
+
+
+@pytest.fixture
+def served_control(tmp_path: Path, mini_taxonomy: Taxonomy) -> Iterator[Served]:
+    """A trial runs and its treatment share is 0: every citizen is in the control group."""
+    with _serving(tmp_path / "data", mini_taxonomy, trial_seed="e2e-seed", trial_treatment_share=0.0) as s:
+        yield s
 
 
 @pytest.fixture
@@ -117,6 +150,18 @@ def test_consultant_finds_explained_matches_and_gives_feedback(served: Served, b
     alternative = page.locator("#alternatives article.card").first
     expect(alternative.locator(".card-title")).to_have_text("køkkenmedhjælper")
     expect(alternative).to_contain_text("Kitchen porter")  # a current posting nearby
+    expect(page.locator("#trial-banner")).to_be_hidden()  # no trial runs
+
+    # The citizen's own explanation, in plain Danish, fetched when opened.
+    first.get_by_text("Forklaring til borgeren").click()
+    explanation = first.locator(".citizen-text blockquote[lang=da]")
+    expect(explanation).to_have_text(re.compile(r"^Dette job"))
+    expect(explanation).to_contain_text("I dit CV skriver du")
+    second = page.locator("#matches article.card").nth(1)
+    second.get_by_text("Forklaring til borgeren").click()  # each card explains its own rank
+    expect(second.locator(".citizen-text blockquote")).to_have_text(re.compile(r"^Dette job som «Kitchen porter»"))
+    alternative.get_by_text("Forklaring til borgeren").click()
+    expect(alternative.locator(".citizen-text blockquote")).to_have_text(re.compile(r"^Faget «køkkenmedhjælper»"))
 
     first.get_by_role("button", name="Nyttig", exact=True).click()
     expect(first.get_by_role("status")).to_have_text("Tak, vurderingen er gemt.")
@@ -128,6 +173,8 @@ def test_consultant_finds_explained_matches_and_gives_feedback(served: Served, b
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "e2e-page.png"), full_page=True)
+    page.evaluate("document.getElementById('matches-heading').scrollIntoView(); window.scrollBy(0, -16)")
+    page.screenshot(path=str(ARTIFACTS / "e2e-consultant.png"))
     assert errors == [], f"the page logged errors (a CSP violation shows up here): {errors}"
 
 
@@ -145,6 +192,10 @@ def test_english_page_and_side_by_side_automatch(served: Served, browser: Browse
     expect(columns.nth(0).locator("h3").first).to_have_text("By skills")
     expect(columns.nth(1).locator("h3").first).to_have_text("Automatch (title and distance)")
     expect(columns.nth(1).locator("article.card").first).to_be_visible()
+    first = columns.nth(0).locator("article.card").first
+    first.get_by_text("Explanation for the citizen").click()
+    expect(first.locator(".citizen-text")).to_contain_text("In Danish on purpose")
+    expect(first.locator(".citizen-text blockquote[lang=da]")).to_have_text(re.compile(r"^Dette job"))
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "e2e-page-en-both.png"), full_page=True)
     assert errors == []
@@ -166,3 +217,104 @@ def test_unknown_citizen_and_bad_token_are_explained(served: Served, browser: Br
     page.get_by_role("button", name="Find job").click()
     expect(page.locator("#message")).to_have_text("Nøglen blev afvist. Indtast den igen.")
     expect(page.get_by_label("Din API-nøgle")).to_be_visible()
+
+
+def test_ethics_reviewer_finds_opens_and_replays_the_served_list(served: Served, browser: BrowserContext) -> None:
+    consultant = browser.new_page()
+    consultant.goto(served.url + "/")
+    consultant.get_by_label("Din API-nøgle").fill(served.token)
+    consultant.get_by_role("button", name="Gem nøgle").click()
+    consultant.get_by_label("Borgerens pseudonym").fill("cv-chef")
+    consultant.get_by_role("button", name="Find job").click()
+    expect(consultant.locator("#matches article.card").first).to_be_visible()
+    consultant.close()
+
+    page = browser.new_page()
+    errors = _console_errors(page)
+    page.goto(served.url + "/ethics")
+    expect(page).to_have_title("Jobmatch — Etisk gennemgang af jobforslag")
+    expect(page.get_by_role("link", name="Etisk gennemgang")).to_have_attribute("aria-current", "page")
+    page.get_by_label("Din API-nøgle").fill(served.ethics_token)
+    page.get_by_role("button", name="Gem nøgle").click()
+    expect(page.locator("#chain-status")).to_have_text(
+        "Intakt: alle forslagslister er kontrolleret (2), ingen er ændret.")
+
+    page.get_by_label("Borgerens pseudonym").fill("cv-chef")
+    page.get_by_label("Fra dato").fill("2000-01-01")
+    page.get_by_role("button", name="Søg").click()
+    rows = page.locator("#records tbody tr")
+    expect(rows).to_have_count(2)  # the matches and the alternatives the consultant was shown
+    row = rows.filter(has_text="Job ud fra kompetencer")
+    expect(row).to_contain_text("cv-chef")
+    expect(row).to_contain_text("(rådgiver)")
+    expect(row).to_contain_text("ESCO 1.1.0")
+    row.get_by_role("button").click()
+
+    record = page.locator("#record")
+    expect(record.locator("#record-heading")).to_contain_text("cv-chef")
+    first = record.locator("article.card").first
+    expect(first.locator(".card-title")).to_have_text("1. Cook for busy restaurant")
+    expect(first.locator("table.parts")).to_contain_text("Nødvendige kompetencer")
+    expect(first.locator(".why")).to_contain_text("I have experience with meat.")
+    drawing = first.locator("details.path svg.path-svg")
+    expect(drawing).to_be_visible()
+    assert "CV" in (drawing.get_attribute("aria-label") or "")
+    versions = record.locator("section[aria-label=Versioner] dl")
+    expect(versions).to_contain_text("1.1.0")
+    expect(versions).to_contain_text("graph-match/1.0")
+    expect(record).to_contain_text("Indholdet stemmer med listens hash.")
+
+    page.get_by_role("button", name="Genafspil").click()
+    expect(page.locator("#replay-result .verdict")).to_have_text(
+        "Identisk: genberegningen giver præcis den samme liste.")
+    expect(page.locator("#replay-result table.compare tr.changed")).to_have_count(0)
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "e2e-ethics-page.png"), full_page=True)
+    page.evaluate("document.getElementById('record').scrollIntoView(); window.scrollBy(0, -16)")
+    page.screenshot(path=str(ARTIFACTS / "e2e-ethics.png"))
+
+    # Someone with database access edits the list: the chain check and the list itself say so.
+    served.store._conn().execute("UPDATE audit SET body = replace(body, 'p-cook-1', 'p-fake')")
+    page.get_by_role("button", name="Kontrollér igen").click()
+    expect(page.locator("#chain-status")).to_have_text(re.compile(
+        r"^Brudt ved liste nr\. \d: indholdet stemmer ikke med listens hash\."))
+    row.get_by_role("button").click()
+    expect(record).to_contain_text("Indholdet stemmer ikke med listens hash!")
+    assert errors == [], f"the page logged errors (a CSP violation shows up here): {errors}"
+
+
+def test_ethics_page_in_english_and_a_consultant_token_is_refused(served: Served, browser: BrowserContext) -> None:
+    page = browser.new_page()
+    page.goto(served.url + "/ethics?lang=en")
+    page.get_by_label("Your API token").fill(served.token)
+    page.get_by_role("button", name="Save token").click()
+    expect(page.locator("#chain-status")).to_have_text(
+        "This token cannot open the ethics review. Use a token with the ethics role.")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#message")).to_have_text(
+        "This token cannot open the ethics review. Use a token with the ethics role.")
+
+
+def test_control_group_citizen_gets_a_banner_and_automatch_only(served_control: Served,
+                                                                browser: BrowserContext) -> None:
+    page = browser.new_page()
+    errors = _console_errors(page)
+    page.goto(served_control.url + "/")
+    page.get_by_label("Din API-nøgle").fill(served_control.token)
+    page.get_by_role("button", name="Gem nøgle").click()
+    page.get_by_label("Borgerens pseudonym").fill("cv-chef")
+    page.get_by_role("button", name="Find job").click()
+    banner = page.locator("#trial-banner")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("kontrolgruppe")
+    expect(banner).to_contain_text("kun Automatch (Jobnet)")
+    first = page.locator("#matches article.card").first
+    expect(first.locator(".badge").first).to_be_visible()  # automatch's reason: title or no qualifications
+    expect(first.locator(".score")).to_have_count(0)
+    expect(page.locator("#alternatives")).to_have_text("Kontrolgruppen får ingen forslag til andre fag.")
+    first.get_by_text("Forklaring til borgeren").click()
+    expect(first.locator(".citizen-text blockquote")).to_have_text(re.compile(r"^Dette job er foreslået, fordi"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "e2e-control.png"))
+    assert errors == []
