@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from spacy.language import Language
@@ -24,6 +24,14 @@ from loaders.extract.local_additions import LocalAddition, addition_entries
 from loaders.extract.matcher import PhraseIndex, PhraseMatch, is_exact, resolve_overlaps, spelled_as_label
 from loaders.extract.pipeline import LANGUAGES, get_nlp
 from loaders.extract.rules import Section
+from loaders.extract.semantic import (
+    LEXICAL_POOL,
+    Embedder,
+    LabelText,
+    Matrix,
+    SemanticTitles,
+    semantic_titles_for,
+)
 from loaders.extract.skills import ROLE_WEIGHT, Layout, find_skills, layout
 from loaders.extract.titles import DEFAULT_LIMIT, TitleLinker, title_weights
 from loaders.mentions import Extraction, OccupationMention
@@ -50,6 +58,8 @@ class LanguageIndex:
     nlp: Language
     phrases: PhraseIndex
     titles: TitleLinker
+    # Optional semantic title linking (loaders/extract/semantic.py), None when off or not installed.
+    semantic: SemanticTitles | None = None
 
 
 def labels_from_taxonomy(
@@ -84,10 +94,15 @@ def build_extractor(
     *,
     languages: Sequence[str] = LANGUAGES,
     default_lang: str = ENGLISH,
+    semantic: bool | Embedder = True,
 ) -> Extractor:
     """Build an extractor from label entries (any store's ``labels(("Skill", "Occupation"))``) and
     local additions. Additions for concepts the entries do not hold are skipped (counted in the log):
     an ESCO upgrade may retire a concept a synonym pointed at.
+
+    ``semantic``: True fuses title links with the packaged sentence embedder when it is installed and
+    ``JOBMATCH_SEMANTIC`` is not "off" (see :mod:`loaders.extract.semantic`); False links lexically
+    only; an :class:`Embedder` is used as it is (tests).
 
     :raise ValueError: if a language is not supported.
     """
@@ -123,6 +138,14 @@ def build_extractor(
         phrases = PhraseIndex(nlp, lang_entries, link_only[lang])
         titles = TitleLinker(lab for lab in phrases.labels if lab.kind == "Occupation")
         indexes[lang] = LanguageIndex(lang, nlp, phrases, titles)
+    # Semantic hook: one multilingual index over every language's occupation labels, shared by all
+    # languages; its label matrix is embedded (or read from its cache) on the first title linked.
+    if semantic is not False:
+        occupation_labels = (LabelText(lab.uri, lab.label) for ix in indexes.values()
+                             for lab in ix.phrases.labels if lab.kind == "Occupation")
+        shared = semantic_titles_for(occupation_labels, None if semantic is True else semantic)
+        if shared is not None:
+            indexes = {lang: replace(ix, semantic=shared) for lang, ix in indexes.items()}
     log.info("extractor built in %.1f s: %s", time.perf_counter() - t0,
              ", ".join(f"{lang} {len(ix.phrases)} phrases / {len(ix.titles)} titles" for lang, ix in indexes.items()))
     return Extractor(indexes, default_lang=default_lang)
@@ -183,19 +206,39 @@ class Extractor:
                 positions = [i for i, lg in enumerate(langs) if lg == code]
                 for i, doc in zip(positions, ix.nlp.pipe(text_list[i] for i in positions), strict=True):
                     docs[i] = doc
-            results = [self._extract_doc(docs[i], langs[i], kind, title_list[i]) for i in range(len(text_list))]
+            vectors = self._title_vectors(docs, langs, title_list)
+            results = [self._extract_doc(docs[i], langs[i], kind, title_list[i], vectors.get(i))
+                       for i in range(len(text_list))]
         return results
 
-    def _extract_doc(self, doc: Doc, lang: str, kind: DocumentKind, title: str | None) -> Extraction:
+    def _title_vectors(self, docs: Mapping[int, Doc], langs: Sequence[str],
+                       titles: Sequence[str | None]) -> dict[int, Matrix]:
+        """Semantic hook: the embeddings of the titles a batch will link, in one call per semantic
+        index (several times faster than one by one); empty when semantic linking is off."""
+        wanted: dict[int, list[tuple[int, str]]] = {}
+        for i, doc in docs.items():
+            sem = self._indexes[langs[i]].semantic
+            if sem is not None and (titles[i] or _looks_like_title(doc)):
+                wanted.setdefault(id(sem), []).append((i, titles[i] or doc.text))
+        out: dict[int, Matrix] = {}
+        for items in wanted.values():
+            sem = self._indexes[langs[items[0][0]]].semantic
+            assert sem is not None
+            for (i, _), vec in zip(items, sem.embed_titles([t for _, t in items]), strict=True):
+                out[i] = vec
+        return out
+
+    def _extract_doc(self, doc: Doc, lang: str, kind: DocumentKind, title: str | None,
+                     vector: Matrix | None = None) -> Extraction:
         ix = self._indexes[lang]
         matches = ix.phrases.find(doc)
         lay = layout(doc)
         skills = find_skills(doc, matches, lay, kind=kind, lang=lang)
         occupations: list[OccupationMention] = []
         if title:
-            occupations = self._link_doc(ix, ix.nlp(title))
+            occupations = self._link_doc(ix, ix.nlp(title), vector=vector)
         elif _looks_like_title(doc):
-            occupations = self._link_doc(ix, doc)
+            occupations = self._link_doc(ix, doc, vector=vector)
         if not occupations:
             occupations = _named_occupations(doc, matches, lay, kind)
         return Extraction(lang=lang, skills=tuple(skills), occupations=tuple(occupations))
@@ -207,8 +250,13 @@ class Extractor:
             return self._link_doc(ix, ix.nlp(title), limit)
 
     @staticmethod
-    def _link_doc(ix: LanguageIndex, doc: Doc, limit: int = DEFAULT_LIMIT) -> list[OccupationMention]:
-        return ix.titles.link([t.lemma_ for t in doc], limit, title_weights([t.text for t in doc]))
+    def _link_doc(ix: LanguageIndex, doc: Doc, limit: int = DEFAULT_LIMIT,
+                  vector: Matrix | None = None) -> list[OccupationMention]:
+        norms, weights = [t.lemma_ for t in doc], title_weights([t.text for t in doc])
+        if ix.semantic is None:
+            return ix.titles.link(norms, limit, weights)
+        # Semantic hook: a longer lexical list, fused with the title's nearest occupations by meaning.
+        return ix.semantic.rerank(doc.text, ix.titles.link(norms, max(limit, LEXICAL_POOL), weights), limit, vector)
 
 
 def _looks_like_title(doc: Doc) -> bool:

