@@ -140,9 +140,10 @@ def find_alternatives(
         o = overlap_of[uri]
         profile: list[ProfileSkill] = profiles.get(uri, [])
         shared = {p.skill for p in o.shared}
+        transversal = {s for s in shared if is_transversal(concepts.get(s), collections)}
         matched: tuple[MatchedSkill, ...] = tuple(
             matched_skill(cv, RequirementHit(uri, p.skill, p.kind), Credit(1.0, "exact", p.skill), skills, concepts,
-                     {s for s in shared if is_transversal(concepts.get(s), collections)}, lang, uri, "REQUIRES")
+                          transversal, lang, uri, "REQUIRES")
             for p in o.shared
         )
         missing = tuple(SkillRef(p.skill, label_of(concepts, p.skill, lang))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -45,26 +46,69 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+@dataclass(frozen=True, slots=True)
+class AuditDraft:
+    """A record before it joins the chain: everything but its place (seq, prev_hash, hash).
+
+    Drafts can be made anywhere (the batch's workers serialise their results in parallel); only
+    :func:`append_drafts` needs the chain's head.
+    """
+
+    id: str
+    at: str
+    cv_id: str
+    actor: str
+    role: str
+    municipality: str
+    strategy: str
+    settings_hash: str
+    algorithm_version: str
+    ontology_version: str
+    local_additions_version: str
+    body: str
+
+
+def draft_of(
+    result: MatchResult, actor: Actor, *, local_additions_version: str = "",
+    extra: dict[str, Any] | None = None, at: str | None = None,
+) -> AuditDraft:
+    """``result`` as a draft record; ``extra`` (e.g. the request's parameters, trial arm) is stored
+    inside the body next to the result."""
+    body = {"result": result_json(result), **(extra or {})}
+    return AuditDraft(
+        id=uuid.uuid4().hex, at=at or now_iso(), cv_id=result.cv_id, actor=actor.id, role=actor.role,
+        municipality=actor.municipality, strategy=result.strategy, settings_hash=result.settings_hash,
+        algorithm_version=result.algorithm_version, ontology_version=result.ontology_version,
+        local_additions_version=local_additions_version, body=canonical(body),
+    )
+
+
+def append_drafts(ledger: Ledger, drafts: Sequence[AuditDraft]) -> list[AuditRecord]:
+    """Chain ``drafts`` after the ledger's head and append them in one transaction."""
+    last = ledger.last_audit()
+    seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
+    out = []
+    for d in drafts:
+        seq += 1
+        rec = AuditRecord(id=d.id, seq=seq, at=d.at, cv_id=d.cv_id, actor=d.actor, role=d.role,
+                          municipality=d.municipality, strategy=d.strategy, settings_hash=d.settings_hash,
+                          algorithm_version=d.algorithm_version, ontology_version=d.ontology_version,
+                          local_additions_version=d.local_additions_version, body=d.body, prev_hash=prev,
+                          hash="")
+        rec = replace(rec, hash=record_hash(rec))
+        prev = rec.hash
+        out.append(rec)
+    ledger.append_audits(out)
+    return out
+
+
 def record_result(
     ledger: Ledger, result: MatchResult, actor: Actor, *, local_additions_version: str = "",
     extra: dict[str, Any] | None = None, at: str | None = None,
 ) -> AuditRecord:
-    """Append ``result`` to the audit trail and return the stored record.
-
-    ``extra`` (e.g. the request's parameters, trial arm) is stored inside the body next to the result.
-    """
-    body = {"result": result_json(result), **(extra or {})}
-    last = ledger.last_audit()
-    rec = AuditRecord(
-        id=uuid.uuid4().hex, seq=(last.seq + 1) if last else 1, at=at or now_iso(), cv_id=result.cv_id,
-        actor=actor.id, role=actor.role, municipality=actor.municipality, strategy=result.strategy,
-        settings_hash=result.settings_hash, algorithm_version=result.algorithm_version,
-        ontology_version=result.ontology_version, local_additions_version=local_additions_version,
-        body=canonical(body), prev_hash=last.hash if last else GENESIS, hash="",
-    )
-    rec = replace(rec, hash=record_hash(rec))
-    ledger.append_audit(rec)
-    return rec
+    """Append ``result`` to the audit trail and return the stored record."""
+    draft = draft_of(result, actor, local_additions_version=local_additions_version, extra=extra, at=at)
+    return append_drafts(ledger, [draft])[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ lives "in the active store" and survives restarts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -32,6 +33,13 @@ class AuditRecord:
     body: str  # canonical JSON of the served result
     prev_hash: str
     hash: str
+
+
+def check_consecutive(records: Sequence[AuditRecord], last_seq: int) -> None:
+    """Raise ValueError unless ``records`` continue the chain whose head has ``last_seq``."""
+    for i, r in enumerate(records):
+        if r.seq != last_seq + 1 + i:
+            raise ValueError(f"audit seq {r.seq} is not the next ({last_seq + 1 + i})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +90,10 @@ class TrialAssignment:
 class Ledger(Protocol):
     def append_audit(self, record: AuditRecord) -> None:
         """Append one record; ``record.seq`` must be the next sequence number (else ValueError)."""
+
+    def append_audits(self, records: Sequence[AuditRecord]) -> None:
+        """Append consecutive records in one transaction, all or none: the first must take the next
+        sequence number and each the one after (else ValueError, and nothing is written)."""
 
     def last_audit(self) -> AuditRecord | None:
         """The record with the highest seq (the chain's head), if any."""

@@ -96,6 +96,10 @@ class _PostingIndex:
 class MemoryStore(SqliteLedger):
     """networkx + SQLite store; ``data_dir`` None keeps everything in memory (tests)."""
 
+    # The batch may fork workers over an opened store: they only read the in-memory indexes, never
+    # the SQLite connection (graph/batch.py).
+    fork_safe = True
+
     def __init__(self, data_dir: Path | None = None) -> None:
         # No I/O here: open() reads the journal, so constructing is free and testable.
         self.data_dir = data_dir
@@ -112,6 +116,7 @@ class MemoryStore(SqliteLedger):
         self._collections: dict[str, tuple[str, ...]] = {}
         self._profiles: dict[str, list[ProfileSkill]] = {}
         self._required_by: dict[str, list[tuple[str, str]]] = {}
+        self._n_essential: dict[str, int] = {}
 
     # -- lifecycle -------------------------------------------------------------------------------
     def open(self) -> MemoryStore:
@@ -213,6 +218,7 @@ class MemoryStore(SqliteLedger):
             required_by[r.skill].append((r.occupation, r.kind))
         self._profiles = {o: sorted(ps, key=lambda p: p.skill) for o, ps in profiles.items()}
         self._required_by = dict(required_by)
+        self._n_essential = {o: sum(1 for p in ps if p.kind == "essential") for o, ps in self._profiles.items()}
 
     def taxonomy_summary(self) -> TaxonomySummary | None:
         return summarise(self.tax) if self.tax is not None else None
@@ -275,17 +281,16 @@ class MemoryStore(SqliteLedger):
 
     def occupations_sharing(self, skill_uris: Iterable[str], min_shared: int = 1) -> list[OccupationOverlap]:
         shared: dict[str, list[ProfileSkill]] = defaultdict(list)
-        for s in set(skill_uris):
+        # Skills in URI order, so each occupation's shared list comes out sorted without a sort.
+        for s in sorted(set(skill_uris)):
             for occ, kind in self._required_by.get(s, ()):
                 shared[occ].append(ProfileSkill(s, kind))  # type: ignore[arg-type]
         out = []
         for occ in sorted(shared):
             if len(shared[occ]) < min_shared:
                 continue
-            profile = self._profiles[occ]
-            n_ess = sum(1 for p in profile if p.kind == "essential")
-            out.append(OccupationOverlap(occ, tuple(sorted(shared[occ], key=lambda p: p.skill)),
-                                         n_ess, len(profile) - n_ess))
+            n_ess = self._n_essential[occ]
+            out.append(OccupationOverlap(occ, tuple(shared[occ]), n_ess, len(self._profiles[occ]) - n_ess))
         return out
 
     def skill_neighbours(self, skill_uris: Iterable[str]) -> list[SkillLink]:

@@ -37,6 +37,7 @@ import logging
 import math
 import re
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
@@ -59,7 +60,7 @@ from graph.codec import (
     posting_from_dict,
     posting_to_dict,
 )
-from graph.ledger import AuditQuery, AuditRecord, Feedback, TokenRecord, TrialAssignment
+from graph.ledger import AuditQuery, AuditRecord, Feedback, TokenRecord, TrialAssignment, check_consecutive
 from graph.records import (
     BBox,
     Candidates,
@@ -570,24 +571,28 @@ class Neo4jStore:
 
     # -- ledger (graph/ledger.py): audit trail, feedback, tokens, trial, exposures ------------------
     def append_audit(self, record: AuditRecord) -> None:
-        props = _props(record)
+        self.append_audits([record])
+
+    def append_audits(self, records: Sequence[AuditRecord]) -> None:
+        if not records:
+            return
+        # Bodies as zlib bytes: a result's JSON repeats labels and evidence (see sqlite_ledger).
+        rows = [{**_props(r), "body": zlib.compress(r.body.encode("utf-8"), 1)} for r in records]
 
         def work(tx: ManagedTransaction) -> None:
             last = tx.run(queries.load("find_last_audit")).single()
-            last_seq = int(last["props"]["seq"]) if last is not None else 0
-            if record.seq != last_seq + 1:
-                raise ValueError(f"audit seq {record.seq} is not the next ({last_seq + 1})")
-            tx.run(queries.load("append_audit"), props=props).consume()
+            check_consecutive(records, int(last["props"]["seq"]) if last is not None else 0)
+            tx.run(queries.load("append_audits"), rows=rows).consume()
 
         try:
-            self._write("append_audit", work)
+            self._write("append_audits", work)
         except neo4j_errors.ConstraintError as e:
-            # A concurrent writer took this seq (or the id exists): the chain head moved.
-            raise ValueError(f"audit record {record.id} (seq {record.seq}) is not the next one") from e
+            # A concurrent writer took one of these seqs (or an id exists): the chain head moved.
+            raise ValueError(f"audit records from seq {records[0].seq} are not the next ones") from e
 
     def last_audit(self) -> AuditRecord | None:
         rows = self._read("find_last_audit")
-        return _from_props(AuditRecord, rows[0]["props"]) if rows else None
+        return _audit_from(rows[0]["props"]) if rows else None
 
     def audit_records(self, query: AuditQuery) -> list[AuditRecord]:
         # SQLite semantics, which the embedded ledger has: a negative limit is no limit, a negative
@@ -596,11 +601,11 @@ class Neo4jStore:
             "find_audit_records", cv_id=query.cv_id, actor=query.actor, municipality=query.municipality,
             since=query.since, until=query.until, offset=max(0, query.offset),
             limit=query.limit if query.limit >= 0 else _NO_LIMIT)
-        return [_from_props(AuditRecord, r["props"]) for r in rows]
+        return [_audit_from(r["props"]) for r in rows]
 
     def get_audit(self, record_id: str) -> AuditRecord | None:
         rows = self._read("find_audit", id=record_id)
-        return _from_props(AuditRecord, rows[0]["props"]) if rows else None
+        return _audit_from(rows[0]["props"]) if rows else None
 
     def purge_audit(self, before: str) -> int:
         def work(tx: ManagedTransaction) -> int:
@@ -756,6 +761,13 @@ def _props(row: AuditRecord | Feedback | TokenRecord | TrialAssignment) -> dict[
 
 def _from_props(cls: type[_Row], props: dict[str, Any]) -> _Row:
     return cls(**{f.name: props[_camel(f.name)] for f in fields(cls)})
+
+
+def _audit_from(props: dict[str, Any]) -> AuditRecord:
+    body = props["body"]
+    # Bytes are compressed bodies; text bodies were written before compression.
+    text = zlib.decompress(body).decode("utf-8") if isinstance(body, (bytes, bytearray)) else body
+    return _from_props(AuditRecord, {**props, "body": text})
 
 
 if TYPE_CHECKING:

@@ -1,15 +1,19 @@
 """The ledger in SQLite: the embedded store's audit trail, feedback, tokens and trial records.
 
-Each write is one transaction, so a crash leaves either the whole record or nothing.
+Each write is one transaction, so a crash leaves either the whole record or nothing. Audit bodies are
+stored zlib-compressed (a result's JSON repeats labels and evidence; a nightly batch writes 100k of
+them); bodies written as text by earlier versions read back unchanged.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
-from graph.ledger import AuditQuery, AuditRecord, Feedback, TokenRecord, TrialAssignment
+from graph.ledger import AuditQuery, AuditRecord, Feedback, TokenRecord, TrialAssignment, check_consecutive
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
@@ -37,6 +41,18 @@ _AUDIT_COLS = ("id, seq, at, cv_id, actor, role, municipality, strategy, setting
                "ontology_version, local_additions_version, body, prev_hash, hash")
 
 
+def _audit(row: tuple[Any, ...]) -> AuditRecord:
+    values = list(row)
+    body = values[12]  # the column order of _AUDIT_COLS
+    values[12] = zlib.decompress(body).decode("utf-8") if isinstance(body, bytes) else body
+    return AuditRecord(*values)
+
+
+def _pack(body: str) -> bytes:
+    # Level 1: most of the gain (repeated keys and labels) at a fraction of the default level's time.
+    return zlib.compress(body.encode("utf-8"), 1)
+
+
 def _token(row: tuple[str, str, str, str, str, str, int]) -> TokenRecord:
     return TokenRecord(id=row[0], token_hash=row[1], role=row[2], municipality=row[3], name=row[4],
                        created=row[5], revoked=bool(row[6]))
@@ -61,20 +77,23 @@ class SqliteLedger:
         raise NotImplementedError
 
     def append_audit(self, record: AuditRecord) -> None:
+        self.append_audits([record])
+
+    def append_audits(self, records: Sequence[AuditRecord]) -> None:
+        if not records:
+            return
         db = self._conn()
         with transaction(db):
             (last,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM audit").fetchone()
-            if record.seq != last + 1:
-                raise ValueError(f"audit seq {record.seq} is not the next ({last + 1})")
-            db.execute(f"INSERT INTO audit ({_AUDIT_COLS}) VALUES ({', '.join('?' * 15)})",  # noqa: S608 - constant
-                       (record.id, record.seq, record.at, record.cv_id, record.actor, record.role,
-                        record.municipality, record.strategy, record.settings_hash, record.algorithm_version,
-                        record.ontology_version, record.local_additions_version, record.body,
-                        record.prev_hash, record.hash))
+            check_consecutive(records, last)
+            db.executemany(f"INSERT INTO audit ({_AUDIT_COLS}) VALUES ({', '.join('?' * 15)})",  # noqa: S608 - constant
+                           [(r.id, r.seq, r.at, r.cv_id, r.actor, r.role, r.municipality, r.strategy,
+                             r.settings_hash, r.algorithm_version, r.ontology_version, r.local_additions_version,
+                             _pack(r.body), r.prev_hash, r.hash) for r in records])
 
     def last_audit(self) -> AuditRecord | None:
         row = self._conn().execute(f"SELECT {_AUDIT_COLS} FROM audit ORDER BY seq DESC LIMIT 1").fetchone()  # noqa: S608
-        return AuditRecord(*row) if row else None
+        return _audit(row) if row else None
 
     def audit_records(self, query: AuditQuery) -> list[AuditRecord]:
         where, args = ["1=1"], []
@@ -91,11 +110,11 @@ class SqliteLedger:
         sql = (f"SELECT {_AUDIT_COLS} FROM audit WHERE {' AND '.join(where)} "  # noqa: S608 - fixed fragments
                "ORDER BY seq LIMIT ? OFFSET ?")
         rows = self._conn().execute(sql, (*args, query.limit, query.offset)).fetchall()
-        return [AuditRecord(*r) for r in rows]
+        return [_audit(r) for r in rows]
 
     def get_audit(self, record_id: str) -> AuditRecord | None:
         row = self._conn().execute(f"SELECT {_AUDIT_COLS} FROM audit WHERE id = ?", (record_id,)).fetchone()  # noqa: S608
-        return AuditRecord(*row) if row else None
+        return _audit(row) if row else None
 
     def purge_audit(self, before: str) -> int:
         db = self._conn()

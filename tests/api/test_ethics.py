@@ -15,6 +15,7 @@ from graph.backends.memory import MemoryStore
 from graph.scoring import MatchSettings
 from tests.api.conftest import Tokens, bearer, current_postings
 from tests.matching_data import S
+from tests.tamper import rewrite_bodies
 
 
 def _serve(client: FlaskClient, secret: str, cv_id: str, what: str = "matches") -> str:
@@ -84,7 +85,7 @@ def test_verify_reports_an_intact_and_a_tampered_chain(client: FlaskClient, toke
     r = client.get("/api/v1/audit/verify", headers=bearer(tokens.ethics))
     assert r.get_json() == {"ok": True, "checked": 3, "first_bad_seq": None, "problem": ""}
     # Tamper with the stored record directly, as someone with database access could.
-    store._conn().execute("UPDATE audit SET body = replace(body, 'p-cook-1', 'p-fake') WHERE seq = 2")
+    assert rewrite_bodies(store._conn(), "p-cook-1", "p-fake", seq=2) == 1
     report = client.get("/api/v1/audit/verify", headers=bearer(tokens.ethics)).get_json()
     assert report["ok"] is False and report["first_bad_seq"] == 2
 
@@ -110,7 +111,7 @@ def test_full_record_names_the_path_concepts_and_checks_its_hash(client: FlaskCl
              for n in (step[0], step[2]) if n.startswith("http")}
     assert nodes and nodes <= set(body["labels"])
     assert body["labels"][S("programming")]  # the parent skill of a near match is named too
-    store._conn().execute("UPDATE audit SET body = replace(body, 'p-dev-py', 'p-fake')")
+    assert rewrite_bodies(store._conn(), "p-dev-py", "p-fake") >= 1
     assert client.get(f"/api/v1/recommendations/{rec}", headers=bearer(tokens.ethics)).get_json()["hash_valid"] is False
 
 

@@ -46,6 +46,20 @@ def test_audit_chain(empty_store: Store) -> None:
     assert store.last_audit() == _audit(5)
 
 
+def test_audit_batches_are_all_or_nothing(empty_store: Store) -> None:
+    store = empty_store
+    store.append_audits([])
+    assert store.last_audit() is None
+    with pytest.raises(ValueError, match="not the next"):
+        store.append_audits([_audit(1), _audit(2), _audit(4)])  # a gap inside the batch
+    assert store.last_audit() is None
+    store.append_audits([_audit(1), _audit(2), _audit(3)])
+    with pytest.raises(ValueError, match="not the next"):
+        store.append_audits([_audit(3), _audit(4)])  # starts behind the head
+    store.append_audits([_audit(4)])
+    assert store.audit_records(AuditQuery()) == [_audit(i) for i in (1, 2, 3, 4)]
+
+
 def test_feedback(empty_store: Store) -> None:
     store = empty_store
 

@@ -18,6 +18,7 @@ from graph.serving import CONTROL_NOTE, ServeRequest, serve
 from graph.trial import TrialConfig, arm_for, assign
 from ontology.model import Taxonomy
 from tests.matching_data import POSTINGS, TODAY, O, cv
+from tests.tamper import rewrite_bodies
 
 CONSULTANT = Actor(id="tok-1", role="consultant", municipality="0101")
 DAY = date.fromisoformat(TODAY)
@@ -54,8 +55,7 @@ def test_tampering_with_a_record_makes_verify_fail(store: MemoryStore, tmp_path:
     assert verify_chain(store).ok
     assert verify_chain(store).checked == 3
     db = sqlite3.connect(tmp_path / JOURNAL)
-    db.execute("UPDATE audit SET body = replace(body, 'p-cook-1', 'p-cook-X') WHERE seq = 2")
-    db.commit()
+    assert rewrite_bodies(db, "p-cook-1", "p-cook-X", seq=2) == 1
     db.close()
     report = verify_chain(store)
     assert not report.ok
