@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -25,9 +26,9 @@ from graph.store import Store  # noqa: E402
 from loaders.synthetic import Generator  # noqa: E402
 
 
-def open_bench_store(kind: str) -> Store:
+def open_bench_store(kind: str, data_dir: str | None = None) -> Store:
     if kind == "memory":
-        return MemoryStore(None).open()
+        return MemoryStore(Path(data_dir) if data_dir else None).open()
     from graph.backends.neo4j import Neo4jStore
 
     return Neo4jStore.connect(os.environ["NEO4J_URI"], (os.environ.get("NEO4J_USER", "neo4j"),
@@ -41,6 +42,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=0, help="CVs matched in the nightly-batch measurement")
     ap.add_argument("--store", default="memory", choices=["memory", "neo4j"])
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--data-dir", help="memory store: journal and audit trail on disk here, as in production "
+                                       "(default: all in memory)")
     ap.add_argument("--no-audit", action="store_true", help="batch without recording audit records")
     ap.add_argument("--reuse", action="store_true",
                     help="skip loading when the store already holds the taxonomy and --postings postings "
@@ -52,7 +55,7 @@ def main() -> None:
         tax = esco_111()
     print(f"machine: {machine()}; store: {args.store}")
     print(f"ESCO 1.1.1 read in {t.seconds:.1f} s")
-    store = open_bench_store(args.store)
+    store = open_bench_store(args.store, args.data_dir)
     gen = Generator(tax, gazetteer(), seed=args.seed, as_of=as_of)
     reuse = args.reuse and store.taxonomy_summary() is not None and store.posting_count() == args.postings
     if reuse:

@@ -115,7 +115,7 @@ class MemoryStore(SqliteLedger):
         self._skill_children_of: dict[str, list[str]] = {}
         self._collections: dict[str, tuple[str, ...]] = {}
         self._profiles: dict[str, list[ProfileSkill]] = {}
-        self._required_by: dict[str, list[tuple[str, str]]] = {}
+        self._required_by: dict[str, list[tuple[str, ProfileSkill]]] = {}
         self._n_essential: dict[str, int] = {}
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -212,10 +212,13 @@ class MemoryStore(SqliteLedger):
             cols[m.concept].append(m.collection)
         self._collections = {u: tuple(sorted(set(c))) for u, c in cols.items()}
         profiles: dict[str, list[ProfileSkill]] = defaultdict(list)
-        required_by: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        # One ProfileSkill object per relation, shared by the profile and the reverse index, so that
+        # occupations_sharing only collects references.
+        required_by: dict[str, list[tuple[str, ProfileSkill]]] = defaultdict(list)
         for r in tax.occupation_skills:
-            profiles[r.occupation].append(ProfileSkill(r.skill, r.kind))
-            required_by[r.skill].append((r.occupation, r.kind))
+            ps = ProfileSkill(r.skill, r.kind)
+            profiles[r.occupation].append(ps)
+            required_by[r.skill].append((r.occupation, ps))
         self._profiles = {o: sorted(ps, key=lambda p: p.skill) for o, ps in profiles.items()}
         self._required_by = dict(required_by)
         self._n_essential = {o: sum(1 for p in ps if p.kind == "essential") for o, ps in self._profiles.items()}
@@ -283,8 +286,8 @@ class MemoryStore(SqliteLedger):
         shared: dict[str, list[ProfileSkill]] = defaultdict(list)
         # Skills in URI order, so each occupation's shared list comes out sorted without a sort.
         for s in sorted(set(skill_uris)):
-            for occ, kind in self._required_by.get(s, ()):
-                shared[occ].append(ProfileSkill(s, kind))  # type: ignore[arg-type]
+            for occ, ps in self._required_by.get(s, ()):
+                shared[occ].append(ps)
         out = []
         for occ in sorted(shared):
             if len(shared[occ]) < min_shared:
