@@ -28,7 +28,7 @@ from graph.explain import (
     skill_path,
 )
 from graph.geo import EARTH_RADIUS_KM, bbox_around
-from graph.records import Candidates, CvRecord, CvSkill, PostingMeta, RequirementHit
+from graph.records import Candidates, CvRecord, CvSkill, RequirementHit
 from graph.scoring import ALGORITHM_VERSION, MatchSettings
 from graph.store import Store
 from ontology.errors import ValidationError
@@ -192,34 +192,43 @@ def match_postings(
     seeks, past = focus_of(cv)
     by_focus = store.postings_for_occupations(sorted(seeks | past), bbox, valid_on) if seeks | past else []
 
-    metas: dict[str, PostingMeta] = {p.id: p for p in cands.postings}
-    for p in by_focus:
-        metas.setdefault(p.id, p)
+    # Candidates come as columns; postings found only through the focus occupations join them.
+    focus_metas = {p.id: p for p in by_focus}
+    in_cands = set(cands.ids)
+    extra = [focus_metas[i] for i in sorted(focus_metas) if i not in in_cands]
     base = empty_result(cv, settings, radius, valid_on, ontology_version, "graph")
-    if not metas:
+    all_ids = list(cands.ids) + [p.id for p in extra]
+    if not all_ids:
         return replace(base, notes=("no current postings share a skill or occupation within the radius",))
 
-    ids = sorted(metas)
-    pos = {pid: i for i, pid in enumerate(ids)}
+    # Positions in id order (both stores hand candidates by id; the extras are merged in).
+    order_ids = sorted(range(len(all_ids)), key=all_ids.__getitem__)
+    ids = [all_ids[j] for j in order_ids]
+    at = np.array(order_ids, dtype=np.int64)
     n = len(ids)
-    lats = np.array([metas[i].lat for i in ids], dtype=np.float64)
-    lons = np.array([metas[i].lon for i in ids], dtype=np.float64)
+    lats = np.array(list(cands.lats) + [p.lat for p in extra], dtype=np.float64)[at]
+    lons = np.array(list(cands.lons) + [p.lon for p in extra], dtype=np.float64)[at]
+    all_occupations = list(cands.occupations) + [p.occupation for p in extra]
+    occupations = [all_occupations[j] for j in order_ids]
+    n_ess = np.array(list(cands.n_essential) + [p.n_essential for p in extra], dtype=np.float64)[at]
+    n_opt = np.array(list(cands.n_optional) + [p.n_optional for p in extra], dtype=np.float64)[at]
     dist = haversine_np(lat, lon, lats, lons)
 
-    concept_uris = set(credits) | {m.occupation for m in metas.values() if m.occupation} | seeks | past
+    occupation_set = {o for o in occupations if o}
+    concept_uris = set(credits) | occupation_set | seeks | past
     concepts = store.concepts(concept_uris)
     collections = store.collections_of(list(credits))
     transversal = {s for s in credits if is_transversal(concepts.get(s), collections)}
 
-    remap = np.array([pos[p.id] for p in cands.postings], dtype=np.int64)
+    # The candidates' positions among all postings: hits index into cands.ids.
+    remap = np.empty(len(all_ids), dtype=np.int64)
+    remap[at] = np.arange(n, dtype=np.int64)
     h_pos = remap[np.asarray(cands.hit_posting, dtype=np.int64)] if cands.hit_posting else np.zeros(0, np.int64)
     h_sk = np.asarray(cands.hit_skill, dtype=np.int64)
     h_credit = np.array([credits[s].credit for s in cands.skills], dtype=np.float64)[h_sk] if h_sk.size else np.zeros(0)
     h_ess = np.asarray(cands.hit_essential, dtype=np.bool_)
     h_tv = np.array([s in transversal for s in cands.skills], dtype=np.bool_)[h_sk] if h_sk.size else np.zeros(0, bool)
 
-    n_ess = np.array([metas[i].n_essential for i in ids], dtype=np.float64)
-    n_opt = np.array([metas[i].n_optional for i in ids], dtype=np.float64)
     ess_sum = np.bincount(h_pos[h_ess], weights=h_credit[h_ess], minlength=n)
     opt_sum = np.bincount(h_pos[~h_ess], weights=h_credit[~h_ess], minlength=n)
     ess_part = np.divide(ess_sum, n_ess, out=np.zeros(n), where=n_ess > 0)
@@ -228,8 +237,8 @@ def match_postings(
     # Only exact matches count as professional evidence; near matches add credit, never eligibility.
     professional = np.bincount(h_pos[~h_tv & (h_credit >= 1.0)], minlength=n)
 
-    fits = occupation_fits({m.occupation for m in metas.values() if m.occupation}, cv, concepts, settings)
-    occ_part = np.array([fits[metas[i].occupation][1] if metas[i].occupation else 0.0 for i in ids])
+    fits = occupation_fits(occupation_set, cv, concepts, settings)
+    occ_part = np.array([fits[o][1] if o else 0.0 for o in occupations])
     dist_part = np.clip(1.0 - dist / radius, 0.0, 1.0)
 
     parts = {
@@ -247,7 +256,9 @@ def match_postings(
     order = [i for i in np.lexsort((np.arange(n), -score)).tolist() if eligible[i]]
     top = order[:k]
 
-    reqs = store.requirements_of([ids[i] for i in top])
+    shown = [ids[i] for i in top]
+    reqs = store.requirements_of(shown)
+    metas = {**store.posting_metas([i for i in shown if i not in focus_metas]), **focus_metas}
     label_uris = {r.skill for i in top for r in reqs.get(ids[i], ())} | {credits[s].cv_skill for s in credits}
     concepts = {**concepts, **store.concepts(label_uris - set(concepts))}
     hits_by_posting = _hits_for(cands, h_pos, top)
@@ -294,7 +305,7 @@ def _hits_for(cands: Candidates, h_pos: npt.NDArray[np.int64], top: list[int]
         a = int(np.searchsorted(h_pos, i, side="left"))
         b = int(np.searchsorted(h_pos, i, side="right"))
         out[i] = [
-            RequirementHit(cands.postings[cands.hit_posting[j]].id, cands.skills[cands.hit_skill[j]],
+            RequirementHit(cands.ids[cands.hit_posting[j]], cands.skills[cands.hit_skill[j]],
                            "essential" if cands.hit_essential[j] else "optional")
             for j in range(a, b)
         ]

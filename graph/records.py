@@ -138,12 +138,20 @@ class RequirementHit:
 class Candidates:
     """Answer of ``postings_requiring``, columnar so ranking is array arithmetic.
 
-    ``postings`` by id; ``skills`` the distinct matched skills, sorted; one hit per (posting, required
-    skill in the asked set) in the parallel tuples ``hit_posting`` (index into ``postings``),
-    ``hit_skill`` (index into ``skills``) and ``hit_essential``, ordered by (posting, skill).
+    One entry per candidate posting, by id, in the parallel tuples ``ids``, ``lats``, ``lons``,
+    ``occupations`` ("" if none), ``n_essential`` and ``n_optional``: what ranking needs of thousands
+    of candidates (titles and the rest are asked with ``posting_metas`` for the few shown).
+    ``skills`` the distinct matched skills, sorted; one hit per (posting, required skill in the asked
+    set) in the parallel tuples ``hit_posting`` (index into ``ids``), ``hit_skill`` (index into
+    ``skills``) and ``hit_essential``, ordered by (posting, skill).
     """
 
-    postings: tuple[PostingMeta, ...] = ()
+    ids: tuple[str, ...] = ()
+    lats: tuple[float, ...] = ()
+    lons: tuple[float, ...] = ()
+    occupations: tuple[str, ...] = ()
+    n_essential: tuple[int, ...] = ()
+    n_optional: tuple[int, ...] = ()
     skills: tuple[str, ...] = ()
     hit_posting: tuple[int, ...] = ()
     hit_skill: tuple[int, ...] = ()
@@ -152,7 +160,7 @@ class Candidates:
     def hits(self) -> list[RequirementHit]:
         """The hits as records (for explanations and tests; ranking uses the columns)."""
         return [
-            RequirementHit(self.postings[p].id, self.skills[s], "essential" if e else "optional")
+            RequirementHit(self.ids[p], self.skills[s], "essential" if e else "optional")
             for p, s, e in zip(self.hit_posting, self.hit_skill, self.hit_essential, strict=True)
         ]
 

@@ -117,6 +117,9 @@ class Store(Ledger, Protocol):
         """Postings current on ``valid_on`` inside ``bbox`` that require at least one of the skills,
         with each matching requirement. Postings by id; hits by (posting, skill)."""
 
+    def posting_metas(self, ids: Iterable[str]) -> dict[str, PostingMeta]:
+        """What a suggestion shows of each posting (title, employer, dates, …); unknown ids absent."""
+
     def postings_for_occupations(
         self, occupation_uris: Iterable[str], bbox: BBox, valid_on: str
     ) -> list[PostingMeta]:

@@ -1,13 +1,13 @@
 // Starts from the asked skills (index seek on Concept.uri), walks REQUIRES_SKILL back to postings and
-// filters those; answers one record of columns: per posting its metadata and its matching hits.
-UNWIND $skill_uris AS uri
-MATCH (:Concept {uri: uri})<-[r:REQUIRES_SKILL]-(p:Posting)
+// filters those. Answers one record of flat columns, one entry per hit: the skill as its index k in
+// $skill_uris (not the URI: a hit list runs to thousands), and per hit the posting's ranking columns;
+// the client groups by posting. Grouping here (an aggregation per posting) measured slower than
+// sending the few repeated values.
+UNWIND range(0, size($skill_uris) - 1) AS k
+MATCH (:Concept {uri: $skill_uris[k]})<-[r:REQUIRES_SKILL]-(p:Posting)
 WHERE p.lat >= $south AND p.lat <= $north AND p.lon >= $west AND p.lon <= $east
   AND p.publishedDay <= $day AND p.validThroughDay >= $day
-WITH p, collect(uri) AS hitSkills, collect(r.kind) AS hitKinds, collect(r.idx) AS hitIdx
-RETURN collect(p.id) AS ids, collect(coalesce(p.title, '')) AS titles,
-       collect(coalesce(p.employer, '')) AS employers, collect(p.lat) AS lats, collect(p.lon) AS lons,
-       collect(coalesce(p.published, '')) AS published, collect(coalesce(p.validThrough, '')) AS validThrough,
+RETURN collect(p.id) AS ids, collect(k) AS skill, collect(r.kind = 'essential') AS essential,
+       collect(r.idx) AS idx, collect(p.lat) AS lats, collect(p.lon) AS lons,
        collect(coalesce(p.occupation, '')) AS occupations, collect(p.nEssential) AS nEssential,
-       collect(p.nOptional) AS nOptional,
-       collect(hitSkills) AS hitSkills, collect(hitKinds) AS hitKinds, collect(hitIdx) AS hitIdx
+       collect(p.nOptional) AS nOptional

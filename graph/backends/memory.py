@@ -91,6 +91,9 @@ class _PostingIndex:
     req_essential: npt.NDArray[np.bool_]
     by_occupation: dict[str, npt.NDArray[np.int64]]
     metas: list[PostingMeta]
+    occupation: list[str]
+    n_essential: npt.NDArray[np.int64]
+    n_optional: npt.NDArray[np.int64]
 
 
 class MemoryStore(SqliteLedger):
@@ -400,7 +403,10 @@ class MemoryStore(SqliteLedger):
                 ids=ids, lat=lat, lon=lon, published=pub, valid_through=val, skill_start=starts,
                 req_posting=np.array(flat_pos, dtype=np.int64), req_essential=np.array(flat_ess, dtype=np.bool_),
                 by_occupation={o: np.array(v, dtype=np.int64) for o, v in per_occ.items()},
-                metas=[_posting_meta(p) for p in recs],
+                metas=(metas := [_posting_meta(p) for p in recs]),
+                occupation=[m.occupation for m in metas],
+                n_essential=np.array([m.n_essential for m in metas], dtype=np.int64),
+                n_optional=np.array([m.n_optional for m in metas], dtype=np.int64),
             )
             return self._index
 
@@ -444,13 +450,19 @@ class MemoryStore(SqliteLedger):
         pos, ess, sk = pos[order], ess[order], sk[order]
         uniq_pos, hit_posting = np.unique(pos, return_inverse=True)
         uniq_sk, hit_skill = np.unique(sk, return_inverse=True)
+        at = uniq_pos.tolist()
         return Candidates(
-            postings=tuple(self._meta(ix, uniq_pos.tolist())),
+            ids=tuple(ix.ids[i] for i in at), lats=tuple(ix.lat[uniq_pos].tolist()),
+            lons=tuple(ix.lon[uniq_pos].tolist()), occupations=tuple(ix.occupation[i] for i in at),
+            n_essential=tuple(ix.n_essential[uniq_pos].tolist()), n_optional=tuple(ix.n_optional[uniq_pos].tolist()),
             skills=tuple(skills[i] for i in uniq_sk.tolist()),
             hit_posting=tuple(hit_posting.tolist()),
             hit_skill=tuple(hit_skill.tolist()),
             hit_essential=tuple(ess.tolist()),
         )
+
+    def posting_metas(self, ids: Iterable[str]) -> dict[str, PostingMeta]:
+        return {i: _posting_meta(self._postings[i]) for i in ids if i in self._postings}
 
     def postings_for_occupations(
         self, occupation_uris: Iterable[str], bbox: BBox, valid_on: str

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
+import numpy as np
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
@@ -526,26 +527,33 @@ class Neo4jStore:
         skills = sorted(set(skill_uris))
         if not skills:
             return Candidates()
-        record = self._read("find_postings_requiring", skill_uris=skills, **params)[0]
-        metas = sorted(_metas(record), key=lambda m: m.id)
-        hits = sorted(
-            ((pid, skill, int(idx), kind == "essential")
-             for pid, ss, ks, ix in zip(record["ids"], record["hitSkills"], record["hitKinds"], record["hitIdx"],
-                                        strict=True)
-             for skill, kind, idx in zip(ss, ks, ix, strict=True)),
-            # Requirements of one skill keep the posting's own order (idx), as in MemoryStore.
-            key=lambda h: (h[0], h[1], h[2]),
-        )
-        if not hits:
+        r = self._read("find_postings_requiring", skill_uris=skills, **params)[0]
+        if not r["ids"]:
             return Candidates()
-        position = {m.id: i for i, m in enumerate(metas)}
-        matched = sorted({h[1] for h in hits})
-        skill_index = {s: i for i, s in enumerate(matched)}
+        # Group the flat hits by posting with numpy: order by (posting id, skill, stored position),
+        # as the embedded store orders them.
+        ids = np.array(r["ids"], dtype=object)
+        uniq, first, hit_posting = np.unique(ids, return_index=True, return_inverse=True)
+        skill = np.array(r["skill"], dtype=np.int64)
+        order = np.lexsort((np.array(r["idx"], dtype=np.int64), skill, hit_posting))
+        skill, hit_posting = skill[order], hit_posting[order]
+        matched, hit_skill = np.unique(skill, return_inverse=True)
+        at = first.tolist()
+        lats, lons, occs, ness, nopt = r["lats"], r["lons"], r["occupations"], r["nEssential"], r["nOptional"]
         return Candidates(
-            postings=tuple(metas), skills=tuple(matched),
-            hit_posting=tuple(position[h[0]] for h in hits), hit_skill=tuple(skill_index[h[1]] for h in hits),
-            hit_essential=tuple(h[3] for h in hits),
+            ids=tuple(uniq.tolist()), lats=tuple(float(lats[i]) for i in at), lons=tuple(float(lons[i]) for i in at),
+            occupations=tuple(occs[i] for i in at), n_essential=tuple(int(ness[i]) for i in at),
+            n_optional=tuple(int(nopt[i]) for i in at), skills=tuple(skills[i] for i in matched.tolist()),
+            hit_posting=tuple(hit_posting.tolist()), hit_skill=tuple(hit_skill.tolist()),
+            hit_essential=tuple(np.array(r["essential"], dtype=np.bool_)[order].tolist()),
         )
+
+    def posting_metas(self, ids: Iterable[str]) -> dict[str, PostingMeta]:
+        asked = list(dict.fromkeys(ids))
+        if not asked:
+            return {}
+        found = {m.id: m for m in _metas(self._read("find_posting_metas", ids=asked)[0])}
+        return {i: found[i] for i in asked if i in found}
 
     def postings_for_occupations(
         self, occupation_uris: Iterable[str], bbox: BBox, valid_on: str

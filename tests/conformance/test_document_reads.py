@@ -61,7 +61,7 @@ def test_postings_in_by_hand(mini_store: Store) -> None:
 def test_postings_requiring_by_hand(mini_store: Store) -> None:
     asked = [S + "teamwork", S + "python", UNKNOWN_SKILL, S + "foodsafety", S + "python"]
     got = mini_store.postings_requiring(asked, CPH, DAY)
-    assert _ids(got.postings) == ["p01", "p02", "p03", "p08"]
+    assert got.ids == ("p01", "p02", "p03", "p08")
     assert got.skills == (S + "foodsafety", S + "python", S + "teamwork", UNKNOWN_SKILL)
     assert got.hits() == [
         RequirementHit("p01", S + "foodsafety", "essential"),
@@ -75,7 +75,22 @@ def test_postings_requiring_by_hand(mini_store: Store) -> None:
     ]
     assert got.hit_posting == (0, 0, 1, 1, 2, 2, 3)
     assert got.hit_essential == (True, False, True, True, True, False, False)
-    assert got.postings[0] == mini_store.postings_in(CPH, DAY)[0]
+    # The ranking columns agree with the postings' metadata.
+    metas = mini_store.posting_metas(got.ids)
+    assert list(metas) == list(got.ids)
+    assert [(m.lat, m.lon, m.occupation, m.n_essential, m.n_optional) for m in metas.values()] == list(
+        zip(got.lats, got.lons, got.occupations, got.n_essential, got.n_optional, strict=True))
+    assert metas["p01"] == mini_store.postings_in(CPH, DAY)[0]
+
+
+def test_posting_metas(mini_store: Store) -> None:
+    everything = {m.id: m for m in mini_store.postings_in(EVERYWHERE, DAY)}
+    # Any stored posting, current or not, in the order asked; unknown ids left out.
+    got = mini_store.posting_metas(["p08", "nope", "p05", "p01", "p08"])
+    assert list(got) == ["p08", "p05", "p01"]
+    assert got["p08"] == everything["p08"] and got["p01"] == everything["p01"]
+    assert got["p05"].id == "p05" and got["p05"].title
+    assert mini_store.posting_metas([]) == {}
 
 
 def test_postings_requiring_nothing(mini_store: Store) -> None:
@@ -83,13 +98,13 @@ def test_postings_requiring_nothing(mini_store: Store) -> None:
     assert mini_store.postings_requiring(["http://example.org/none"], CPH, DAY) == Candidates()
     assert mini_store.postings_requiring([S + "dishes"], CPH, "2027-01-01") == Candidates()
     got = mini_store.postings_requiring([S + "dishes"], EVERYWHERE, DAY)
-    assert _ids(got.postings) == ["p01", "p04"]
+    assert got.ids == ("p01", "p04")
 
 
 def test_postings_requiring_a_skill_from_every_box(mini_store: Store) -> None:
     got = mini_store.postings_requiring([S + "teamwork"], EVERYWHERE, DAY)
     # p05 expired, p06 not yet published, p07 has no location.
-    assert _ids(got.postings) == ["p01", "p08", "p10"]
+    assert got.ids == ("p01", "p08", "p10")
     assert [h.kind for h in got.hits()] == ["optional", "optional", "essential"]
 
 

@@ -91,7 +91,8 @@ def test_empty_store_answers_nothing(empty_store: Store) -> None:
     assert store.cv_ids() == [] and store.get_cvs(["cv-a"]) == {} and store.delete_cvs(["cv-a"]) == 0
     assert store.posting_count() == 0 and store.get_postings(["p01"]) == {} and store.posting_ids() == []
     assert store.postings_in(EVERYWHERE, DAY) == []
-    assert store.postings_requiring([S + "python"], EVERYWHERE, DAY).postings == ()
+    assert store.postings_requiring([S + "python"], EVERYWHERE, DAY).ids == ()
+    assert store.posting_metas(["p01"]) == {}
     assert store.postings_for_occupations([O + "cook"], EVERYWHERE, DAY) == []
     assert store.requirements_of(["p01"]) == {}
     assert store.upsert_cvs([]) == 0 and store.upsert_postings([]) == 0
@@ -128,7 +129,7 @@ def test_a_new_version_replaces_the_taxonomy(empty_store: Store, mini_taxonomy: 
     assert_answers(store, mini_taxonomy)
     # Documents are untouched by taxonomy loads.
     assert store.get_postings(["p02"])["p02"] == d.postings()[1]
-    assert [m.id for m in store.postings_requiring([UNKNOWN_SKILL], CPH, DAY).postings] == ["p02"]
+    assert store.postings_requiring([UNKNOWN_SKILL], CPH, DAY).ids == ("p02",)
 
 
 def test_documents_before_and_beside_the_taxonomy(empty_store: Store, mini_taxonomy: Taxonomy) -> None:
@@ -145,11 +146,11 @@ def test_documents_before_and_beside_the_taxonomy(empty_store: Store, mini_taxon
     store.upsert_taxonomy(other)
     assert store.concepts([UNKNOWN_SKILL])[UNKNOWN_SKILL].label() == "wash dishes by hand"
     assert store.concept_relations(UNKNOWN_SKILL) == oracle.relations(other, UNKNOWN_SKILL)
-    assert [m.id for m in store.postings_requiring([UNKNOWN_SKILL], CPH, DAY).postings] == ["p02"]
+    assert store.postings_requiring([UNKNOWN_SKILL], CPH, DAY).ids == ("p02",)
     store.upsert_taxonomy(mini_taxonomy)
     assert store.concepts([UNKNOWN_SKILL]) == {}
     assert store.concept_relations(UNKNOWN_SKILL) == []
-    assert [m.id for m in store.postings_requiring([UNKNOWN_SKILL], CPH, DAY).postings] == ["p02"]
+    assert store.postings_requiring([UNKNOWN_SKILL], CPH, DAY).ids == ("p02",)
     assert store.get_cvs(["cv-a"])["cv-a"] == d.cvs()[0]
 
 
@@ -163,10 +164,12 @@ def test_upserting_a_posting_replaces_its_requirements(empty_store: Store) -> No
     assert store.posting_count() == 10
     assert store.get_postings(["p01"]) == {"p01": new}
     assert store.requirements_of(["p01"]) == {"p01": [ProfileSkill(S + "veg", "essential")]}
-    assert "p01" not in [m.id for m in store.postings_requiring([S + "foodsafety"], CPH, DAY).postings]
+    assert "p01" not in store.postings_requiring([S + "foodsafety"], CPH, DAY).ids
     hit = store.postings_requiring([S + "veg", S + "foodsafety"], CPH, DAY)
-    assert [m.id for m in hit.postings] == ["p01", "p02"]
-    assert (hit.postings[0].title, hit.postings[0].n_essential, hit.postings[0].n_optional) == ("Kok (ny)", 1, 0)
+    assert hit.ids == ("p01", "p02")
+    assert (hit.n_essential[0], hit.n_optional[0], hit.occupations[0]) == (1, 0, O + "kitchen")
+    meta = store.posting_metas(["p01"])["p01"]
+    assert (meta.title, meta.n_essential, meta.n_optional) == ("Kok (ny)", 1, 0)
     assert [m.id for m in store.postings_for_occupations([O + "cook"], CPH, DAY)] == []
     assert [m.id for m in store.postings_for_occupations([O + "kitchen"], CPH, DAY)] == ["p01", "p02"]
     # Dropping the location: the posting leaves every box.
@@ -220,7 +223,7 @@ def test_many_postings_across_write_batches(empty_store: Store) -> None:
     current_inside = [p.id for i, p in enumerate(postings) if i % 3 and i % 5]
     assert [m.id for m in store.postings_in(CPH, DAY)] == current_inside
     got = store.postings_requiring([S + "python"], CPH, DAY)
-    assert [m.id for m in got.postings] == [p.id for i, p in enumerate(postings) if i % 3 and i % 5 and i % 2]
+    assert list(got.ids) == [p.id for i, p in enumerate(postings) if i % 3 and i % 5 and i % 2]
     assert got.skills == (S + "python",) and set(got.hit_essential) == {True}
     assert len(store.postings_requiring([S + "teamwork", S + "sql"], CPH, DAY).hit_posting) == 2 * len(
         [i for i in range(2500) if i % 3 and i % 5 and i % 2 == 0]) + len(
