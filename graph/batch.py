@@ -76,8 +76,11 @@ def _chunks(ids: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 
 
 def run_batch(store: Store, cv_ids: Sequence[str], *, valid_on: str, workers: int = 1,
-              settings: MatchSettings | None = None, record: bool = True, chunk: int = 200) -> BatchReport:
-    """Match ``cv_ids``; record each list in the audit trail as actor ``batch`` unless ``record`` is off.
+              settings: MatchSettings | None = None, record: bool = True, chunk: int = 200,
+              compute_on: Store | None = None) -> BatchReport:
+    """Match ``cv_ids``; record each list in ``store``'s audit trail as actor ``batch`` unless
+    ``record`` is off. ``compute_on`` (e.g. an :func:`graph.snapshot.embedded_snapshot` of ``store``)
+    is where the matching reads; by default ``store`` itself.
 
     Workers compute and serialise; the parent appends each chunk's records in one transaction, in
     chunk order, so the chain has one writer and a crash keeps every chunk appended before it.
@@ -86,13 +89,15 @@ def run_batch(store: Store, cv_ids: Sequence[str], *, valid_on: str, workers: in
     settings = settings or MatchSettings()
     version = active_ontology_version(store)
     actor = Actor(id="batch", role="batch", municipality="")
-    _STORE, _ARGS = store, {"settings": settings, "valid_on": valid_on, "version": version, "record": record,
+    source = compute_on or store
+    _STORE, _ARGS = source, {"settings": settings, "valid_on": valid_on, "version": version, "record": record,
                             "actor": actor, "settings_json": settings.as_json()}
-    # Build lazy indexes in the parent so every worker inherits them instead of rebuilding.
-    store.postings_in(_everywhere(), valid_on)
+    if getattr(source, "fork_safe", False):
+        # Build lazy indexes in the parent so every worker inherits them instead of rebuilding.
+        source.postings_in(_everywhere(), valid_on)
     t0 = time.perf_counter()
     try:
-        if workers > 1 and getattr(store, "fork_safe", False):
+        if workers > 1 and getattr(source, "fork_safe", False):
             ctx = mp.get_context("fork")
             with ctx.Pool(workers) as pool:
                 n, with_m, with_a = _consume(store, pool.imap(_work, _chunks(cv_ids, chunk)))

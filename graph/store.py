@@ -48,6 +48,10 @@ class Store(Ledger, Protocol):
         the summary of what the store now holds.
         """
 
+    def export_taxonomy(self) -> Taxonomy | None:
+        """The whole active taxonomy as loaded (concepts, relations, collections), for an in-process
+        snapshot; None before any load. Lists sorted, so two stores export alike."""
+
     def taxonomy_summary(self) -> TaxonomySummary | None:
         """Counts of the active taxonomy, the same shape as the load summary; None if none is loaded."""
 

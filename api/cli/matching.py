@@ -6,6 +6,7 @@ import argparse
 import getpass
 import json
 import sys
+import time
 from datetime import date
 from typing import Any
 
@@ -160,17 +161,32 @@ def register_batch(sub: Any) -> None:
     b.add_argument("--valid-on", help="YYYY-MM-DD (default today)")
     b.add_argument("--municipality", help="only CVs of this municipality")
     b.add_argument("--no-audit", action="store_true", help="compute only (benchmarks); nothing is recorded")
+    b.add_argument("--snapshot", action=argparse.BooleanOptionalAction, default=None,
+                   help="compute on an in-process copy of the taxonomy, postings and CVs (default: when the "
+                        "store is a server such as Neo4j); the audit records go to the store either way")
     b.set_defaults(func=cmd_batch)
 
 
 def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     from graph.batch import run_batch
+    from graph.snapshot import embedded_snapshot
 
     store = open_store(settings)
     try:
         ids = store.cv_ids(args.municipality)
-        rep = run_batch(store, ids, valid_on=args.valid_on or date.today().isoformat(), workers=args.workers,
-                        record=not args.no_audit)
+        snapshot = args.snapshot if args.snapshot is not None else not getattr(store, "fork_safe", False)
+        compute_on = None
+        if snapshot:
+            t0 = time.perf_counter()
+            compute_on = embedded_snapshot(store, ids)
+            print(f"snapshot: taxonomy, {compute_on.posting_count():,} postings and {len(ids):,} CVs copied "
+                  f"in {time.perf_counter() - t0:.1f} s")
+        try:
+            rep = run_batch(store, ids, valid_on=args.valid_on or date.today().isoformat(),
+                            workers=args.workers, record=not args.no_audit, compute_on=compute_on)
+        finally:
+            if compute_on is not None:
+                compute_on.close()
     finally:
         store.close()
     print(f"batch: {rep.cvs:,} CVs in {rep.seconds:.1f} s with {rep.workers} workers "

@@ -16,7 +16,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -225,6 +225,18 @@ class MemoryStore(SqliteLedger):
         self._profiles = {o: sorted(ps, key=lambda p: p.skill) for o, ps in profiles.items()}
         self._required_by = dict(required_by)
         self._n_essential = {o: sum(1 for p in ps if p.kind == "essential") for o, ps in self._profiles.items()}
+
+    def export_taxonomy(self) -> Taxonomy | None:
+        if self.tax is None:
+            return None
+        t = self.tax
+        return Taxonomy(version=t.version, languages=t.languages, source=t.source, checksum=t.checksum,
+                        concepts=dict(sorted(t.concepts.items())),
+                        occupation_skills=sorted(t.occupation_skills, key=lambda r: (r.occupation, r.skill, r.kind)),
+                        skill_skills=sorted(t.skill_skills, key=lambda r: (r.source, r.target, r.kind)),
+                        broader=sorted(t.broader, key=lambda r: (r.child, r.parent)),
+                        collections=sorted(t.collections, key=lambda r: (r.concept, r.collection)),
+                        skipped=Counter(t.skipped), stubs=Counter(t.stubs))
 
     def taxonomy_summary(self) -> TaxonomySummary | None:
         return summarise(self.tax) if self.tax is not None else None

@@ -38,6 +38,7 @@ import math
 import re
 import time
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
@@ -77,7 +78,17 @@ from graph.records import (
     SkillLink,
 )
 from ontology.errors import ConfigurationError, StoreUnavailableError, ValidationError
-from ontology.model import Concept, ConceptKind, Taxonomy, TaxonomySummary, summarise
+from ontology.model import (
+    Broader,
+    CollectionMember,
+    Concept,
+    ConceptKind,
+    OccupationSkill,
+    SkillSkill,
+    Taxonomy,
+    TaxonomySummary,
+    summarise,
+)
 
 log = logging.getLogger(__name__)
 
@@ -357,6 +368,39 @@ class Neo4jStore:
                             checksum=r["checksum"], loaded_at=r["loadedAt"], active=i == len(records) - 1)
             for i, r in enumerate(records)
         ]
+
+    def export_taxonomy(self) -> Taxonomy | None:
+        versions = self.ontology_versions()
+        summary = self.taxonomy_summary()
+        if not versions or summary is None:
+            return None
+        active = versions[-1]
+        [c] = self._read("export_concepts")
+        concepts = {
+            uri: concept_from_dict({
+                "uri": uri, "kind": kind, "version": version, "code": code, "status": status,
+                "isco_group": isco, "skill_type": skill_type, "reuse_level": reuse, "stub": bool(stub),
+                "labels": json.loads(labels), "descriptions": json.loads(descriptions),
+            })
+            for uri, kind, version, code, status, isco, skill_type, reuse, stub, labels, descriptions in zip(
+                c["uri"], c["kind"], c["version"], c["code"], c["status"], c["iscoGroup"], c["skillType"],
+                c["reuseLevel"], c["stub"], c["labelsJson"], c["descriptionsJson"], strict=True)
+        }
+        tax = Taxonomy(version=active.version, languages=active.languages, source=active.source,
+                       checksum=active.checksum, concepts=dict(sorted(concepts.items())),
+                       skipped=Counter(summary.skipped), stubs=Counter(summary.stubs))
+        [r] = self._read("export_taxonomy_relations")
+        # Sorted, so a snapshot does not depend on the order the server walks its edges.
+        for kind, a, b, k in sorted(zip(r["type"], r["source"], r["target"], r["kind"], strict=True)):
+            if kind == "REQUIRES":
+                tax.occupation_skills.append(OccupationSkill(a, b, k))
+            elif kind == "RELATED":
+                tax.skill_skills.append(SkillSkill(a, b, k))
+            elif kind == "BROADER":
+                tax.broader.append(Broader(a, b))
+            else:
+                tax.collections.append(CollectionMember(b, a))
+        return tax
 
     # -- taxonomy reads --------------------------------------------------------------------------
     def concepts(self, uris: Iterable[str]) -> dict[str, Concept]:

@@ -10,12 +10,15 @@ from dataclasses import replace
 import pytest
 
 from graph.audit import verify_chain
+from graph.backends.memory import MemoryStore
 from graph.batch import run_batch
 from graph.explain import result_json
 from graph.ledger import AuditQuery
 from graph.scoring import MatchSettings
 from graph.serving import ServeRequest, active_ontology_version, compute
+from graph.snapshot import embedded_snapshot
 from graph.store import Store
+from ontology.errors import NotFoundError
 from ontology.model import Taxonomy
 from tests.matching_data import POSTINGS, TODAY, O, cv
 
@@ -80,3 +83,46 @@ def test_workers_and_chunks_do_not_change_the_records(batch_store: Store) -> Non
     first, second = _results(store)[: head.seq], _results(store, head.seq)
     assert second == first
     assert verify_chain(store).ok
+
+
+def test_a_snapshot_computes_what_the_store_computes(batch_store: Store) -> None:
+    store = batch_store
+    ids = [c.id for c in CVS]
+    run_batch(store, ids, valid_on=TODAY, settings=SETTINGS)
+    head = store.last_audit()
+    assert head is not None
+    snap = embedded_snapshot(store, ids)
+    try:
+        assert snap.posting_count() == store.posting_count()
+        assert snap.get_cvs(ids) == store.get_cvs(ids)
+        rep = run_batch(store, ids, valid_on=TODAY, settings=SETTINGS, workers=2, compute_on=snap)
+    finally:
+        snap.close()
+    assert rep.cvs == len(LOCATED)
+    # Recorded in the store's own trail, identical to the lists computed on the store itself.
+    assert _results(store, head.seq) == _results(store)[: head.seq]
+    assert verify_chain(store).ok
+
+
+def test_a_snapshot_needs_a_taxonomy(empty_store: Store) -> None:
+    with pytest.raises(NotFoundError, match="no taxonomy"):
+        embedded_snapshot(empty_store, [])
+
+
+def test_exported_taxonomy_equals_the_loaded_one(mini_store: Store, mini_taxonomy: Taxonomy) -> None:
+    reference = MemoryStore().open()
+    reference.upsert_taxonomy(mini_taxonomy)
+    expected = reference.export_taxonomy()
+    got = mini_store.export_taxonomy()
+    assert expected is not None and got is not None
+    assert (got.version, got.languages, got.source, got.checksum) == (
+        expected.version, expected.languages, expected.source, expected.checksum)
+    assert got.concepts == expected.concepts
+    assert got.occupation_skills == expected.occupation_skills
+    assert got.skill_skills == expected.skill_skills
+    assert got.broader == expected.broader
+    assert got.collections == expected.collections
+    # Loaded again, the export answers as the original does.
+    again = MemoryStore().open()
+    again.upsert_taxonomy(got)
+    assert again.taxonomy_summary() == reference.taxonomy_summary()

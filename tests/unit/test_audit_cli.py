@@ -15,7 +15,7 @@ import pytest
 from api.cli import main
 from graph.audit import Actor
 from graph.backends.memory import JOURNAL, MemoryStore
-from graph.ledger import Feedback
+from graph.ledger import AuditQuery, Feedback
 from graph.serving import ServeRequest, serve
 from ontology.model import Taxonomy
 from tests.matching_data import POSTINGS, TODAY, O, cv
@@ -120,3 +120,20 @@ def test_trial_assign_and_export(data_dir: Path, capsys: pytest.CaptureFixture[s
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert sorted(r["cv_id"] for r in rows) == ["cook-1", "dev-1"]
     assert {r["arm"] for r in rows} <= {"treatment", "control"}
+
+
+@pytest.mark.parametrize("flag", ["--snapshot", "--no-snapshot"])
+def test_batch_command_records_every_cv(data_dir: Path, capsys: pytest.CaptureFixture[str], flag: str) -> None:
+    assert main(["batch", "--valid-on", TODAY, "--workers", "2", flag]) == 0
+    out = capsys.readouterr().out
+    assert "batch: 2 CVs" in out and "2 with direct matches" in out
+    assert ("snapshot: taxonomy, " in out) == (flag == "--snapshot")
+    store = MemoryStore(data_dir).open()
+    try:
+        records = store.audit_records(AuditQuery())
+        assert [(r.cv_id, r.strategy, r.actor) for r in records] == [
+            ("cook-1", "graph", "batch"), ("cook-1", "alternatives", "batch"),
+            ("dev-1", "graph", "batch"), ("dev-1", "alternatives", "batch")]
+    finally:
+        store.close()
+    assert main(["audit", "verify"]) == 0
