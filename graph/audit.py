@@ -83,9 +83,28 @@ def draft_of(
     )
 
 
+APPEND_ATTEMPTS = 5
+
+
 def append_drafts(ledger: Ledger, drafts: Sequence[AuditDraft]) -> list[AuditRecord]:
-    """Chain ``drafts`` after the ledger's head and append them in one transaction."""
-    last = ledger.last_audit()
+    """Chain ``drafts`` after the ledger's head and append them in one transaction.
+
+    Another process (the API while the nightly batch runs) may extend the chain between reading the
+    head and appending; the store then refuses the append, and the drafts are chained again after
+    the new head.
+    """
+    for attempt in range(APPEND_ATTEMPTS):
+        records = _chained(ledger.last_audit(), drafts)
+        try:
+            ledger.append_audits(records)
+            return records
+        except ValueError:
+            if attempt == APPEND_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _chained(last: AuditRecord | None, drafts: Sequence[AuditDraft]) -> list[AuditRecord]:
     seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
     out = []
     for d in drafts:
@@ -98,7 +117,6 @@ def append_drafts(ledger: Ledger, drafts: Sequence[AuditDraft]) -> list[AuditRec
         rec = replace(rec, hash=record_hash(rec))
         prev = rec.hash
         out.append(rec)
-    ledger.append_audits(out)
     return out
 
 

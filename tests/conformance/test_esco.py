@@ -145,3 +145,16 @@ def test_reloading_esco_changes_nothing(stores: tuple[MemoryStore, Neo4jStore], 
     assert len(neo4j.ontology_versions()) == 1
     uri = "http://data.europa.eu/esco/occupation/00030d09-2b3a-4efd-87cc-c4ea39d27c34"
     assert neo4j.concept_relations(uri) == memory.concept_relations(uri)
+
+
+def test_exports_agree(stores: tuple[MemoryStore, Neo4jStore]) -> None:
+    """What the nightly batch's snapshot copies out of Neo4j is what the embedded store holds."""
+    memory, neo4j = stores
+    mine, theirs = memory.export_taxonomy(), neo4j.export_taxonomy()
+    assert mine is not None and theirs is not None
+    assert theirs.concepts == mine.concepts
+    assert theirs.occupation_skills == mine.occupation_skills
+    assert theirs.skill_skills == mine.skill_skills
+    assert theirs.broader == mine.broader
+    assert theirs.collections == mine.collections
+    assert summarise(theirs) == summarise(mine)

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.audit import Actor, verify_chain
+from graph.audit import APPEND_ATTEMPTS, Actor, append_drafts, draft_of, verify_chain
 from graph.backends.memory import JOURNAL, MemoryStore
-from graph.ledger import AuditQuery
+from graph.ledger import AuditQuery, AuditRecord
+from graph.match import match_postings
 from graph.replay import replay
 from graph.serving import CONTROL_NOTE, ServeRequest, serve
 from graph.trial import TrialConfig, arm_for, assign
@@ -123,3 +124,37 @@ def test_crowding_cap_holds(store: MemoryStore) -> None:
                   crowding_cap=2, today=DAY)
     assert "p-cook-1" in [s.posting.id for s in again.result.suggestions]
     assert len(store.audit_records(AuditQuery())) == 7
+
+
+class _Racing:
+    """A ledger where another writer appends between our reading the head and our append, ``races`` times."""
+
+    def __init__(self, store: MemoryStore, races: int) -> None:
+        self.store, self.races = store, races
+
+    def last_audit(self) -> AuditRecord | None:
+        head = self.store.last_audit()
+        if self.races:
+            self.races -= 1
+            serve(self.store, _cook(), CONSULTANT, ServeRequest(valid_on=TODAY), today=DAY)  # type: ignore[arg-type]
+        return head
+
+    def append_audits(self, records: list[AuditRecord]) -> None:
+        self.store.append_audits(records)
+
+
+def test_a_batch_append_that_loses_a_race_is_chained_again(store: MemoryStore) -> None:
+    result = match_postings(store, _cook(), valid_on=TODAY)  # type: ignore[arg-type]
+    drafts = [draft_of(result, Actor("batch", "batch", "")) for _ in range(3)]
+    appended = append_drafts(_Racing(store, races=2), drafts)  # type: ignore[arg-type]
+    # Two records from the other writer came first; ours follow them, in order, on one chain.
+    assert [r.seq for r in appended] == [3, 4, 5]
+    assert [r.id for r in store.audit_records(AuditQuery())][2:] == [d.id for d in drafts]
+    assert verify_chain(store).ok and verify_chain(store).checked == 5
+
+
+def test_a_batch_append_gives_up_after_repeated_races(store: MemoryStore) -> None:
+    result = match_postings(store, _cook(), valid_on=TODAY)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="not the next"):
+        append_drafts(_Racing(store, races=APPEND_ATTEMPTS), [draft_of(result, Actor("batch", "batch", ""))])
+    assert verify_chain(store).ok and verify_chain(store).checked == APPEND_ATTEMPTS
