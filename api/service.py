@@ -364,7 +364,8 @@ class Service:
         cv = self.cv_for(actor, cv_id)
         store = self.store
         records: list[AuditRecord] = []
-        while batch := store.audit_records(AuditQuery(cv_id=cv.id, limit=AUDIT_PAGE, offset=len(records))):
+        while batch := store.audit_records(AuditQuery(cv_id=cv.id, limit=AUDIT_PAGE,
+                                                      after_seq=records[-1].seq if records else 0)):
             records += batch
         feedback = [f for f in store.feedback_records() if f.cv_id == cv.id]
         trial = ([a for a in store.trial_assignments(self.settings.trial_name) if a.cv_id == cv.id]

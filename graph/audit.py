@@ -139,9 +139,10 @@ class ChainReport:
 
 def verify_chain(ledger: Ledger, page: int = 1000) -> ChainReport:
     """Check every record's hash and its link to the previous record."""
-    checked, prev, offset = 0, None, 0
+    checked, prev = 0, None
     while True:
-        batch = ledger.audit_records(AuditQuery(limit=page, offset=offset))
+        # Keyset paging: each page starts after the last seq seen, so a long trail is read once.
+        batch = ledger.audit_records(AuditQuery(limit=page, after_seq=prev.seq if prev else 0))
         if not batch:
             break
         for rec in batch:
@@ -151,5 +152,4 @@ def verify_chain(ledger: Ledger, page: int = 1000) -> ChainReport:
                 return ChainReport(False, checked, rec.seq, "record does not link to the previous record")
             prev = rec
             checked += 1
-        offset += len(batch)
     return ChainReport(True, checked)

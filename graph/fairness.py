@@ -32,13 +32,13 @@ def read_groups(path: Path) -> dict[str, dict[str, str]]:
 
 
 def _records(ledger: Ledger, since: str | None, until: str | None) -> Iterable[AuditRecord]:
-    offset = 0
+    after = 0
     while True:
-        batch = ledger.audit_records(AuditQuery(since=since, until=until, limit=1000, offset=offset))
+        batch = ledger.audit_records(AuditQuery(since=since, until=until, limit=1000, after_seq=after))
         if not batch:
             return
         yield from batch
-        offset += len(batch)
+        after = batch[-1].seq
 
 
 def fairness_report(ledger: Ledger, groups: dict[str, dict[str, str]], *, since: str | None = None,

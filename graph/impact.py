@@ -124,9 +124,9 @@ def impact_of(diff: TaxonomyDiff, store: Store, *, days: int = DEFAULT_DAYS, now
             postings.append(AffectedItem(p.id, found))
     recommendations: list[AffectedItem] = []
     scanned_records = 0
-    offset = 0
-    while batch := store.audit_records(AuditQuery(since=since, limit=page, offset=offset)):
-        offset += len(batch)
+    after = 0
+    while batch := store.audit_records(AuditQuery(since=since, limit=page, after_seq=after)):
+        after = batch[-1].seq
         scanned_records += len(batch)
         for rec in batch:
             found = links(("mentioned", uri) for uri in sorted(set(_URI_IN_BODY.findall(rec.body))))

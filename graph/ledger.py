@@ -49,6 +49,7 @@ class AuditQuery:
     municipality: str | None = None
     since: str | None = None  # ISO timestamp, inclusive
     until: str | None = None  # ISO timestamp, exclusive
+    after_seq: int = 0  # only records with a higher seq: keyset paging through a long trail
     limit: int = 100
     offset: int = 0
 

@@ -88,7 +88,7 @@ def register(sub: Any) -> None:
 def _all_records(store: Store, query: AuditQuery) -> list[AuditRecord]:
     out: list[AuditRecord] = []
     while True:
-        batch = store.audit_records(replace(query, limit=1000, offset=len(out)))
+        batch = store.audit_records(replace(query, limit=1000, after_seq=out[-1].seq if out else 0))
         if not batch:
             return out
         out += batch

@@ -375,7 +375,7 @@ class Neo4jStore:
         if not versions or summary is None:
             return None
         active = versions[-1]
-        [c] = self._read("export_concepts")
+        [c] = self._read("find_all_concepts")
         concepts = {
             uri: concept_from_dict({
                 "uri": uri, "kind": kind, "version": version, "code": code, "status": status,
@@ -389,7 +389,7 @@ class Neo4jStore:
         tax = Taxonomy(version=active.version, languages=active.languages, source=active.source,
                        checksum=active.checksum, concepts=dict(sorted(concepts.items())),
                        skipped=Counter(summary.skipped), stubs=Counter(summary.stubs))
-        [r] = self._read("export_taxonomy_relations")
+        [r] = self._read("find_all_taxonomy_relations")
         # Sorted, so a snapshot does not depend on the order the server walks its edges.
         for kind, a, b, k in sorted(zip(r["type"], r["source"], r["target"], r["kind"], strict=True)):
             if kind == "REQUIRES":
@@ -651,7 +651,7 @@ class Neo4jStore:
         # offset is none.
         rows = self._read(
             "find_audit_records", cv_id=query.cv_id, actor=query.actor, municipality=query.municipality,
-            since=query.since, until=query.until, offset=max(0, query.offset),
+            since=query.since, until=query.until, after_seq=query.after_seq, offset=max(0, query.offset),
             limit=query.limit if query.limit >= 0 else _NO_LIMIT)
         return [_audit_from(r["props"]) for r in rows]
 

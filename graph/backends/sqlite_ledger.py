@@ -96,7 +96,8 @@ class SqliteLedger:
         return _audit(row) if row else None
 
     def audit_records(self, query: AuditQuery) -> list[AuditRecord]:
-        where, args = ["1=1"], []
+        where: list[str] = ["seq > ?"]
+        args: list[int | str] = [query.after_seq]
         for col, val in (("cv_id", query.cv_id), ("actor", query.actor), ("municipality", query.municipality)):
             if val is not None:
                 where.append(f"{col} = ?")

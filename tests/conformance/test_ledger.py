@@ -38,6 +38,10 @@ def test_audit_chain(empty_store: Store) -> None:
     assert store.audit_records(AuditQuery(since="2026-03-02T10:00:00+00:00", until="2026-03-04")) == records[1:3]
     assert store.audit_records(AuditQuery(limit=2, offset=1)) == records[1:3]
     assert store.audit_records(AuditQuery(limit=0)) == []
+    assert store.audit_records(AuditQuery(after_seq=2)) == records[2:]
+    assert store.audit_records(AuditQuery(after_seq=1, limit=2)) == records[1:3]
+    assert store.audit_records(AuditQuery(cv_id="cv-a", after_seq=1)) == [records[2], records[3]]
+    assert store.audit_records(AuditQuery(after_seq=4)) == []
     assert store.audit_records(AuditQuery(cv_id="cv-a", limit=-1, offset=-5)) == [records[0], records[2], records[3]]
     assert store.purge_audit("2026-03-03") == 2
     assert store.audit_records(AuditQuery()) == records[2:]
