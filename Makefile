@@ -1,5 +1,7 @@
 # The newcomer's two commands: `make run` and `make test` (see README.md).
-PYTHON ?= python3
+# The interpreter that creates .venv. Not PYTHON: scripts/neo4j-local reads that (as .venv/bin/python),
+# and an exported PYTHON=.venv/bin/python would then try to create .venv with itself.
+BOOTSTRAP_PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
@@ -21,7 +23,7 @@ RUNENV = JOBMATCH_STORE=memory JOBMATCH_DATA_DIR=$(DATA_DIR) JOBMATCH_ESCO_DIR=$
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	$(BOOTSTRAP_PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $@
