@@ -375,17 +375,7 @@ class Neo4jStore:
         if not versions or summary is None:
             return None
         active = versions[-1]
-        [c] = self._read("find_all_concepts")
-        concepts = {
-            uri: concept_from_dict({
-                "uri": uri, "kind": kind, "version": version, "code": code, "status": status,
-                "isco_group": isco, "skill_type": skill_type, "reuse_level": reuse, "stub": bool(stub),
-                "labels": json.loads(labels), "descriptions": json.loads(descriptions),
-            })
-            for uri, kind, version, code, status, isco, skill_type, reuse, stub, labels, descriptions in zip(
-                c["uri"], c["kind"], c["version"], c["code"], c["status"], c["iscoGroup"], c["skillType"],
-                c["reuseLevel"], c["stub"], c["labelsJson"], c["descriptionsJson"], strict=True)
-        }
+        concepts = _concepts(self._read("find_all_concepts")[0])
         tax = Taxonomy(version=active.version, languages=active.languages, source=active.source,
                        checksum=active.checksum, concepts=dict(sorted(concepts.items())),
                        skipped=Counter(summary.skipped), stubs=Counter(summary.stubs))
@@ -405,17 +395,7 @@ class Neo4jStore:
     # -- taxonomy reads --------------------------------------------------------------------------
     def concepts(self, uris: Iterable[str]) -> dict[str, Concept]:
         asked = list(uris)
-        [r] = self._read("find_concepts", uris=list(dict.fromkeys(asked)))
-        found = {
-            uri: concept_from_dict({
-                "uri": uri, "kind": kind, "version": version, "code": code, "status": status,
-                "isco_group": isco, "skill_type": skill_type, "reuse_level": reuse, "stub": bool(stub),
-                "labels": json.loads(labels), "descriptions": json.loads(descriptions),
-            })
-            for uri, kind, version, code, status, isco, skill_type, reuse, stub, labels, descriptions in zip(
-                r["uri"], r["kind"], r["version"], r["code"], r["status"], r["iscoGroup"], r["skillType"],
-                r["reuseLevel"], r["stub"], r["labelsJson"], r["descriptionsJson"], strict=True)
-        }
+        found = _concepts(self._read("find_concepts", uris=list(dict.fromkeys(asked)))[0])
         return {u: found[u] for u in asked if u in found}
 
     def concept_relations(self, uri: str) -> list[ConceptRelation]:
@@ -786,6 +766,20 @@ def _posting_row(p: PostingRecord) -> dict[str, Any]:
 def _filter_params(bbox: BBox, valid_on: str) -> dict[str, Any]:
     return {"south": bbox.south, "west": bbox.west, "north": bbox.north, "east": bbox.east,
             "day": _day(valid_on)}
+
+
+def _concepts(r: Record) -> dict[str, Concept]:
+    """Concepts from one record of columns (see find_concepts.cypher)."""
+    return {
+        uri: concept_from_dict({
+            "uri": uri, "kind": kind, "version": version, "code": code, "status": status,
+            "isco_group": isco, "skill_type": skill_type, "reuse_level": reuse, "stub": bool(stub),
+            "labels": json.loads(labels), "descriptions": json.loads(descriptions),
+        })
+        for uri, kind, version, code, status, isco, skill_type, reuse, stub, labels, descriptions in zip(
+            r["uri"], r["kind"], r["version"], r["code"], r["status"], r["iscoGroup"], r["skillType"],
+            r["reuseLevel"], r["stub"], r["labelsJson"], r["descriptionsJson"], strict=True)
+    }
 
 
 def _metas(r: Record) -> list[PostingMeta]:
