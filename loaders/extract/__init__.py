@@ -18,7 +18,7 @@ from loaders.extract.extractor import (
 )
 from loaders.extract.language import detect_language
 from loaders.extract.local_additions import (
-    LocalAddition,
+    Addition,
     LocalAdditionsError,
     packaged_local_additions,
     parse_local_additions,
@@ -28,7 +28,7 @@ from loaders.extract.local_additions import (
 __all__ = [
     "DocumentKind",
     "Extractor",
-    "LocalAddition",
+    "Addition",
     "LocalAdditionsError",
     "build_extractor",
     "cached_extractor",

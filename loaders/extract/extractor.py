@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from graph.records import LabelEntry
 from loaders.extract.language import ENGLISH, detect_language
-from loaders.extract.local_additions import LocalAddition, addition_entries
+from loaders.extract.local_additions import Addition, addition_entries
 from loaders.extract.matcher import PhraseIndex, PhraseMatch, is_exact, resolve_overlaps, spelled_as_label
 from loaders.extract.pipeline import LANGUAGES, get_nlp
 from loaders.extract.rules import Section
@@ -90,7 +90,7 @@ def _shared_with_danish(e: LabelEntry) -> bool:
 
 def build_extractor(
     entries: Iterable[LabelEntry],
-    additions: Iterable[LocalAddition] = (),
+    additions: Iterable[Addition] = (),
     *,
     languages: Sequence[str] = LANGUAGES,
     default_lang: str = ENGLISH,

@@ -11,44 +11,22 @@ time instead of silently changing what the matcher finds.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Container, Iterable, Iterator
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from graph.records import LabelEntry
-from ontology.errors import ValidationError
-from ontology.local_additions import parse_additions
+from ontology.local_additions import Addition, LocalAdditionsError, parse_additions
 
-COLUMNS: tuple[str, ...] = ("conceptUri", "lang", "label", "note")
+__all__ = ["DEFAULT_FILES", "Addition", "LocalAdditionsError", "addition_entries", "packaged_local_additions",
+           "parse_local_additions", "read_local_additions"]
+
 DEFAULT_FILES: tuple[str, ...] = ("local_additions_da.tsv",)
-_URI = re.compile(r"^http://data\.europa\.eu/esco/(skill|occupation)/[0-9a-f-]+$")
-_LANG = re.compile(r"^[a-z]{2,3}$")
-
-
-class LocalAdditionsError(ValidationError):
-    """A local additions file cannot be used as it is; ``detail`` names the file and line."""
-
-    title = "Invalid local additions file"
-
-
-@dataclass(frozen=True, slots=True)
-class LocalAddition:
-    uri: str
-    lang: str
-    label: str
-    note: str = ""
-    line: int = 0
-
-    def entry(self, kind: str) -> LabelEntry:
-        """This addition as an alternative label, the shape stores return from ``labels()``."""
-        return LabelEntry(uri=self.uri, kind=kind, lang=self.lang, label=self.label, role="alt")
 
 
 def parse_local_additions(
     text: str, source: str = "<text>", known_uris: Container[str] | None = None
-) -> list[LocalAddition]:
+) -> list[Addition]:
     """Parse and validate local additions from ``text``; ``source`` names it in errors.
 
     The file format and its checks are the taxonomy lifecycle's (:mod:`ontology.local_additions`);
@@ -61,16 +39,14 @@ def parse_local_additions(
     parsed, problems = parse_additions(text.encode("utf-8"), source)
     if problems:
         raise LocalAdditionsError(str(problems[0]), field="local_additions")
-    out: list[LocalAddition] = []
     for a in parsed.additions:
         if known_uris is not None and not a.local and a.uri not in known_uris:
             raise LocalAdditionsError(f"{source}:{a.line}: conceptUri {a.uri} is not in the loaded ESCO version "
                                       f"(label {a.label!r})", field="local_additions")
-        out.append(LocalAddition(uri=a.uri, lang=a.lang, label=a.label, note=a.note, line=a.line))
-    return out
+    return list(parsed.additions)
 
 
-def read_local_additions(path: Path, known_uris: Container[str] | None = None) -> list[LocalAddition]:
+def read_local_additions(path: Path, known_uris: Container[str] | None = None) -> list[Addition]:
     """Read and validate the local additions file at ``path`` (see :func:`parse_local_additions`).
 
     :raise LocalAdditionsError: if the file is missing or invalid, naming the line.
@@ -80,7 +56,7 @@ def read_local_additions(path: Path, known_uris: Container[str] | None = None) -
     return parse_local_additions(path.read_text("utf-8-sig"), path.name, known_uris)
 
 
-def packaged_local_additions(known_uris: Container[str] | None = None, *, strict: bool = False) -> list[LocalAddition]:
+def packaged_local_additions(known_uris: Container[str] | None = None, *, strict: bool = False) -> list[Addition]:
     """The additions shipped with jobmatch (``loaders/data/local_additions_*.tsv``, made for ESCO 1.1.1).
 
     With ``known_uris``, rows for other concepts are left out — a store may hold another ESCO version
@@ -88,7 +64,7 @@ def packaged_local_additions(known_uris: Container[str] | None = None, *, strict
 
     :raise LocalAdditionsError: if a packaged file is malformed, or strict and a URI is unknown.
     """
-    out: list[LocalAddition] = []
+    out: list[Addition] = []
     data = resources.files("loaders").joinpath("data")
     for name in DEFAULT_FILES:
         rows = parse_local_additions(data.joinpath(name).read_text("utf-8"), name,
@@ -98,10 +74,11 @@ def packaged_local_additions(known_uris: Container[str] | None = None, *, strict
 
 
 def addition_entries(
-    additions: Iterable[LocalAddition], kind_of: Callable[[str], str | None]
+    additions: Iterable[Addition], kind_of: Callable[[str], str | None]
 ) -> Iterator[LabelEntry]:
     """Label entries for the additions whose concept ``kind_of`` knows (None = not loaded: skipped)."""
     for a in additions:
         kind = kind_of(a.uri)
         if kind is not None:
-            yield a.entry(kind)
+            # Each addition is an alternative label, the shape stores return from ``labels()``.
+            yield LabelEntry(uri=a.uri, kind=kind, lang=a.lang, label=a.label, role="alt")

@@ -19,11 +19,11 @@ from loaders.extract.extractor import (
     cached_extractor,
     labels_from_taxonomy,
 )
-from loaders.extract.local_additions import LocalAddition, packaged_local_additions, read_local_additions
+from loaders.extract.local_additions import Addition, packaged_local_additions, read_local_additions
 from ontology.model import Taxonomy
 
 
-def _additions(known: set[str], files: Sequence[Path]) -> list[LocalAddition]:
+def _additions(known: set[str], files: Sequence[Path]) -> list[Addition]:
     out = packaged_local_additions()
     for path in files:
         out += read_local_additions(path, known)

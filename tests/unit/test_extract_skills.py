@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.records import LabelEntry
-from loaders.extract import Extractor, LocalAddition, build_extractor
+from loaders.extract import Addition, Extractor, build_extractor
 from loaders.mentions import SkillMention
 
 S = "http://data.europa.eu/esco/skill/"
@@ -42,11 +42,11 @@ def _entries() -> list[LabelEntry]:
     ]
 
 
-def _additions() -> list[LocalAddition]:
+def _additions() -> list[Addition]:
     return [
-        LocalAddition(TEAMS, "da", "samarbejde"), LocalAddition(FORKLIFT, "da", "truckcertifikat"),
-        LocalAddition(SPREADSHEETS, "da", "Excel"), LocalAddition(COMMUNICATION, "da", "kommunikation"),
-        LocalAddition(PM, "da", "projektledelse"),
+        Addition(0, TEAMS, "da", "samarbejde"), Addition(0, FORKLIFT, "da", "truckcertifikat"),
+        Addition(0, SPREADSHEETS, "da", "Excel"), Addition(0, COMMUNICATION, "da", "kommunikation"),
+        Addition(0, PM, "da", "projektledelse"),
     ]
 
 
