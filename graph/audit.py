@@ -46,47 +46,27 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-@dataclass(frozen=True, slots=True)
-class AuditDraft:
-    """A record before it joins the chain: everything but its place (seq, prev_hash, hash).
-
-    Drafts can be made anywhere (the batch's workers serialise their results in parallel); only
-    :func:`append_drafts` needs the chain's head.
-    """
-
-    id: str
-    at: str
-    cv_id: str
-    actor: str
-    role: str
-    municipality: str
-    strategy: str
-    settings_hash: str
-    algorithm_version: str
-    ontology_version: str
-    local_additions_version: str
-    body: str
-
-
 def draft_of(
     result: MatchResult, actor: Actor, *, local_additions_version: str = "",
     extra: dict[str, Any] | None = None, at: str | None = None,
-) -> AuditDraft:
-    """``result`` as a draft record; ``extra`` (e.g. the request's parameters, trial arm) is stored
-    inside the body next to the result."""
+) -> AuditRecord:
+    """``result`` as a draft: a record not yet in the chain (seq 0, no hashes; a store refuses it
+    until :func:`append_drafts` gives it its place). Drafts can be made anywhere: the batch's workers
+    serialise their results in parallel. ``extra`` (e.g. the request's parameters, trial arm) is
+    stored inside the body next to the result."""
     body = {"result": result_json(result), **(extra or {})}
-    return AuditDraft(
-        id=uuid.uuid4().hex, at=at or now_iso(), cv_id=result.cv_id, actor=actor.id, role=actor.role,
+    return AuditRecord(
+        id=uuid.uuid4().hex, seq=0, at=at or now_iso(), cv_id=result.cv_id, actor=actor.id, role=actor.role,
         municipality=actor.municipality, strategy=result.strategy, settings_hash=result.settings_hash,
         algorithm_version=result.algorithm_version, ontology_version=result.ontology_version,
-        local_additions_version=local_additions_version, body=canonical(body),
+        local_additions_version=local_additions_version, body=canonical(body), prev_hash="", hash="",
     )
 
 
 APPEND_ATTEMPTS = 5
 
 
-def append_drafts(ledger: Ledger, drafts: Sequence[AuditDraft]) -> list[AuditRecord]:
+def append_drafts(ledger: Ledger, drafts: Sequence[AuditRecord]) -> list[AuditRecord]:
     """Chain ``drafts`` after the ledger's head and append them in one transaction.
 
     Another process (the API while the nightly batch runs) may extend the chain between reading the
@@ -104,16 +84,12 @@ def append_drafts(ledger: Ledger, drafts: Sequence[AuditDraft]) -> list[AuditRec
     raise AssertionError("unreachable")
 
 
-def _chained(last: AuditRecord | None, drafts: Sequence[AuditDraft]) -> list[AuditRecord]:
+def _chained(last: AuditRecord | None, drafts: Sequence[AuditRecord]) -> list[AuditRecord]:
     seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
     out = []
     for d in drafts:
         seq += 1
-        rec = AuditRecord(id=d.id, seq=seq, at=d.at, cv_id=d.cv_id, actor=d.actor, role=d.role,
-                          municipality=d.municipality, strategy=d.strategy, settings_hash=d.settings_hash,
-                          algorithm_version=d.algorithm_version, ontology_version=d.ontology_version,
-                          local_additions_version=d.local_additions_version, body=d.body, prev_hash=prev,
-                          hash="")
+        rec = replace(d, seq=seq, prev_hash=prev, hash="")
         rec = replace(rec, hash=record_hash(rec))
         prev = rec.hash
         out.append(rec)

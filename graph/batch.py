@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass
 from multiprocessing.pool import ThreadPool
 from typing import Any
 
-from graph.audit import Actor, AuditDraft, append_drafts, draft_of
+from graph.audit import Actor, append_drafts, draft_of
+from graph.ledger import AuditRecord
 from graph.records import BBox
 from graph.scoring import MatchSettings
 from graph.serving import ServeRequest, active_ontology_version, compute
@@ -41,7 +42,7 @@ class _Part:
     cvs: int
     with_matches: int
     with_alternatives: int
-    drafts: list[AuditDraft]
+    drafts: list[AuditRecord]
 
 
 def _work(cv_ids: Sequence[str]) -> _Part:
@@ -49,7 +50,7 @@ def _work(cv_ids: Sequence[str]) -> _Part:
     store, settings, valid_on, version = _STORE, _ARGS["settings"], _ARGS["valid_on"], _ARGS["version"]
     record, actor = _ARGS["record"], _ARGS["actor"]
     n = with_m = with_a = 0
-    drafts: list[AuditDraft] = []
+    drafts: list[AuditRecord] = []
     cvs = store.get_cvs(cv_ids)
     for cid in cv_ids:
         cv = cvs[cid]

@@ -158,3 +158,13 @@ def test_a_batch_append_gives_up_after_repeated_races(store: MemoryStore) -> Non
     with pytest.raises(ValueError, match="not the next"):
         append_drafts(_Racing(store, races=APPEND_ATTEMPTS), [draft_of(result, Actor("batch", "batch", ""))])
     assert verify_chain(store).ok and verify_chain(store).checked == APPEND_ATTEMPTS
+
+
+def test_a_draft_cannot_be_stored_before_it_is_chained(store: MemoryStore) -> None:
+    draft = draft_of(match_postings(store, _cook(), valid_on=TODAY), Actor("batch", "batch", ""))  # type: ignore[arg-type]
+    assert (draft.seq, draft.prev_hash, draft.hash) == (0, "", "")
+    with pytest.raises(ValueError, match="not the next"):
+        store.append_audits([draft])
+    assert store.last_audit() is None
+    [stored] = append_drafts(store, [draft])
+    assert (stored.seq, stored.id, stored.body) == (1, draft.id, draft.body) and verify_chain(store).ok
