@@ -13,7 +13,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from neo4j import GraphDatabase
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,8 +32,8 @@ def _run(verb: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
                           timeout=180, check=False)
 
 
-@pytest.mark.parametrize("password", [AWKWARD])
-def test_start_accepts_a_password_that_begins_with_a_dash(password: str, tmp_path: Path) -> None:
+def test_start_accepts_a_password_that_begins_with_a_dash(tmp_path: Path) -> None:
+    password = AWKWARD
     port = _free_port()
     env = dict(os.environ, NEO4J_PASSWORD=password, NEO4J_BOLT_PORT=str(port),
                JOBMATCH_NEO4J_RUN=str(tmp_path / "run"), PYTHON=sys.executable,
