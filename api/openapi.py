@@ -12,6 +12,8 @@ import copy
 import json
 from typing import Any
 
+from loaders.mentions import READING_HOWS
+
 Json = dict[str, Any]
 
 API = "/api/v1"
@@ -73,7 +75,11 @@ def _limit(maximum: int, description: str) -> Json:
 def _schemas() -> Json:
     skill_ref = _obj({"uri": _str(), "label": _str()})
     evidence = _obj({"section": _str(), "start": _int(), "end": _int(), "text": _str(), "sentence": _str(),
-                     "label": _str()}, description="where the CV (or posting) says it; scrubbed text")
+                     "label": _str(), "how": _str(enum=list(READING_HOWS)), "similarity": _num()},
+                    required=["section", "start", "end", "text", "sentence", "label"],
+                    description="where the CV (or posting) says it, in the citizen's own words (text), the "
+                                "label it was read as, and how (label, local synonym, by meaning with its "
+                                "similarity, confirmed); scrubbed text")
     step = _arr(_str(), minItems=3, maxItems=3, description="(source, relation, target) over node ids")
     matched = _obj({
         "skill": _ref("SkillRef"), "kind": _str(enum=["essential", "optional"]),

@@ -24,7 +24,7 @@ from flask import current_app
 from api.auth import can_see_municipality, check_municipality
 from api.errors import ForbiddenError
 from api.settings import Settings
-from api.wiring import local_additions_version
+from api.wiring import local_additions_version, reading_config
 from graph.audit import Actor, ChainReport, now_iso, record_hash, verify_chain
 from graph.citizen import explain_alternative_da, explain_suggestion_da
 from graph.codec import cv_to_dict
@@ -212,7 +212,7 @@ class Service:
         """The text extractor over the active taxonomy (built once per taxonomy version, then cached)."""
         from loaders.documents import extractor_for
 
-        return extractor_for(self.store, self.settings.local_additions)
+        return extractor_for(self.store, self.settings.local_additions, reading_config(self.settings))
 
     def gazetteer(self) -> Gazetteer:
         """Postcode centroids, read once per process. :raise ConfigurationError: without JOBMATCH_GEO_DIR."""

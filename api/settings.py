@@ -16,6 +16,7 @@ from typing import Any
 from ontology.errors import ConfigurationError
 
 STORES = ("memory", "neo4j")
+READING_MODELS = ("e5-small", "lexical")  # or "local:FOLDER"
 
 
 def _env(name: str) -> dict[str, str]:
@@ -44,11 +45,19 @@ class Settings:
     trial_name: str = field(default="jobmatch-pilot", metadata=_env("JOBMATCH_TRIAL_NAME"))
     trial_treatment_share: float = field(default=0.5, metadata=_env("JOBMATCH_TRIAL_TREATMENT_SHARE"))
     crowding_cap_per_week: int = field(default=20, metadata=_env("JOBMATCH_CROWDING_CAP_PER_WEEK"))
+    # The reading model (loaders/extract/embedding.py): e5-small (packaged, the default), lexical, or
+    # local:FOLDER. A setting decides; an installed package never does.
+    reading_model: str = field(default=READING_MODELS[0], metadata=_env("JOBMATCH_READING_MODEL"))
+    reading_index_dir: Path | None = field(default=None, metadata=_env("JOBMATCH_READING_INDEX_DIR"))
 
     def __post_init__(self) -> None:
         if self.store not in STORES:
             raise ConfigurationError(f"JOBMATCH_STORE must be one of {', '.join(STORES)}, not {self.store!r}",
                                      field="JOBMATCH_STORE")
+        if self.reading_model not in READING_MODELS and not (
+                self.reading_model.startswith("local:") and len(self.reading_model) > len("local:")):
+            raise ConfigurationError(f"JOBMATCH_READING_MODEL must be one of {', '.join(READING_MODELS)} or "
+                                     f"local:FOLDER, not {self.reading_model!r}", field="JOBMATCH_READING_MODEL")
         if not 0.0 <= self.trial_treatment_share <= 1.0:
             raise ConfigurationError("JOBMATCH_TRIAL_TREATMENT_SHARE must be between 0 and 1",
                                      field="JOBMATCH_TRIAL_TREATMENT_SHARE")
@@ -69,6 +78,11 @@ class Settings:
             values[f.name] = _parse(f.name, name, raw, cls.__dataclass_fields__[f.name].type)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+    @property
+    def reading_dir(self) -> Path:
+        """Where the reading model's concept indexes are kept (beside the embedded store by default)."""
+        return self.reading_index_dir if self.reading_index_dir is not None else self.data_dir / "reading"
 
     def neo4j_auth(self) -> tuple[str, str]:
         if not self.neo4j_password:

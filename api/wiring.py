@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from api.settings import Settings
 from graph.store import Store
+
+if TYPE_CHECKING:
+    from loaders.extract.reading import ReadingConfig
 
 
 def open_store(settings: Settings) -> Store:
@@ -40,3 +44,11 @@ def local_additions_version(settings: Settings) -> str:
 
     path = local_additions_path(settings)
     return version_of(path) if path.exists() else ""
+
+
+def reading_config(settings: Settings) -> ReadingConfig:
+    """The reading model and its index folder (``JOBMATCH_READING_MODEL``, ``JOBMATCH_READING_INDEX_DIR``)."""
+    # Imported here: the extraction package imports spaCy (seconds), which the API needs only to ingest.
+    from loaders.extract.reading import ReadingConfig
+
+    return ReadingConfig(settings.reading_model, settings.reading_dir)

@@ -30,16 +30,21 @@ def _shared(arg: str | None) -> Path:
     return Path(arg or os.environ.get("JOBMATCH_SHARED") or ROOT.parent / "shared").resolve()
 
 
-def _build(shared: Path):  # type: ignore[no-untyped-def]
-    from loaders.extract import build_extractor, labels_from_taxonomy, packaged_local_additions
+def _build(shared: Path, model: str, index_dir: Path):  # type: ignore[no-untyped-def]
+    from loaders.extract import labels_from_taxonomy
+    from loaders.extract.reading import ReadingConfig
+    from loaders.extract.sources import build_concept_index, extractor_for_entries
     from ontology.package import read_taxonomy
 
     t0 = time.perf_counter()
     tax = read_taxonomy(shared / "esco/1.1.1", ("en", "da"), [shared / "esco/da/occupation_labels_da.tsv.gz"])
     t1 = time.perf_counter()
-    ex = build_extractor(labels_from_taxonomy(tax), packaged_local_additions(set(tax.concepts)))
+    entries = list(labels_from_taxonomy(tax))
+    reading = ReadingConfig(model, index_dir)
+    build_concept_index(entries, [], reading)  # found, not rebuilt, when `ontology load` made it
+    ex = extractor_for_entries(entries, [], reading)
     t2 = time.perf_counter()
-    print(f"read ESCO {t1 - t0:.1f} s, built extractor {t2 - t1:.1f} s")
+    print(f"read ESCO {t1 - t0:.1f} s, built extractor {t2 - t1:.1f} s (reading model {ex.model_id})")
     return ex
 
 
@@ -74,7 +79,8 @@ def skills_en(ex, shared: Path, errors: int) -> None:  # type: ignore[no-untyped
         print(f"skills-en {name}-dev: n={len(sents)} P={p:.3f} R={r:.3f} F1={f1:.3f} RP@5={rp5 / len(sents):.3f}")
 
 
-def spans_da(ex, shared: Path, errors: int) -> None:  # type: ignore[no-untyped-def]
+def _kompetencer(shared: Path) -> tuple[list[str], list[list[tuple[int, int]]]]:
+    """The Kompetencer sentences as texts (tokens joined by spaces) and their gold skill and knowledge spans."""
     sents: list[list[list[str]]] = []
     cur: list[list[str]] = []
     for line in (shared / "eval-dev/skill-spans-da/kompetencer_danish_train.conll").open(encoding="utf-8"):
@@ -113,11 +119,17 @@ def spans_da(ex, shared: Path, errors: int) -> None:  # type: ignore[no-untyped-
                 spans.append((offs[start][0], offs[-1][1]))
         texts.append(text)
         golds.append(spans)
-    hit = total = predicted = 0
+    return texts, golds
+
+
+def spans_da(ex, shared: Path, errors: int) -> None:  # type: ignore[no-untyped-def]
+    texts, golds = _kompetencer(shared)
+    hit = total = predicted = right = 0
     missed: list[str] = []
     for text, o, spans in zip(texts, ex.extract_many(texts, lang="da", kind="posting"), golds, strict=True):
-        pred = [(s.start, s.end) for s in o.skills]
+        pred = list(dict.fromkeys((s.start, s.end) for s in o.skills))
         predicted += len(pred)
+        right += sum(any(ps < b and pe > a for a, b in spans) for ps, pe in pred)
         for a, b in spans:
             total += 1
             ok = any(ps < b and pe > a for ps, pe in pred)
@@ -125,7 +137,7 @@ def spans_da(ex, shared: Path, errors: int) -> None:  # type: ignore[no-untyped-
             if not ok:
                 missed.append(text[a:b])
     print(f"spans-da kompetencer-train: gold spans={total} recall={hit / total if total else 0:.3f} "
-          f"(predicted spans {predicted})")
+          f"(predicted spans {predicted}, of which on a gold span: {right / predicted if predicted else 0:.3f})")
     if errors:
         print("  missed:", missed[:errors])
 
@@ -147,9 +159,111 @@ def titles_en(ex, shared: Path, errors: int, limit: int = 3000) -> None:  # type
     print(f"titles-en jobbert-validation: n={len(rows)} MRR={mrr / len(rows):.3f} Acc@1={a1 / len(rows):.3f}")
 
 
+def cvs(ex, shared: Path, errors: int) -> None:  # type: ignore[no-untyped-def]
+    """The hand-made CVs of tests/fixtures/reading (Danish and English): micro P/R/F1 of the skill set
+    read from each CV against the competences a consultant expects (see that folder's README)."""
+    import json
+
+    rows = [json.loads(line) for line in (ROOT / "tests/fixtures/reading/cvs.jsonl").open(encoding="utf-8")]
+    for lang in ("da", "en"):
+        subset = [r for r in rows if r["lang"] == lang]
+        tp = fp = fn = 0
+        shown = 0
+        t0 = time.perf_counter()
+        found = ex.extract_many([r["text"] for r in subset], lang=lang, kind="cv")
+        dt = time.perf_counter() - t0
+        for r, o in zip(subset, found, strict=True):
+            gold = {g["uri"] for g in r["skills"]}
+            pred = {s.uri for s in o.skills}
+            tp += len(pred & gold)
+            fp += len(pred - gold)
+            fn += len(gold - pred)
+            if shown < errors:
+                shown += 1
+                print(f"  [{r['id']}] missed: {[g['phrase'] + ' = ' + g['label'] for g in r['skills'] if g['uri'] not in pred]}")
+                print(f"      extra: {[(s.text, s.label, s.how) for s in o.skills if s.uri not in gold]}")
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r_ = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * p * r_ / (p + r_) if p + r_ else 0.0
+        print(f"cvs-{lang} fixtures: n={len(subset)} P={p:.3f} R={r_:.3f} F1={f1:.3f} "
+              f"({dt / len(subset) * 1000:.0f} ms per CV)")
+
+
+def _level1(shared: Path) -> dict[str, set[str]]:
+    """Each skill's ESCO top-level group codes (S1-S8, K00-K10, T1-T6, L1), walking broaderRelationsSkillPillar
+    up to a group whose code is a top-level one (a skill may sit under more than one)."""
+    import gzip
+
+    code: dict[str, str] = {}
+    with gzip.open(shared / "esco/1.1.1/en/skillGroups_en.csv.gz", "rt", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            code[r["conceptUri"]] = r["code"]
+    up: dict[str, list[str]] = {}
+    with gzip.open(shared / "esco/1.1.1/relations/broaderRelationsSkillPillar.csv.gz", "rt", encoding="utf-8",
+                   newline="") as f:
+        for r in csv.DictReader(f):
+            up.setdefault(r["conceptUri"], []).append(r["broaderUri"])
+
+    def top(c: str) -> str | None:
+        k = code.get(c, "")
+        if k and (len(k) <= 2 or (k[0] == "K" and len(k) == 3 and k[1:].isdigit())):
+            return k.upper()
+        return None
+
+    out: dict[str, set[str]] = {}
+
+    def walk(u: str, seen: set[str]) -> set[str]:
+        if u in out:
+            return out[u]
+        found: set[str] = set()
+        t = top(u)
+        if t:
+            found.add(t)
+        else:
+            for p in up.get(u, ()):
+                if p not in seen:
+                    found |= walk(p, seen | {p})
+        out[u] = found
+        return found
+
+    for u in list(up):
+        walk(u, {u})
+    return out
+
+
+def groups_da(ex, shared: Path, errors: int) -> None:  # type: ignore[no-untyped-def]
+    """Danish skill phrases with their ESCO top-level group (Kompetencer's 2_da_train.tsv): the share that
+    gets any skill, and the share whose best skill is in the gold group ("A" attitudes, from an older ESCO,
+    is counted as the transversal T groups)."""
+    rows = [line.rstrip("\n").split("\t") for line in
+            (shared / "eval-dev/skill-spans-da/2_da_train.tsv").open(encoding="utf-8") if line.strip()]
+    rows = [r for r in rows if len(r) >= 2]
+    groups = _level1(shared)
+    any_ = right = 0
+    shown = 0
+    for (phrase, gold), o in zip(rows, ex.extract_many([r[0] for r in rows], lang="da", kind="cv"), strict=True):
+        if not o.skills:
+            continue
+        any_ += 1
+        best = max(o.skills, key=lambda s: s.score)
+        codes = groups.get(best.uri, set())
+        want = gold.upper()
+        ok = any(c == want or (want.startswith("A") and c.startswith("T"))
+                 or (len(want) == 2 and c.startswith(want)) for c in codes)
+        right += ok
+        if not ok and shown < errors:
+            shown += 1
+            print(f"  {phrase!r} ({gold}) -> {best.label} {sorted(codes)}")
+    print(f"groups-da 2_da_train: n={len(rows)} any skill={any_ / len(rows):.3f} right group={right / len(rows):.3f}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--set", default="all", choices=["all", "skills-en", "spans-da", "titles-en"])
+    ap.add_argument("--set", default="all", choices=["all", "skills-en", "spans-da", "groups-da", "titles-en", "cvs"])
+    ap.add_argument("--model", default=os.environ.get("JOBMATCH_READING_MODEL", "e5-small"),
+                    help="reading model (default $JOBMATCH_READING_MODEL or e5-small)")
+    ap.add_argument("--index-dir", default=os.environ.get("JOBMATCH_READING_INDEX_DIR")
+                    or str(Path(os.environ.get("JOBMATCH_DATA_DIR", "data")) / "reading"))
     ap.add_argument("--shared")
     ap.add_argument("--cli", action="store_true", help="run the official scorer on `jobmatch extract`")
     ap.add_argument("--errors", type=int, default=0)
@@ -162,8 +276,9 @@ def main() -> int:
         code = subprocess.run(cmd, cwd=ROOT, check=False).returncode
         print(f"scorer took {time.perf_counter() - t0:.1f} s")
         return code
-    ex = _build(shared)
-    for name, fn in (("skills-en", skills_en), ("spans-da", spans_da), ("titles-en", titles_en)):
+    ex = _build(shared, a.model, Path(a.index_dir))
+    for name, fn in (("skills-en", skills_en), ("spans-da", spans_da), ("groups-da", groups_da), ("titles-en", titles_en),
+                     ("cvs", cvs)):
         if a.set in ("all", name):
             t0 = time.perf_counter()
             fn(ex, shared, a.errors)

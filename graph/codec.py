@@ -28,13 +28,21 @@ Json = dict[str, Any]
 
 
 def evidence_to_dict(e: Evidence) -> Json:
-    return {"section": e.section, "start": e.start, "end": e.end, "text": e.text,
-            "sentence": e.sentence, "label": e.label}
+    out: Json = {"section": e.section, "start": e.start, "end": e.end, "text": e.text,
+                 "sentence": e.sentence, "label": e.label}
+    # Written only when set, so records from before read back (and hash) exactly as they were.
+    if e.how:
+        out["how"] = e.how
+    if e.similarity is not None:
+        out["similarity"] = e.similarity
+    return out
 
 
 def evidence_from_dict(d: Json) -> Evidence:
+    sim = d.get("similarity")
     return Evidence(section=str(d.get("section", "")), start=int(d.get("start", 0)), end=int(d.get("end", 0)),
-                    text=str(d.get("text", "")), sentence=str(d.get("sentence", "")), label=str(d.get("label", "")))
+                    text=str(d.get("text", "")), sentence=str(d.get("sentence", "")), label=str(d.get("label", "")),
+                    how=str(d.get("how", "")), similarity=float(sim) if sim is not None else None)
 
 
 def cv_to_dict(cv: CvRecord) -> Json:
@@ -47,7 +55,7 @@ def cv_to_dict(cv: CvRecord) -> Json:
              "evidence": [evidence_to_dict(e) for e in s.evidence]}
             for s in cv.skills
         ],
-        "lang": cv.lang, "updated": cv.updated,
+        "lang": cv.lang, "updated": cv.updated, **({"read_by": cv.read_by} if cv.read_by else {}),
     }
 
 
@@ -63,7 +71,7 @@ def cv_from_dict(d: Json) -> CvRecord:
                     evidence=tuple(evidence_from_dict(e) for e in s.get("evidence", ())))
             for s in d.get("skills", ())
         ),
-        lang=d.get("lang", ""), updated=d.get("updated", ""),
+        lang=d.get("lang", ""), updated=d.get("updated", ""), read_by=str(d.get("read_by", "")),
     )
 
 

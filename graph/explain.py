@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from graph.codec import evidence_to_dict
 from graph.records import CvRecord, CvSkill, Evidence, PostingMeta
 
 Via = Literal["exact", "broader", "narrower", "sibling"]
@@ -126,8 +127,7 @@ def _ref(r: SkillRef | None) -> dict[str, str] | None:
 
 
 def _evidence(e: Evidence) -> dict[str, Any]:
-    return {"section": e.section, "start": e.start, "end": e.end, "text": e.text, "sentence": e.sentence,
-            "label": e.label}
+    return evidence_to_dict(e)
 
 
 def matched_json(m: MatchedSkill) -> dict[str, Any]:

@@ -29,6 +29,8 @@ class Evidence:
     text: str
     sentence: str = ""
     label: str = ""
+    how: str = ""  # how the phrase was read (loaders.mentions.READING_HOWS); "" in records from before
+    similarity: float | None = None  # the reading model's cosine, for a semantic link
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,7 @@ class CvRecord:
     skills: tuple[CvSkill, ...] = ()
     lang: str = ""
     updated: str = ""
+    read_by: str = ""  # the reading model and concept index that read it ("<model>#<index key>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,4 +225,4 @@ class LabelEntry:
     kind: str
     lang: str
     label: str
-    role: Literal["preferred", "alt", "hidden"]
+    role: Literal["preferred", "alt", "hidden", "local"]  # local: a maintainer's addition

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
+
+# How a phrase of the citizen's (or employer's) was read as a concept: the vocabulary explanations show.
+READING_HOWS: Final = {
+    "label": ("ESCO-betegnelse", "ESCO label"),
+    "synonym": ("lokalt synonym", "local synonym"),
+    "semantic": ("læst efter betydning", "read by meaning"),
+    "confirmed": ("bekræftet af konsulenten", "confirmed by the consultant"),
+    "declared": ("angivet i CV'et", "declared in the CV"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +33,8 @@ class SkillMention:
     sentence: str
     score: float
     essential: bool | None = None
+    how: str = "label"  # a ReadingHow: how the phrase was read as this concept
+    similarity: float | None = None  # the reading model's cosine, for a semantic link
 
 
 @dataclass(frozen=True, slots=True)

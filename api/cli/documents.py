@@ -17,7 +17,7 @@ from typing import Any
 
 from api.cli import EXIT_INPUT
 from api.settings import Settings
-from api.wiring import open_store
+from api.wiring import open_store, reading_config
 from graph.geo import Gazetteer
 from loaders.documents import (
     BATCH_SIZE,
@@ -67,7 +67,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     docs = read_documents(args.file)
     store = open_store(settings)
     try:
-        extractor = extractor_for(store, settings.local_additions)
+        extractor = extractor_for(store, settings.local_additions, reading_config(settings))
         if key is not None:
             report = ingest_cvs(docs, store, extractor=extractor, gazetteer=gazetteer, key=key,
                                 today=args.today or date.today(), batch_size=args.batch_size, dry_run=args.dry_run)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from api.settings import Settings
-from api.wiring import open_store
+from api.wiring import open_store, reading_config
 from graph.backends.memory import MemoryStore
 from graph.evaluation import (
     SPLITS,
@@ -122,7 +122,7 @@ def cmd_placements(args: argparse.Namespace, settings: Settings) -> int:
     sandbox = MemoryStore(None).open()
     try:
         sandbox.upsert_taxonomy(tax)
-        reader = PlacementReader(extractor=lambda: extractor_for(sandbox, settings.local_additions),
+        reader = PlacementReader(extractor=lambda: extractor_for(sandbox, settings.local_additions, reading_config(settings)),
                                  gazetteer=lambda: _gazetteer(settings),
                                  key=lambda: require_pseudonym_key(settings.pseudonym_key), today=date.today())
         corpus, corpus_rejections, corpus_read = read_corpus(args.postings, reader)

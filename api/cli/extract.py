@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from api.settings import Settings
-from api.wiring import open_store
+from api.wiring import open_store, reading_config
 from loaders.extract import Extractor
 from loaders.extract.sources import extractor_for_store, extractor_for_taxonomy
 from loaders.mentions import Extraction
@@ -46,7 +46,7 @@ def load_extractor(settings: Settings) -> Extractor:
     files = [settings.local_additions] if settings.local_additions else []
     store = open_store(settings)
     try:
-        ex = extractor_for_store(store, files)
+        ex = extractor_for_store(store, files, reading_config(settings))
     finally:
         store.close()
     if ex is not None:
@@ -55,7 +55,13 @@ def load_extractor(settings: Settings) -> Extractor:
         raise ConfigurationError("the store holds no taxonomy: run `jobmatch ontology load` or set "
                                  "JOBMATCH_ESCO_DIR", field="JOBMATCH_ESCO_DIR")
     tax = read_taxonomy(settings.esco_dir, settings.languages, settings.extra_labels)
-    return extractor_for_taxonomy(tax, files)
+    # A batch command over files, not a request: it may build the index it needs (once; with progress).
+    from api.cli.reading import Progress
+    from loaders.extract import labels_from_taxonomy
+    from loaders.extract.sources import build_concept_index
+
+    build_concept_index(list(labels_from_taxonomy(tax)), files, reading_config(settings), Progress("concept index"))
+    return extractor_for_taxonomy(tax, files, reading_config(settings))
 
 
 def as_json(ex: Extraction) -> dict[str, object]:
@@ -63,7 +69,9 @@ def as_json(ex: Extraction) -> dict[str, object]:
     skills: list[dict[str, object]] = []
     for s in ex.skills:
         item: dict[str, object] = {"uri": s.uri, "label": s.label, "start": s.start, "end": s.end,
-                                   "text": s.text, "score": s.score}
+                                   "text": s.text, "score": s.score, "how": s.how}
+        if s.similarity is not None:
+            item["similarity"] = s.similarity
         if s.essential is not None:
             item["essential"] = s.essential
         skills.append(item)

@@ -111,12 +111,18 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings)
     try:
         summary = store.upsert_taxonomy(tax)
+        t2 = time.perf_counter()
+        # The reading model's index belongs to this taxonomy: built now, once, so no request waits for it.
+        from api.cli.reading import build_for_store
+
+        reading = build_for_store(store, settings)
     finally:
         store.close()
-    t2 = time.perf_counter()
+    t3 = time.perf_counter()
     out = summary.as_json()
     out["notes"] = tax.notes
-    out["seconds"] = {"read": round(t1 - t0, 2), "store": round(t2 - t1, 2)}
+    out["seconds"] = {"read": round(t1 - t0, 2), "store": round(t2 - t1, 2), "reading_index": round(t3 - t2, 2)}
+    out["reading"] = reading or {"model": "lexical"}
     out["store"] = settings.store
     if args.json:
         print(json.dumps(out, ensure_ascii=False))

@@ -67,8 +67,16 @@ def cv_record_from(
     return CvRecord(
         id=pseudonym, municipality=cv.municipality, postcode=place.postcode, lat=place.lat, lon=place.lon,
         max_km=cv.max_km, seeks=seeks, desired_titles=titles, worked_as=worked_as, skills=skills, lang=lang,
-        updated=today.isoformat(),
+        updated=today.isoformat(), read_by=read_by(extractor),
     )
+
+
+def read_by(extractor: TextExtractor) -> str:
+    """``<model id>#<index key>`` of the extractor's reading model ("lexical" without one). A test's
+    plain extractor has neither: then "" (the port does not require them)."""
+    model = str(getattr(extractor, "model_id", ""))
+    key = str(getattr(extractor, "index_key", ""))
+    return f"{model}#{key}" if key else model
 
 
 def _read_sections(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor, found: dict[str, Found],

@@ -8,11 +8,14 @@ exact-label implementation. :func:`extractor_for` builds the real one from the l
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from graph.store import Store
 from loaders.mentions import Extraction, OccupationMention
 from ontology.errors import ConfigurationError
+
+if TYPE_CHECKING:  # the extraction package imports spaCy (seconds): only ingestion loads it
+    from loaders.extract.reading import ReadingConfig
 
 DocumentKind = Literal["cv", "posting"]
 
@@ -28,37 +31,24 @@ class TextExtractor(Protocol):
         ...
 
 
-def extractor_for(store: Store, local_additions: Path | None = None) -> TextExtractor:
-    """The spaCy extractor over the store's active taxonomy (cached per taxonomy checksum), plus the
-    packaged Danish synonyms and ``local_additions`` (``JOBMATCH_LOCAL_ADDITIONS``) if given.
+def extractor_for(store: Store, local_additions: Path | None = None,
+                  reading: ReadingConfig | None = None) -> TextExtractor:
+    """The spaCy extractor over the store's active taxonomy (cached per taxonomy checksum and reading
+    model), plus the packaged Danish synonyms and ``local_additions`` (``JOBMATCH_LOCAL_ADDITIONS``) if
+    given; it reads by meaning too when ``reading`` names a model.
 
-    :raise ConfigurationError: if no taxonomy is loaded or the extractor package is unavailable.
+    :raise ConfigurationError: if no taxonomy is loaded, the extractor package is unavailable or the
+        reading model's index is not built.
     """
-    active = [v for v in store.ontology_versions() if v.active]
-    if not active:
-        raise ConfigurationError("no ESCO taxonomy in the store: run `jobmatch ontology load` first",
-                                 field="JOBMATCH_ESCO_DIR")
     try:
         # Imported here: spaCy takes seconds to import and only ingestion needs it.
-        from loaders.extract import (
-            Extractor,
-            build_extractor,
-            cached_extractor,
-            packaged_local_additions,
-            read_local_additions,
-        )
+        from loaders.extract.sources import extractor_for_store
     except ImportError as e:
         raise ConfigurationError(f"the text extractor (loaders.extract) cannot be imported: {e}") from e
-
-    def build() -> Extractor:
-        entries = list(store.labels(("Skill", "Occupation")))
-        known = {e.uri for e in entries}
-        additions = packaged_local_additions(known)
-        if local_additions is not None:
-            additions += read_local_additions(local_additions, known)
-        return build_extractor(entries, additions)
-
-    key = f"{active[0].checksum}|{local_additions or ''}"
+    extractor = extractor_for_store(store, [local_additions] if local_additions is not None else [], reading)
+    if extractor is None:
+        raise ConfigurationError("no ESCO taxonomy in the store: run `jobmatch ontology load` first",
+                                 field="JOBMATCH_ESCO_DIR")
     # Annotated so mypy proves the spaCy extractor satisfies the port as it is (no adapter needed).
-    extractor: TextExtractor = cached_extractor(key, build)
-    return extractor
+    port: TextExtractor = extractor
+    return port

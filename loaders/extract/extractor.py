@@ -8,6 +8,7 @@ taxonomy (:func:`cached_extractor`).
 
 from __future__ import annotations
 
+import bisect
 import logging
 import threading
 import time
@@ -19,22 +20,19 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from graph.records import LabelEntry
+from loaders.extract.chunks import PLACEHOLDER, Mention, mentions
+from loaders.extract.embedding import Matrix
 from loaders.extract.language import ENGLISH, detect_language
+from loaders.extract.linking import SemanticLinker
 from loaders.extract.local_additions import Addition, addition_entries
 from loaders.extract.matcher import PhraseIndex, PhraseMatch, is_exact, resolve_overlaps, spelled_as_label
 from loaders.extract.pipeline import LANGUAGES, get_nlp
-from loaders.extract.rules import Section
-from loaders.extract.semantic import (
-    LEXICAL_POOL,
-    Embedder,
-    LabelText,
-    Matrix,
-    SemanticTitles,
-    semantic_titles_for,
-)
+from loaders.extract.reading import Reading
+from loaders.extract.rules import Section, is_negated, requirement_strength
+from loaders.extract.semantic import LEXICAL_POOL, SemanticTitles
 from loaders.extract.skills import ROLE_WEIGHT, Layout, find_skills, layout
 from loaders.extract.titles import DEFAULT_LIMIT, TitleLinker, title_weights
-from loaders.mentions import Extraction, OccupationMention
+from loaders.mentions import Extraction, OccupationMention, SkillMention
 from ontology.model import ConceptKind, Taxonomy
 
 log = logging.getLogger(__name__)
@@ -48,6 +46,11 @@ TITLE_MAX_WORDS = 12
 SHARED_ENGLISH_MAX_WORDS = 3
 LEMMA_ONLY_FACTOR = 0.9  # an occupation named in an inflected form
 SCORE_DECIMALS = 4
+# A mention is read as at most this many concepts by meaning (the best links), so a vague phrase
+# cannot stand for a whole neighbourhood of skills.
+SEMANTIC_LINKS_PER_MENTION = 2
+# English labels Danish texts write in another sense: "CPR" is the person number, never resuscitation.
+DANISH_FALSE_FRIENDS = frozenset({"cpr"})
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class LanguageIndex:
     nlp: Language
     phrases: PhraseIndex
     titles: TitleLinker
-    # Optional semantic title linking (loaders/extract/semantic.py), None when off or not installed.
+    # Title linking by meaning (loaders/extract/semantic.py), None when the reading model is lexical.
     semantic: SemanticTitles | None = None
 
 
@@ -82,7 +85,7 @@ def labels_from_taxonomy(
 
 
 def _shared_with_danish(e: LabelEntry) -> bool:
-    if e.kind != "Skill":
+    if e.kind != "Skill" or e.label.lower() in DANISH_FALSE_FRIENDS:
         return False
     words = e.label.split()
     return len(words) <= SHARED_ENGLISH_MAX_WORDS and (len(words) > 1 or e.label != e.label.lower())
@@ -94,15 +97,15 @@ def build_extractor(
     *,
     languages: Sequence[str] = LANGUAGES,
     default_lang: str = ENGLISH,
-    semantic: bool | Embedder = True,
+    reading: Reading | None = None,
 ) -> Extractor:
     """Build an extractor from label entries (any store's ``labels(("Skill", "Occupation"))``) and
     local additions. Additions for concepts the entries do not hold are skipped (counted in the log):
     an ESCO upgrade may retire a concept a synonym pointed at.
 
-    ``semantic``: True fuses title links with the packaged sentence embedder when it is installed and
-    ``JOBMATCH_SEMANTIC`` is not "off" (see :mod:`loaders.extract.semantic`); False links lexically
-    only; an :class:`Embedder` is used as it is (tests).
+    ``reading``: the reading model and its concept index (:func:`loaders.extract.reading.open_reading`);
+    with it, skills are also read by meaning and titles fused with their nearest occupations; without it
+    (``JOBMATCH_READING_MODEL=lexical``) labels and local synonyms only.
 
     :raise ValueError: if a language is not supported.
     """
@@ -138,17 +141,17 @@ def build_extractor(
         phrases = PhraseIndex(nlp, lang_entries, link_only[lang])
         titles = TitleLinker(lab for lab in phrases.labels if lab.kind == "Occupation")
         indexes[lang] = LanguageIndex(lang, nlp, phrases, titles)
-    # Semantic hook: one multilingual index over every language's occupation labels, shared by all
-    # languages; its label matrix is embedded (or read from its cache) on the first title linked.
-    if semantic is not False:
-        occupation_labels = (LabelText(lab.uri, lab.label) for ix in indexes.values()
-                             for lab in ix.phrases.labels if lab.kind == "Occupation")
-        shared = semantic_titles_for(occupation_labels, None if semantic is True else semantic)
-        if shared is not None:
-            indexes = {lang: replace(ix, semantic=shared) for lang, ix in indexes.items()}
+    linker: SemanticLinker | None = None
+    if reading is not None:
+        # One multilingual index serves every language: the model places Danish and English together.
+        shared = SemanticTitles.from_concepts(reading.embedder, reading.index)
+        indexes = {lang: replace(ix, semantic=shared) for lang, ix in indexes.items()}
+        linker = SemanticLinker(reading.index, reading.embedder, reading.glossary)
     log.info("extractor built in %.1f s: %s", time.perf_counter() - t0,
              ", ".join(f"{lang} {len(ix.phrases)} phrases / {len(ix.titles)} titles" for lang, ix in indexes.items()))
-    return Extractor(indexes, default_lang=default_lang)
+    return Extractor(indexes, default_lang=default_lang, linker=linker,
+                     model_id=reading.model_id if reading is not None else "lexical",
+                     index_key=reading.index_key if reading is not None else "")
 
 
 class Extractor:
@@ -159,10 +162,15 @@ class Extractor:
     under a lock; extraction is CPU-bound under the GIL anyway.
     """
 
-    def __init__(self, indexes: Mapping[str, LanguageIndex], *, default_lang: str = ENGLISH) -> None:
+    def __init__(self, indexes: Mapping[str, LanguageIndex], *, default_lang: str = ENGLISH,
+                 linker: SemanticLinker | None = None, model_id: str = "lexical", index_key: str = "") -> None:
         if not indexes:
             raise ValueError("an extractor needs at least one language")
         self._indexes = dict(indexes)
+        self._linker = linker
+        # What audit records cite as the reading model, so a replay knows how the CV was read.
+        self.model_id = model_id
+        self.index_key = index_key
         self._lock = threading.Lock()
         self.default_lang = default_lang if default_lang in self._indexes else next(iter(self._indexes))
 
@@ -209,7 +217,52 @@ class Extractor:
             vectors = self._title_vectors(docs, langs, title_list)
             results = [self._extract_doc(docs[i], langs[i], kind, title_list[i], vectors.get(i))
                        for i in range(len(text_list))]
+            if self._linker is not None:
+                results = self._read_by_meaning(self._linker, docs, langs, kind, results)
         return results
+
+    def _read_by_meaning(self, linker: SemanticLinker, docs: Mapping[int, Doc], langs: Sequence[str],
+                         kind: DocumentKind, results: list[Extraction]) -> list[Extraction]:
+        """Add the skills the texts' mentions mean, for mentions no label or synonym already read
+        (the lexical reading is surer where it speaks). One embedding call for the whole batch."""
+        wanted: list[tuple[int, Mention, Layout]] = []
+        for i, result in enumerate(results):
+            doc = docs[i]
+            lay = layout(doc)
+            taken = [(s.start, s.end) for s in result.skills]
+            for m in mentions(doc.text):
+                if any(a < m.end and m.start < b for a, b in taken):
+                    continue
+                sentence = lay.sentences[_sentence_at(lay, m.start)]
+                if kind == "posting" and (sentence.boilerplate or lay.section_at(m.start) is Section.BOILERPLATE):
+                    continue
+                if is_negated(sentence.text, m.start - sentence.start, m.end - sentence.start):
+                    continue
+                wanted.append((i, m, lay))
+        if not wanted:
+            return results
+        links = linker.link([(langs[i], m) for i, m, _ in wanted])
+        added: dict[int, dict[str, SkillMention]] = {}
+        for (i, m, lay), found in zip(wanted, links, strict=True):
+            sentence = lay.sentences[_sentence_at(lay, m.start)]
+            essential = None
+            if kind == "posting":
+                essential = requirement_strength(sentence.text, m.start - sentence.start, m.end - sentence.start,
+                                                 lay.section_at(m.start))
+            for link in found[:SEMANTIC_LINKS_PER_MENTION]:
+                mention = SkillMention(uri=link.uri, label=link.label, start=m.start, end=m.end, text=m.text,
+                                       sentence=sentence.text.strip(), score=link.score, essential=essential,
+                                       how="semantic", similarity=link.cosine)
+                best = added.setdefault(i, {})
+                if link.uri not in best or mention.score > best[link.uri].score:
+                    best[link.uri] = mention
+        out: list[Extraction] = []
+        for i, result in enumerate(results):
+            lexical = {s.uri for s in result.skills}
+            extra = [s for u, s in added.get(i, {}).items() if u not in lexical]
+            skills = sorted([*result.skills, *extra], key=lambda s: (s.start, s.end, s.uri))
+            out.append(replace(result, skills=tuple(skills)))
+        return out
 
     def _title_vectors(self, docs: Mapping[int, Doc], langs: Sequence[str],
                        titles: Sequence[str | None]) -> dict[int, Matrix]:
@@ -231,7 +284,10 @@ class Extractor:
     def _extract_doc(self, doc: Doc, lang: str, kind: DocumentKind, title: str | None,
                      vector: Matrix | None = None) -> Extraction:
         ix = self._indexes[lang]
-        matches = ix.phrases.find(doc)
+        # The scrubber's placeholders ("[CPR]", "[NAVN]") stand for what was removed: never read them.
+        held = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(doc.text)]
+        matches = [m for m in ix.phrases.find(doc)
+                   if not any(a < doc[m.end - 1].idx + len(doc[m.end - 1]) and doc[m.start].idx < b for a, b in held)]
         lay = layout(doc)
         skills = find_skills(doc, matches, lay, kind=kind, lang=lang)
         occupations: list[OccupationMention] = []
@@ -257,6 +313,11 @@ class Extractor:
             return ix.titles.link(norms, limit, weights)
         # Semantic hook: a longer lexical list, fused with the title's nearest occupations by meaning.
         return ix.semantic.rerank(doc.text, ix.titles.link(norms, max(limit, LEXICAL_POOL), weights), limit, vector)
+
+
+def _sentence_at(lay: Layout, char: int) -> int:
+    starts = [s.start for s in lay.sentences]
+    return max(0, bisect.bisect_right(starts, char) - 1)
 
 
 def _looks_like_title(doc: Doc) -> bool:

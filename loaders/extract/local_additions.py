@@ -80,5 +80,6 @@ def addition_entries(
     for a in additions:
         kind = kind_of(a.uri)
         if kind is not None:
-            # Each addition is an alternative label, the shape stores return from ``labels()``.
-            yield LabelEntry(uri=a.uri, kind=kind, lang=a.lang, label=a.label, role="alt")
+            # Each addition is an alternative label marked "local", so an explanation can say the
+            # citizen's words were read through the maintainer's synonym.
+            yield LabelEntry(uri=a.uri, kind=kind, lang=a.lang, label=a.label, role="local")

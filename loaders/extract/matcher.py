@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 # Longer labels are ESCO descriptions of tasks; they never occur verbatim in a text.
 MAX_LABEL_TOKENS = 10
-ROLE_RANK = {"preferred": 0, "alt": 1, "hidden": 2}
+ROLE_RANK = {"preferred": 0, "alt": 1, "local": 1, "hidden": 2}
 # All patterns share one match key: a key per label would make spaCy create a lexeme per key (most
 # of the build time); the matched span's normalised tokens find the candidates instead.
 _MATCH_KEY = "ESCO_LABEL"

@@ -41,7 +41,7 @@ from loaders.extract.rules import (
 from loaders.mentions import SkillMention
 
 # How sure a match is, as factors of a score in (0, 1]:
-ROLE_WEIGHT = {"preferred": 1.0, "alt": 0.9, "hidden": 0.7}  # ESCO hidden labels include misspellings
+ROLE_WEIGHT = {"preferred": 1.0, "alt": 0.9, "local": 0.9, "hidden": 0.7}  # ESCO hidden labels include misspellings
 LEMMA_ONLY_FACTOR = 0.9  # matched an inflection, not the label as written
 CONTEXT_FACTOR = 0.8  # an ambiguous label ("R") that context supports is still less sure
 SINGLE_TOKEN_FACTOR = 0.9  # one-word labels are more often used in another sense than phrases
@@ -178,5 +178,6 @@ def find_skills(doc: Doc, matches: Sequence[PhraseMatch], lay: Layout, *, kind: 
             out.append(SkillMention(
                 uri=c.uri, label=c.label, start=span.start_char, end=span.end_char, text=span.text,
                 sentence=sentence.text.strip(), score=round(s / share, SCORE_DECIMALS), essential=essential,
+                how="synonym" if c.role == "local" else "label",
             ))
     return out

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from graph.records import LabelEntry
 from graph.store import Store
+from loaders.extract.concept_index import ConceptIndex, Progress
 from loaders.extract.extractor import (
     EXTRACT_KINDS,
     Extractor,
@@ -19,7 +20,13 @@ from loaders.extract.extractor import (
     cached_extractor,
     labels_from_taxonomy,
 )
-from loaders.extract.local_additions import Addition, packaged_local_additions, read_local_additions
+from loaders.extract.local_additions import (
+    Addition,
+    addition_entries,
+    packaged_local_additions,
+    read_local_additions,
+)
+from loaders.extract.reading import Reading, ReadingConfig, build_reading, open_reading
 from ontology.model import Taxonomy
 
 
@@ -30,21 +37,48 @@ def _additions(known: set[str], files: Sequence[Path]) -> list[Addition]:
     return out
 
 
-def _key(checksum: str, files: Sequence[Path]) -> str:
+def _key(checksum: str, files: Sequence[Path], reading: ReadingConfig | None) -> str:
     stamps = [f"{p.resolve()}:{p.stat().st_mtime_ns}" for p in files if p.exists()]
-    return "|".join([checksum, *stamps])
+    model = f"{reading.model}@{reading.index_dir.resolve()}" if reading is not None else "lexical"
+    return "|".join([checksum, model, *stamps])
 
 
-def extractor_for_entries(entries: Sequence[LabelEntry], additions_files: Sequence[Path] = ()) -> Extractor:
-    """An extractor over ``entries`` plus the packaged and the given additions (not cached).
+def extractor_for_entries(entries: Sequence[LabelEntry], additions_files: Sequence[Path] = (),
+                          reading: ReadingConfig | None = None) -> Extractor:
+    """An extractor over ``entries`` plus the packaged and the given additions (not cached), reading by
+    meaning too when ``reading`` names a model (its index must be built).
 
     :raise LocalAdditionsError: if an additions file is missing or invalid.
+    :raise ConfigurationError: if the reading model's index is not built.
     """
     known = {e.uri for e in entries}
-    return build_extractor(entries, _additions(known, additions_files))
+    additions = _additions(known, additions_files)
+    return build_extractor(entries, additions, reading=_reading(entries, additions, reading))
 
 
-def extractor_for_store(store: Store, additions_files: Sequence[Path] = ()) -> Extractor | None:
+def reading_entries(entries: Sequence[LabelEntry], additions: Sequence[Addition]) -> list[LabelEntry]:
+    """The labels the concept index holds: the taxonomy's and the local additions' (so a maintainer's
+    Danish synonym is also found by meaning)."""
+    kinds = {e.uri: e.kind for e in entries}
+    return [*entries, *addition_entries(additions, kinds.get)]
+
+
+def _reading(entries: Sequence[LabelEntry], additions: Sequence[Addition],
+             reading: ReadingConfig | None) -> Reading | None:
+    if reading is None or reading.lexical:
+        return None
+    return open_reading(reading, reading_entries(entries, additions))
+
+
+def build_concept_index(entries: Sequence[LabelEntry], additions_files: Sequence[Path], reading: ReadingConfig,
+                        progress: Progress | None = None) -> ConceptIndex | None:
+    """Build (or find) the concept index over ``entries`` and the additions for the configured model."""
+    known = {e.uri for e in entries}
+    return build_reading(reading, reading_entries(entries, _additions(known, additions_files)), progress)
+
+
+def extractor_for_store(store: Store, additions_files: Sequence[Path] = (),
+                        reading: ReadingConfig | None = None) -> Extractor | None:
     """The extractor for the store's active taxonomy (cached per process by its checksum), or None
     if the store holds no taxonomy.
 
@@ -56,22 +90,23 @@ def extractor_for_store(store: Store, additions_files: Sequence[Path] = ()) -> E
     checksum = versions[0].checksum if versions else ""
 
     def build() -> Extractor:
-        return extractor_for_entries(list(store.labels(EXTRACT_KINDS)), additions_files)
+        return extractor_for_entries(list(store.labels(EXTRACT_KINDS)), additions_files, reading)
 
     if not checksum:
         return build()
-    return cached_extractor(_key(f"store:{checksum}", additions_files), build)
+    return cached_extractor(_key(f"store:{checksum}", additions_files, reading), build)
 
 
-def extractor_for_taxonomy(tax: Taxonomy, additions_files: Sequence[Path] = ()) -> Extractor:
+def extractor_for_taxonomy(tax: Taxonomy, additions_files: Sequence[Path] = (),
+                           reading: ReadingConfig | None = None) -> Extractor:
     """The extractor for a taxonomy read from files (cached per process by its checksum).
 
     :raise LocalAdditionsError: if an additions file is missing or invalid.
     """
 
     def build() -> Extractor:
-        return extractor_for_entries(list(labels_from_taxonomy(tax)), additions_files)
+        return extractor_for_entries(list(labels_from_taxonomy(tax)), additions_files, reading)
 
     if not tax.checksum:
         return build()
-    return cached_extractor(_key(f"tax:{tax.checksum}:{','.join(tax.languages)}", additions_files), build)
+    return cached_extractor(_key(f"tax:{tax.checksum}:{','.join(tax.languages)}", additions_files, reading), build)

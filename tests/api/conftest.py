@@ -78,8 +78,10 @@ def bearer(secret: str) -> dict[str, str]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
+    # Lexical reading: these tests are about the API; reading with the default model is tested in
+    # tests/api/test_reading.py (its index costs a build per taxonomy).
     return Settings(data_dir=tmp_path / "data", esco_dir=MINI_ESCO, geo_dir=GEO, pseudonym_key=PSEUDONYM_KEY,
-                    max_body_bytes=MAX_BODY)
+                    max_body_bytes=MAX_BODY, reading_model="lexical")
 
 
 @pytest.fixture

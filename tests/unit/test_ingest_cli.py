@@ -152,7 +152,7 @@ def cli_env(tmp_path: Path, mini_taxonomy: Taxonomy, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("JOBMATCH_PSEUDONYM_KEY", KEY_TEXT)
     monkeypatch.setenv("JOBMATCH_GEO_DIR", str(DOCS / "geo"))
 
-    def keyword_extractor(store: Store, local_additions: Path | None = None) -> KeywordExtractor:
+    def keyword_extractor(store: Store, local_additions: Path | None = None, reading: object = None) -> KeywordExtractor:
         return KeywordExtractor.from_store(store)
 
     monkeypatch.setattr(documents_cli, "extractor_for", keyword_extractor)
@@ -236,6 +236,8 @@ def test_cli_with_the_spacy_extractor(tmp_path: Path, mini_taxonomy: Taxonomy, m
     monkeypatch.setenv("JOBMATCH_GEO_DIR", str(DOCS / "geo"))
     monkeypatch.delenv("JOBMATCH_LOCAL_ADDITIONS", raising=False)
     shutil.copy(DOCS / "cvs.jsonl", tmp_path / "cvs.jsonl")
+    # the default reading model (packaged e5-small): its index is built once, then ingestion reads with it
+    assert main(["--data-dir", str(data), "reading", "build"]) == 0
     assert main(["--data-dir", str(data), "ingest", "cvs", str(tmp_path / "cvs.jsonl"), "--json"]) == 1
     assert main(["--data-dir", str(data), "ingest", "postings", str(DOCS / "postings.jsonl"), "--json"]) == 1
     capsys.readouterr()

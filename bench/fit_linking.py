@@ -1,0 +1,154 @@
+"""Fit the semantic linker's weights and thresholds on the development sets, and print what they give.
+
+    python bench/fit_linking.py [--index-dir DIR] [--write]
+
+English: the two skill-extraction dev sets (tech, house) label concepts, so a candidate link is right when
+its concept is gold for the sentence; the logistic weights are fitted on both and each set is also scored
+with weights fitted on the other only (a check that they are not fitted to one set's quirks). The English
+threshold maximises F1 on the two sets together. Danish: no dev set labels concepts, so the Danish
+threshold maximises span F1 on the Kompetencer sentences (a Danish link is right when its mention
+overlaps a gold skill or knowledge span), with the English weights. ``--write`` prints the lines to paste
+into loaders/extract/linking.py (it edits nothing). The CV fixtures of tests/fixtures/reading are never
+used here: they are the test set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import skill_gold_en  # noqa: E402
+from bench.eval_extract import _build, _shared  # noqa: E402
+
+L2 = 1.0
+THRESHOLDS = [round(x, 2) for x in np.arange(0.10, 0.71, 0.02)]
+
+
+def _candidates(ex, texts: list[str], lang: str):  # type: ignore[no-untyped-def]
+    """Per text: the lexical skills, and the semantic candidates (uri, features, mention span)."""
+    from loaders.extract.chunks import mentions
+
+    linker = ex._linker
+    linker_saved, ex._linker = ex._linker, None
+    try:
+        lexical = ex.extract_many(texts, lang=lang, kind="posting")
+    finally:
+        ex._linker = linker_saved
+    wanted: list[tuple[int, object]] = []
+    for i, (text, res) in enumerate(zip(texts, lexical, strict=True)):
+        taken = [(s.start, s.end) for s in res.skills]
+        for m in mentions(text):
+            if not any(a < m.end and m.start < b for a, b in taken):
+                wanted.append((i, m))
+    cands = linker.candidates([(lang, m) for _, m in wanted])
+    per: list[list[tuple[str, dict[str, float], tuple[int, int]]]] = [[] for _ in texts]
+    for (i, m), cs in zip(wanted, cands, strict=True):
+        for link, f in cs:
+            per[i].append((link.uri, f, (m.start, m.end)))  # type: ignore[attr-defined]
+    return lexical, per
+
+
+def _fit(rows: list[tuple[dict[str, float], float]], names: list[str]) -> dict[str, float]:
+    x = np.array([[f[n] for n in names] for f, _ in rows])
+    y = np.array([t for _, t in rows])
+    w = np.zeros(len(names))
+    for _ in range(60):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        h = x.T @ (x * (p * (1 - p))[:, None]) + L2 * np.eye(len(names))
+        w -= np.linalg.solve(h, x.T @ (p - y) + L2 * w)
+    return {n: round(float(v), 2) for n, v in zip(names, w, strict=True)}
+
+
+def _prob(w: dict[str, float], f: dict[str, float]) -> float:
+    return 1 / (1 + math.exp(-sum(w[k] * v for k, v in f.items() if k in w)))
+
+
+def _en_scores(data, w: dict[str, float], th: float, links_per_mention: int = 2) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+    tp = fp = fn = 0
+    for gold, lexical, cands in data:
+        pred = {s.uri for s in lexical.skills}
+        kept: dict[tuple[int, int], int] = {}
+        for uri, f, span in sorted(cands, key=lambda c: -_prob(w, c[1])):
+            if _prob(w, f) >= th and kept.get(span, 0) < links_per_mention:
+                kept[span] = kept.get(span, 0) + 1
+                pred.add(uri)
+        tp += len(pred & gold)
+        fp += len(pred - gold)
+        fn += len(gold - pred)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared")
+    ap.add_argument("--model", default=os.environ.get("JOBMATCH_READING_MODEL", "e5-small"))
+    ap.add_argument("--index-dir", default=os.environ.get("JOBMATCH_READING_INDEX_DIR")
+                    or str(Path(os.environ.get("JOBMATCH_DATA_DIR", "data")) / "reading"))
+    a = ap.parse_args()
+    shared = _shared(a.shared)
+    from loaders.extract.linking import WEIGHTS
+
+    names = list(WEIGHTS)
+    ex = _build(shared, a.model, Path(a.index_dir))
+    sets = {}
+    for name in ("tech", "house"):
+        gold, _ = skill_gold_en(shared, name)
+        sents = list(gold)
+        lexical, per = _candidates(ex, sents, "en")
+        sets[name] = [(gold[s], lx, c) for s, lx, c in zip(sents, lexical, per, strict=True)]
+
+    def rows(data):  # type: ignore[no-untyped-def]
+        return [(f, float(u in g)) for g, _lx, cs in data for u, f, _ in cs]
+
+    for train, test in (("tech", "house"), ("house", "tech")):
+        w = _fit(rows(sets[train]), names)
+        best = max(THRESHOLDS, key=lambda t: _en_scores(sets[train], w, t)[2])
+        print(f"fitted on {train}, threshold {best}: {train} P/R/F1 "
+              f"{'/'.join(f'{v:.3f}' for v in _en_scores(sets[train], w, best))}, {test} (unseen) "
+              f"{'/'.join(f'{v:.3f}' for v in _en_scores(sets[test], w, best))}")
+    both = sets["tech"] + sets["house"]
+    w = _fit(rows(both), names)
+    th_en = max(THRESHOLDS, key=lambda t: _en_scores(both, w, t)[2])
+    for name in ("tech", "house"):
+        print(f"both-fitted, threshold {th_en}: {name} P/R/F1 "
+              f"{'/'.join(f'{v:.3f}' for v in _en_scores(sets[name], w, th_en))}")
+
+    # Danish: span F1 on the Kompetencer sentences, lexical spans counted as they are.
+    from bench.eval_extract import _kompetencer
+
+    texts, golds = _kompetencer(shared)
+    lexical, per = _candidates(ex, texts, "da")
+    best_da, best_f = 0.0, -1.0
+    for th in THRESHOLDS:
+        hit = total = right = predicted = 0
+        for lx, cs, spans in zip(lexical, per, golds, strict=True):
+            pred = {(s.start, s.end) for s in lx.skills}
+            pred |= {span for _u, f, span in cs if _prob(w, f) >= th}
+            predicted += len(pred)
+            right += sum(any(ps < b and pe > a for a, b in spans) for ps, pe in pred)
+            for a_, b in spans:
+                total += 1
+                hit += any(ps < b and pe > a_ for ps, pe in pred)
+        r = hit / total if total else 0.0
+        p = right / predicted if predicted else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        if f1 > best_f:
+            best_da, best_f = th, f1
+        print(f"  da threshold {th}: span recall {r:.3f}, spans on gold {p:.3f}, F1 {f1:.3f}")
+    print(f"WEIGHTS = {w}")
+    print(f'ACCEPT = {{"en": {th_en}, "da": {best_da}}}')
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
