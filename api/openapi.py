@@ -236,9 +236,14 @@ def _schemas() -> Json:
         "OntologyVersion": version,
         "OntologyVersions": _obj({"versions": _arr(_ref("OntologyVersion"))}),
         "OntologyLoadRequest": load_in, "OntologyLoadSummary": load_out,
-        "Health": _obj({"status": _str(enum=["ok"])}),
+        "Health": _obj({"status": _str(enum=["ok"]),
+                        "reading_model": _str(description="JOBMATCH_READING_MODEL: e5-small, lexical or local:…")}),
         "Ready": _obj({"status": _str(enum=["ready"]), "store": _str(), "esco_loaded": {"type": "boolean"},
-                       "ontology_version": _nullable(_str()), "versions": _arr(_str())}),
+                       "ontology_version": _nullable(_str()), "versions": _arr(_str()),
+                       "reading": _obj({"model": _str(), "indexes": _arr(_obj({
+                           "key": _nullable(_str()), "model": _nullable(_str()), "built_at": _nullable(_str()),
+                           "counts": _nullable({"type": "object"})}))},
+                           description="the reading model in force and the concept indexes built for it")}),
     }
 
 

@@ -133,7 +133,15 @@ class Service:
         versions = store.ontology_versions()
         active = next((v.version for v in versions if v.active), None)
         return {"store": self.settings.store, "esco_loaded": active is not None, "ontology_version": active,
-                "versions": [v.version for v in versions]}
+                "versions": [v.version for v in versions], "reading": self.reading()}
+
+    def reading(self) -> dict[str, Any]:
+        """The reading model in force and the concept indexes built for it (no model is loaded here)."""
+        from loaders.extract.concept_index import index_status
+
+        built = [{"key": m.get("key"), "model": m.get("model"), "built_at": m.get("built_at"),
+                  "counts": m.get("counts")} for m in index_status(self.settings.reading_dir)]
+        return {"model": self.settings.reading_model, "indexes": built}
 
     # -- CVs -------------------------------------------------------------------------------------
     def cv_for(self, actor: Actor, cv_id: str) -> CvRecord:
@@ -244,7 +252,8 @@ class Service:
         # append): the embedded store's one SQLite connection holds one transaction at a time.
         served = serve(self.store, cv, filed_as, request, settings=self.match_settings, trial=trial,
                        crowding_cap=self.settings.crowding_cap_per_week,
-                       local_additions_version=self.local_additions_version, lock=self._write_lock)
+                       local_additions_version=self.local_additions_version,
+                       reading_model=self.settings.reading_model, lock=self._write_lock)
         result = served.result
         body = result_json(result)
         body["recommendation_id"] = served.record.id

@@ -91,6 +91,7 @@ def serve(
     trial: TrialConfig | None = None,
     crowding_cap: int | None = None,
     local_additions_version: str = "",
+    reading_model: str = "",
     today: date | None = None,
     lock: AbstractContextManager[Any] | None = None,
 ) -> Served:
@@ -140,6 +141,8 @@ def serve(
             "request": asdict(request), "effective_request": asdict(effective), "trial_arm": arm,
             "trial": trial.name if trial else None, "held_back": held, "settings": settings.as_json(),
             "cv_snapshot": cv_to_dict(cv), "served_on": day.isoformat(),
+            # how CVs are read now (JOBMATCH_READING_MODEL), beside how this CV was read (cv_snapshot.read_by)
+            "reading_model": reading_model,
         }
         record = record_result(store, result, actor, local_additions_version=local_additions_version, extra=extra)
     return Served(result=result, record=record, arm=arm, held_back=tuple(held))

@@ -13,8 +13,9 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/health")
 def health() -> Response:
-    """Liveness: the process answers. Touches no store, so a database outage does not restart it."""
-    return jsonify({"status": "ok"})
+    """Liveness: the process answers, and which reading model is configured (a setting, shown so nobody
+    has to guess). Touches no store, so a database outage does not restart it."""
+    return jsonify({"status": "ok", "reading_model": current_service().settings.reading_model})
 
 
 @bp.get("/ready")

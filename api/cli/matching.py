@@ -76,7 +76,7 @@ def _run(args: argparse.Namespace, settings: Settings, alternatives: bool) -> in
                                strategy=getattr(args, "strategy", "graph"), radius_km=args.radius_km,
                                limit=args.limit, valid_on=args.valid_on, lang=args.lang)
         served = serve(store, cv, _cli_actor(), request, trial=trial_config(settings),
-                       crowding_cap=settings.crowding_cap_per_week)
+                       crowding_cap=settings.crowding_cap_per_week, reading_model=settings.reading_model)
     finally:
         store.close()
     if args.json:

@@ -60,6 +60,31 @@ _KEEP_INSIDE = frozenset({"of", "af", "i", "in", "for", "til", "på", "on", "med
 _TRIM = CUE_WORDS | _STOP
 
 
+# Section headings of CVs and postings: a heading names a section, not a competence ("Sprog:", "IT").
+HEADING_PHRASES = frozenset(w.strip() for w in (
+    "sprog|sprogkundskaber|kompetencer|kompetenceprofil|it|it-kompetencer|it-færdigheder|edb|færdigheder|"
+    "kvalifikationer|uddannelse|uddannelser|erhvervserfaring|erfaring|beskæftigelse|profil|resumé|resume|"
+    "om mig|personlige kompetencer|faglige kompetencer|personlige egenskaber|fritid|fritidsinteresser|"
+    "interesser|kurser|efteruddannelse|frivilligt arbejde|studiejob|referencer|ansættelser|arbejdsopgaver|"
+    "opgaver|ansvarsområder|certificeringer|kørekort|languages|language|skills|competences|competencies|"
+    "education|experience|work experience|employment|profile|summary|about me|personal skills|"
+    "technical skills|it skills|interests|hobbies|courses|certifications|references|volunteering|"
+    "responsibilities|tasks|languages and it|sprog og it"
+).split("|"))
+# A unit that says what the citizen seeks names an occupation (linked as a title), not a competence.
+_SEEKING = re.compile(r"^\W*(?:søger|søges|jeg\s+søger|ønsker|seeking|looking\s+for|applying\s+for)\b", re.IGNORECASE)
+
+
+def is_heading(text: str, start: int, end: int) -> bool:
+    """True if ``text[start:end]`` is a section heading: a heading word followed by a colon or alone on
+    its line ("Sprog:", "IT-kompetencer", "Languages")."""
+    if " ".join(text[start:end].lower().split()) not in HEADING_PHRASES:
+        return False
+    after = text[end:end + 3].lstrip(" \t")
+    before = text[max(0, start - 2):start].rstrip(" \t")
+    return after[:1] in (":", "\n", "") or before[-1:] in ("\n", "")
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A phrase of the text that may name a competence: offsets into the text and the phrase."""
@@ -142,10 +167,13 @@ def mentions(text: str) -> list[Mention]:
                 a += 1
             while b > a and not scrubbed[b - 1].isalnum() and scrubbed[b - 1] not in "#+":
                 b -= 1
-            if a < b and b - a <= MAX_MENTION_CHARS and any(ch.isalpha() for ch in scrubbed[a:b]):
+            if a < b and b - a <= MAX_MENTION_CHARS and any(ch.isalpha() for ch in scrubbed[a:b]) \
+                    and not is_heading(scrubbed, a, b):
                 spans.setdefault((a, b), None)
 
     for u0, u1 in _pieces(scrubbed, 0, len(scrubbed), _BREAK):
+        if _SEEKING.match(scrubbed[u0:u1]):
+            continue
         parts = _pieces(scrubbed, u0, u1, _CONJUNCTION)
         unit_words = _words(scrubbed, u0, u1)
         if len(parts) > 1 and len(_trim(scrubbed, unit_words)) <= MAX_COORDINATED_WORDS:

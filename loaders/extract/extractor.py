@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from graph.records import LabelEntry
-from loaders.extract.chunks import PLACEHOLDER, Mention, mentions
+from loaders.extract.chunks import PLACEHOLDER, Mention, is_heading, mentions
 from loaders.extract.embedding import Matrix
 from loaders.extract.language import ENGLISH, detect_language
 from loaders.extract.linking import SemanticLinker
@@ -48,7 +48,7 @@ LEMMA_ONLY_FACTOR = 0.9  # an occupation named in an inflected form
 SCORE_DECIMALS = 4
 # A mention is read as at most this many concepts by meaning (the best links), so a vague phrase
 # cannot stand for a whole neighbourhood of skills.
-SEMANTIC_LINKS_PER_MENTION = 2
+SEMANTIC_LINKS_PER_MENTION = 1
 # English labels Danish texts write in another sense: "CPR" is the person number, never resuscitation.
 DANISH_FALSE_FRIENDS = frozenset({"cpr"})
 
@@ -289,7 +289,8 @@ class Extractor:
         matches = [m for m in ix.phrases.find(doc)
                    if not any(a < doc[m.end - 1].idx + len(doc[m.end - 1]) and doc[m.start].idx < b for a, b in held)]
         lay = layout(doc)
-        skills = find_skills(doc, matches, lay, kind=kind, lang=lang)
+        skills = [s for s in find_skills(doc, matches, lay, kind=kind, lang=lang)
+                  if not is_heading(doc.text, s.start, s.end)]
         occupations: list[OccupationMention] = []
         if title:
             occupations = self._link_doc(ix, ix.nlp(title), vector=vector)

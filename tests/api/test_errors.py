@@ -145,9 +145,11 @@ def test_ready_without_esco_is_503(settings: Settings, tmp_path: Path) -> None:
 
 
 def test_health_and_ready(client: FlaskClient) -> None:
-    assert client.get("/health").get_json() == {"status": "ok"}
+    # the reading model is a setting, and /health says which (these tests read lexically)
+    assert client.get("/health").get_json() == {"status": "ok", "reading_model": "lexical"}
     ready = client.get("/ready").get_json()
     assert ready["status"] == "ready" and ready["ontology_version"] == "1.1.0" and ready["esco_loaded"]
+    assert ready["reading"] == {"model": "lexical", "indexes": []}
 
 
 def test_api_answers_are_not_cached_and_the_page_has_a_csp(client: FlaskClient, tokens: Tokens) -> None:
