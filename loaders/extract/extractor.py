@@ -28,7 +28,7 @@ from loaders.extract.local_additions import Addition, addition_entries
 from loaders.extract.matcher import PhraseIndex, PhraseMatch, is_exact, resolve_overlaps, spelled_as_label
 from loaders.extract.pipeline import LANGUAGES, get_nlp
 from loaders.extract.reading import Reading
-from loaders.extract.rules import Section, is_negated, requirement_strength
+from loaders.extract.rules import Section, idiom_spans, is_negated, requirement_strength
 from loaders.extract.semantic import LEXICAL_POOL, SemanticTitles
 from loaders.extract.skills import ROLE_WEIGHT, Layout, find_skills, layout
 from loaders.extract.titles import DEFAULT_LIMIT, TitleLinker, title_weights
@@ -285,7 +285,7 @@ class Extractor:
                      vector: Matrix | None = None) -> Extraction:
         ix = self._indexes[lang]
         # The scrubber's placeholders ("[CPR]", "[NAVN]") stand for what was removed: never read them.
-        held = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(doc.text)]
+        held = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(doc.text)] + idiom_spans(doc.text)
         matches = [m for m in ix.phrases.find(doc)
                    if not any(a < doc[m.end - 1].idx + len(doc[m.end - 1]) and doc[m.start].idx < b for a, b in held)]
         lay = layout(doc)

@@ -21,6 +21,12 @@ GLOSSARY_FILE = "glossary_da_en.tsv"
 MIN_PART_CHARS = 3
 MAX_PARTS = 3
 _LINKING = ("s", "e")
+# Inflectional endings tried when a form is not in the glossary (adjectives -e/-t, nouns -en/-er/-erne …).
+_ENDINGS = ("erne", "ene", "ers", "en", "er", "et", "e", "t", "s")
+# An unknown first part kept as written needs this much on either side, so that an ordinary word is not
+# cut into a "loan" and a known ending.
+LOAN_HEAD_MIN_CHARS = 4
+LOAN_TAIL_MIN_CHARS = 5
 # Function words glossed by rule, so the English reads as a phrase ("analyse af data" → "analysis of data").
 FUNCTION_WORDS: Mapping[str, str] = {
     "og": "and", "i": "in", "af": "of", "på": "on", "med": "with", "til": "to", "for": "for", "om": "about",
@@ -68,12 +74,33 @@ class Glossary:
         with self._lock:
             if low in self._memo:
                 return self._memo[low]
-        parts = self._split(low, MAX_PARTS)
-        found = " ".join(self._entries[p] for p in parts) if parts else None
+        found = self._inflected(low)
+        if found is None:
+            parts = self._split(low, MAX_PARTS)
+            found = " ".join(self._entries[p] for p in parts) if parts else self._loan_head(low)
         with self._lock:
             if len(self._memo) < 200_000:
                 self._memo[low] = found
         return found
+
+    def _inflected(self, word: str) -> str | None:
+        """An inflected form the glossary holds in its base form ("makroøkonomiske" → "makroøkonomisk")."""
+        for ending in _ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= MIN_PART_CHARS:
+                hit = self._entries.get(word[:-len(ending)])
+                if hit is not None:
+                    return hit
+        return None
+
+    def _loan_head(self, word: str) -> str | None:
+        """A compound of an unknown first part (often an English loan: "stakeholder", "SoMe") and a known
+        last part: the first part stays as written ("stakeholderkommunikation" → "stakeholder communication")."""
+        for cut in range(LOAN_HEAD_MIN_CHARS, len(word) - LOAN_TAIL_MIN_CHARS + 1):
+            tail = word[cut:]
+            if tail in self._entries:
+                head = word[:cut].rstrip("-")
+                return f"{head} {self._entries[tail]}"
+        return None
 
     def _split(self, word: str, room: int) -> list[str] | None:
         """``word`` as known parts (longest tail first), or None."""

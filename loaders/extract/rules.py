@@ -268,3 +268,13 @@ def is_verb_use(label_lower: str, next_word: str) -> bool:
     """True when an everyday-word label is used as the verb ("excel at customer service")."""
     followers = _VERB_USES.get(label_lower)
     return followers is not None and next_word.lower() in followers
+
+
+# Phrases whose words are labels in another sense: "clean code" is a way of programming, not cleaning.
+# A label matched inside one of these is not read (the semantic linker may still read the whole phrase).
+IDIOMS = re.compile(r"\b(?:clean\s+(?:code|coder|architecture|desk)|ren\s+kode)\b", re.IGNORECASE)
+
+
+def idiom_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of :data:`IDIOMS` in ``text``."""
+    return [(m.start(), m.end()) for m in IDIOMS.finditer(text)]
