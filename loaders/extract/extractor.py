@@ -91,6 +91,17 @@ def _shared_with_danish(e: LabelEntry) -> bool:
     return len(words) <= SHARED_ENGLISH_MAX_WORDS and (len(words) > 1 or e.label != e.label.lower())
 
 
+def _truncated_alt(e: LabelEntry, preferred_words: list[str] | None) -> bool:
+    """True for a one-word alternative label that is only the head word of the concept's longer preferred
+    label ("engineering" for "packaging engineering"): ESCO keeps such truncations, and in a text the word
+    means the general thing, not the one specialisation that happens to carry it."""
+    if e.role not in ("alt", "hidden") or preferred_words is None or len(preferred_words) < 2:
+        return False
+    words = e.label.lower().split()
+    # the head (last word) only: "Java" for "Java (computer programming)" names the concept itself
+    return len(words) == 1 and words[0] == preferred_words[-1]
+
+
 def build_extractor(
     entries: Iterable[LabelEntry],
     additions: Iterable[Addition] = (),
@@ -113,8 +124,10 @@ def build_extractor(
     kinds: dict[str, str] = {}
     per_lang: dict[str, list[LabelEntry]] = {lang: [] for lang in languages}
     english: list[LabelEntry] = []
-    for e in entries:
-        if e.kind not in EXTRACT_KINDS:
+    entry_list = [e for e in entries if e.kind in EXTRACT_KINDS]
+    preferred = {(e.uri, e.lang): e.label.lower().split() for e in entry_list if e.role == "preferred"}
+    for e in entry_list:
+        if _truncated_alt(e, preferred.get((e.uri, e.lang))):
             continue
         kinds.setdefault(e.uri, e.kind)
         if e.lang in per_lang:
