@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any
+from typing import Any, get_args
 
+from graph.records import SkillSource
 from loaders.mentions import READING_HOWS
 
 Json = dict[str, Any]
@@ -75,7 +76,8 @@ def _limit(maximum: int, description: str) -> Json:
 def _schemas() -> Json:
     skill_ref = _obj({"uri": _str(), "label": _str()})
     evidence = _obj({"section": _str(), "start": _int(), "end": _int(), "text": _str(), "sentence": _str(),
-                     "label": _str(), "how": _str(enum=list(READING_HOWS)), "similarity": _num()},
+                     "label": _str(), "how": _str(enum=list(READING_HOWS)), "similarity": _num(),
+                     "via": _str(), "by": _str(), "at": _str()},
                     required=["section", "start", "end", "text", "sentence", "label"],
                     description="where the CV (or posting) says it, in the citizen's own words (text), the "
                                 "label it was read as, and how (label, local synonym, by meaning with its "
@@ -124,11 +126,14 @@ def _schemas() -> Json:
         "lat": _nullable(_num()), "lon": _nullable(_num()), "max_km": _num(), "seeks": _arr(_str()),
         "desired_titles": _arr(_str()),
         "worked_as": _arr(_obj({"occupation": _str(), "start": _str(), "end": _str()})),
-        "skills": _arr(_obj({"skill": _str(), "source": _str(enum=["text", "declared", "occupation"]),
+        "skills": _arr(_obj({"skill": _str(), "source": _str(enum=list(get_args(SkillSource))),
                              "lang": _str(), "evidence": _arr(_ref("Evidence"))})),
         "lang": _str(), "updated": _str(),
+        "read_by": _str(description="the reading model and concept index that read the CV"),
+        "rejected": _arr(_str(), description="inferred skills the citizen said no to"),
         "labels": {"type": "object", "additionalProperties": _str()},
-    })
+    }, required=["id", "municipality", "postcode", "lat", "lon", "max_km", "seeks", "desired_titles",
+                 "worked_as", "skills", "lang", "updated", "labels"])
     cv_written = _obj({"id": _str(), "created": {"type": "boolean"}, "municipality": _str(), "skills": _int(),
                        "seeks": _arr(_str()), "updated": _str()})
     postings_written = _obj({"stored": _int(), "postings": _arr(_obj({
@@ -139,6 +144,12 @@ def _schemas() -> Json:
         "verdict": _str(enum=["useful", "not_useful", "applied"]),
         "reason": _str(maxLength=500, description="a short note; no personal data"),
     }, required=["target", "verdict"])
+    skill_uris = _arr(_str(minLength=1), minItems=1, maxItems=100, description="inferred skill URIs of the CV")
+    confirm_in = {"oneOf": [_obj({"skills": skill_uris}), _obj({"all": {"type": "boolean", "const": True}})],
+                  "description": "the inferred skills the citizen has, or all of them"}
+    reject_in = _obj({"skills": skill_uris})
+    settled = _obj({"id": _str(), "confirmed": _arr(_str()), "rejected": _arr(_str()), "inferred_left": _int()},
+                   required=["id", "inferred_left"])
     feedback = _obj({"id": _str(), "at": _str(), "recommendation_id": _str(), "cv_id": _str(), "target": _str(),
                      "verdict": _str(enum=["useful", "not_useful", "applied"]), "reason": _str(), "actor": _str(),
                      "municipality": _str(), "strategy": _str()})
@@ -221,7 +232,7 @@ def _schemas() -> Json:
         "RecordedResult": _obj(recorded_props), "Cv": cv, "CitizenExport": export, "Explanation": explanation,
         "ReplayReport": replay_report, "FeedbackSummary": feedback_summary,
         "CvWritten": cv_written, "PostingsWritten": postings_written, "FeedbackRequest": feedback_in,
-        "Feedback": feedback,
+        "Feedback": feedback, "ConfirmRequest": confirm_in, "RejectRequest": reject_in, "Settled": settled,
         "RecordSummary": _obj(summary_props),
         "RecordList": _obj({"limit": _int(), "offset": _int(), "count": _int(),
                             "recommendations": _arr(_ref("RecordSummary"))}),
@@ -394,6 +405,14 @@ def _paths() -> Json:
                                         **_ok("CvWritten", "created", "201", headers=written)},
                        params=[cv_id], body=cv_body, tag="consultant", op_id="putCv"),
         },
+        f"{API}/cvs/{{cv_id}}/skills/confirm": {"post": _op(
+            "Confirm inferred skills with the citizen (they become the citizen's own, with who and when)",
+            ["consultant"], _ok("Settled", "confirmed"), params=[cv_id], body=_ref("ConfirmRequest"),
+            not_found=True, tag="consultant", op_id="confirmSkills")},
+        f"{API}/cvs/{{cv_id}}/skills/reject": {"post": _op(
+            "Reject inferred skills the citizen does not have (never inferred again)", ["consultant"],
+            _ok("Settled", "rejected"), params=[cv_id], body=_ref("RejectRequest"), not_found=True,
+            tag="consultant", op_id="rejectSkills")},
         f"{API}/cvs/{{cv_id}}/export": {"get": _op(
             "Everything held about a pseudonym (the citizen's access request): CV with evidence, lists served, "
             "feedback, trial assignment", ["consultant", "ethics"], _ok("CitizenExport", "the export"),

@@ -175,11 +175,12 @@ class Service:
         :raise ConfigurationError: if the pseudonym key, postcodes or taxonomy are not configured.
         """
         from loaders.documents import cv_record_from
+        from loaders.documents.inferred import carry_over, essential_skills_of
         from loaders.privacy import require_pseudonym_key
 
         key = require_pseudonym_key(self.settings.pseudonym_key)
         cv = cv_record_from(doc, extractor=self.extractor(), gazetteer=self.gazetteer(), key=key,
-                            today=date.today())
+                            today=date.today(), profiles=essential_skills_of(self.store))
         if expect_id is not None and cv.id != expect_id:
             raise ValidationError("the document's citizen reference does not belong to this CV", field="/id")
         if not can_see_municipality(actor, cv.municipality):
@@ -189,9 +190,31 @@ class Service:
             # Replacing a CV another municipality holds would let a consultant overwrite it.
             if old is not None and not can_see_municipality(actor, old.municipality):
                 raise ForbiddenError("you can only write CVs of your own municipality", field="/municipality")
+            cv = carry_over(cv, old)
             store.upsert_cvs([cv])
         log.info("stored cv %s by %s (%s)", cv.id, actor.id, "new" if old is None else "replaced")
         return cv, old is None
+
+    def settle_inferred(self, actor: Actor, cv_id: str, uris: Sequence[str] | None, *,
+                        confirm: bool) -> tuple[CvRecord, list[str]]:
+        """Confirm (``uris`` None: all) or reject inferred skills of a CV the actor may see, as agreed with
+        the citizen; returns the stored CV and the URIs settled. Logged with the actor and counts.
+
+        :raise NotFoundError: if the CV is unknown or of another municipality.
+        :raise ValidationError: (``/skills``) if a URI is not an inferred skill of the CV.
+        """
+        from loaders.documents.inferred import confirm_skills, reject_skills
+
+        with self.writing() as store:
+            cv = self.cv_for(actor, cv_id)
+            if confirm:
+                cv, done = confirm_skills(cv, uris, actor.id, date.today().isoformat())
+            else:
+                cv, done = reject_skills(cv, uris or (), actor.id)
+            store.upsert_cvs([cv])
+        log.info("cv %s: %d inferred skill(s) %s by %s", cv.id, len(done), "confirmed" if confirm else "rejected",
+                 actor.id)
+        return cv, done
 
     def ingest_postings(self, actor: Actor, docs: Sequence[Any], *, pointer_prefix: bool) -> list[PostingRecord]:
         """Turn posting documents into records and store them all, or none if one is invalid.

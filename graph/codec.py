@@ -35,6 +35,9 @@ def evidence_to_dict(e: Evidence) -> Json:
         out["how"] = e.how
     if e.similarity is not None:
         out["similarity"] = e.similarity
+    for key in ("via", "by", "at"):
+        if getattr(e, key):
+            out[key] = getattr(e, key)
     return out
 
 
@@ -42,7 +45,8 @@ def evidence_from_dict(d: Json) -> Evidence:
     sim = d.get("similarity")
     return Evidence(section=str(d.get("section", "")), start=int(d.get("start", 0)), end=int(d.get("end", 0)),
                     text=str(d.get("text", "")), sentence=str(d.get("sentence", "")), label=str(d.get("label", "")),
-                    how=str(d.get("how", "")), similarity=float(sim) if sim is not None else None)
+                    how=str(d.get("how", "")), similarity=float(sim) if sim is not None else None,
+                    via=str(d.get("via", "")), by=str(d.get("by", "")), at=str(d.get("at", "")))
 
 
 def cv_to_dict(cv: CvRecord) -> Json:
@@ -56,6 +60,7 @@ def cv_to_dict(cv: CvRecord) -> Json:
             for s in cv.skills
         ],
         "lang": cv.lang, "updated": cv.updated, **({"read_by": cv.read_by} if cv.read_by else {}),
+        **({"rejected": list(cv.rejected)} if cv.rejected else {}),
     }
 
 
@@ -72,6 +77,7 @@ def cv_from_dict(d: Json) -> CvRecord:
             for s in d.get("skills", ())
         ),
         lang=d.get("lang", ""), updated=d.get("updated", ""), read_by=str(d.get("read_by", "")),
+        rejected=tuple(d.get("rejected", ())),
     )
 
 

@@ -58,9 +58,12 @@ def center_of(cv: CvRecord) -> tuple[float, float]:
 
 
 def cv_skill_map(cv: CvRecord) -> dict[str, CvSkill]:
-    """The CV's skills by URI; a skill read from several places keeps all its evidence."""
+    """The CV's skills by URI; a skill read from several places keeps all its evidence. Inferred skills
+    (from an occupation's profile, not yet confirmed with the citizen) are not the citizen's evidence."""
     out: dict[str, CvSkill] = {}
     for s in cv.skills:
+        if s.source == "inferred":
+            continue
         cur = out.get(s.skill)
         if cur is None:
             out[s.skill] = s

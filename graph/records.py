@@ -12,7 +12,9 @@ from typing import Literal
 
 from ontology.model import RequirementKind
 
-SkillSource = Literal["text", "declared", "occupation"]
+# text: read from the CV's words; declared: listed by the citizen (or confirmed with the consultant);
+# inferred: essential to an occupation the CV names, waiting for confirmation (never used in matching).
+SkillSource = Literal["text", "declared", "occupation", "inferred"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,9 @@ class Evidence:
     label: str = ""
     how: str = ""  # how the phrase was read (loaders.mentions.READING_HOWS); "" in records from before
     similarity: float | None = None  # the reading model's cosine, for a semantic link
+    via: str = ""  # inferred: the occupation (URI) whose profile the skill comes from
+    by: str = ""  # confirmed: who confirmed it with the citizen (token id)
+    at: str = ""  # confirmed: when (ISO date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +74,7 @@ class CvRecord:
     lang: str = ""
     updated: str = ""
     read_by: str = ""  # the reading model and concept index that read it ("<model>#<index key>")
+    rejected: tuple[str, ...] = ()  # inferred skills the citizen said no to: never inferred again
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ READING_HOWS: Final = {
     "synonym": ("lokalt synonym", "local synonym"),
     "semantic": ("læst efter betydning", "read by meaning"),
     "confirmed": ("bekræftet af konsulenten", "confirmed by the consultant"),
+    "inferred": ("udledt af en stilling i CV'et", "inferred from an occupation in the CV"),
     "declared": ("angivet i CV'et", "declared in the CV"),
 }
 

@@ -29,6 +29,8 @@ MAX_POSTINGS_PER_REQUEST = 1000
 # Ranks run from 1 to a list's length, which matching caps at 100; past this a rank is a bad value, not
 # merely an absent one.
 MAX_RANK = 1000
+# Inferred skills settled in one request (a CV shows at most 25; a bound, not a workflow limit).
+MAX_SETTLED = 100
 
 
 def _created(cv: CvRecord, created: bool) -> Response:
@@ -89,6 +91,46 @@ def get_cv(cv_id: str) -> Response:
     svc = current_service()
     cv = svc.cv_for(current_actor(), cv_id)
     return jsonify(svc.cv_json(cv, lang_arg()))
+
+
+@bp.post("/cvs/<cv_id>/skills/confirm")
+@require_roles("consultant")
+def confirm_skills(cv_id: str) -> Response:
+    """Confirm inferred skills with the citizen: ``{"skills": [uri, …]}`` or ``{"all": true}``. A confirmed
+    skill is the citizen's own from then on (declared, with who and when)."""
+    return _settle(cv_id, confirm=True)
+
+
+@bp.post("/cvs/<cv_id>/skills/reject")
+@require_roles("consultant")
+def reject_skills(cv_id: str) -> Response:
+    """Reject inferred skills the citizen does not have: ``{"skills": [uri, …]}``; never inferred again."""
+    return _settle(cv_id, confirm=False)
+
+
+def _settle(cv_id: str, *, confirm: bool) -> Response:
+    body = object_body()
+    unknown = sorted(set(body) - ({"skills", "all"} if confirm else {"skills"}))
+    if unknown:
+        raise ValidationError("is not an accepted field", field="/" + unknown[0])
+    every = body.get("all", False)
+    if not isinstance(every, bool):
+        raise ValidationError("all must be true or false", field="/all")
+    skills = body.get("skills")
+    if every:
+        if skills is not None:
+            raise ValidationError("give skills or all, not both", field="/skills")
+        uris: list[str] | None = None
+    else:
+        if not isinstance(skills, list) or not skills or not all(isinstance(u, str) and u for u in skills):
+            raise ValidationError("skills must be a non-empty list of skill URIs", field="/skills")
+        if len(skills) > MAX_SETTLED:
+            raise ValidationError(f"at most {MAX_SETTLED} skills at a time", field="/skills")
+        uris = list(skills)
+    svc = current_service()
+    cv, done = svc.settle_inferred(current_actor(), cv_id, uris, confirm=confirm)
+    return jsonify({"id": cv.id, "confirmed" if confirm else "rejected": done,
+                    "inferred_left": sum(1 for s in cv.skills if s.source == "inferred")})
 
 
 @bp.get("/cvs/<cv_id>/export")

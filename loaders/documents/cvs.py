@@ -18,6 +18,7 @@ from graph.records import CvRecord, CvSkill, SkillSource, WorkedAs
 from loaders.documents.cv_formats import check_municipality, read_cv
 from loaders.documents.evidence import Found, evidence_of
 from loaders.documents.extractor import TextExtractor
+from loaders.documents.inferred import EssentialSkills, inferred_skills
 from loaders.documents.linking import best_occupation
 from loaders.documents.model import CvDocument
 from loaders.documents.uris import esco_uri, looks_like_uri
@@ -26,14 +27,21 @@ from ontology.errors import ValidationError
 
 log = logging.getLogger(__name__)
 
+# An occupation named inside a section counts when named by (nearly) one of its labels: a degree title.
+NAMED_OCCUPATION_MIN_SCORE = 0.85
+
 
 def cv_record_from(
-    doc: Any, *, extractor: TextExtractor, gazetteer: Gazetteer, key: PseudonymKey, today: date
+    doc: Any, *, extractor: TextExtractor, gazetteer: Gazetteer, key: PseudonymKey, today: date,
+    profiles: EssentialSkills | None = None, rejected: tuple[str, ...] = (),
 ) -> CvRecord:
     """Turn one parsed CV (our JSON or JSON Resume, detected) into the record to store.
 
     ``today`` stamps ``updated``. The record holds the pseudonym, never the citizen reference, and
-    no name, contact field or full text.
+    no name, contact field or full text. With ``profiles`` (the essential skills of occupations), the
+    essential skills of the occupations the CV names (sought, held, or named by a degree title) that
+    it does not state become *inferred* skills: shown for the consultant to confirm with the citizen,
+    never used in matching until confirmed. ``rejected`` (the stored CV's) are not inferred again.
 
     :raise ValidationError: naming the field (JSON pointer) of a protected attribute, a schema
         violation, an unknown postcode or kommune code, or a URI that is not an ESCO skill/occupation.
@@ -50,15 +58,19 @@ def cv_record_from(
     found: dict[str, Found] = {}
     sources: dict[str, SkillSource] = {}
     text_chars: Counter[str] = Counter()
-    dropped = _read_sections(cv, scrubber, extractor, found, sources, text_chars)
+    named: dict[str, str] = {}
+    dropped = _read_sections(cv, scrubber, extractor, found, sources, text_chars, named)
     unresolved = _read_declared(cv, scrubber, extractor, found, sources)
-    seeks, titles = _desired(cv, scrubber, extractor)
-    worked_as = _worked_as(cv, scrubber, extractor)
+    seeks, titles = _desired(cv, scrubber, extractor, named)
+    worked_as = _worked_as(cv, scrubber, extractor, named)
     lang = text_chars.most_common(1)[0][0] if text_chars else ("" if cv.lang == "auto" else cv.lang)
     skills = tuple(
         CvSkill(skill=uri, source=sources[uri], evidence=tuple(f.evidence), lang=f.langs[0] if f.langs else lang)
         for uri, f in sorted(found.items())
     )
+    if profiles is not None:
+        skills = tuple(sorted(skills + inferred_skills(named, profiles, set(found) | set(rejected), lang),
+                              key=lambda s: s.skill))
     # Counts and the pseudonym only: never the reference, a name or any text.
     log.info("cv %s: %d skills (%d declared), %d sought, %d worked as; scrubbed %s; "
              "%d declared unresolved, %d misaligned mentions dropped",
@@ -67,7 +79,7 @@ def cv_record_from(
     return CvRecord(
         id=pseudonym, municipality=cv.municipality, postcode=place.postcode, lat=place.lat, lon=place.lon,
         max_km=cv.max_km, seeks=seeks, desired_titles=titles, worked_as=worked_as, skills=skills, lang=lang,
-        updated=today.isoformat(), read_by=read_by(extractor),
+        updated=today.isoformat(), read_by=read_by(extractor), rejected=rejected,
     )
 
 
@@ -80,8 +92,9 @@ def read_by(extractor: TextExtractor) -> str:
 
 
 def _read_sections(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor, found: dict[str, Found],
-                   sources: dict[str, SkillSource], text_chars: Counter[str]) -> int:
-    """Extract skills from every section's scrubbed text; returns how many mentions were misaligned."""
+                   sources: dict[str, SkillSource], text_chars: Counter[str], named: dict[str, str]) -> int:
+    """Extract skills from every section's scrubbed text, and the occupations it names by an exact
+    label (a degree title: "cand.jur."); returns how many mentions were misaligned."""
     dropped = 0
     for section in cv.sections:
         text = scrubber.scrub(section.text)
@@ -89,6 +102,9 @@ def _read_sections(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor,
             continue
         extraction = extractor.extract(text, lang=cv.lang, kind="cv")
         text_chars[extraction.lang] += len(text)
+        for o in extraction.occupations:
+            if o.start is not None and o.end is not None and o.score >= NAMED_OCCUPATION_MIN_SCORE:
+                named.setdefault(o.uri, text[o.start:o.end])
         for m in extraction.skills:
             ev = evidence_of(section.name, text, m)
             if ev is None:
@@ -124,7 +140,8 @@ def _read_declared(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor,
     return unresolved
 
 
-def _desired(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _desired(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor,
+             named: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(ESCO occupations sought, free titles given): URIs kept, titles kept scrubbed and linked."""
     seeks: dict[str, None] = {}
     titles: dict[str, None] = {}
@@ -134,19 +151,24 @@ def _desired(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor) -> tu
             if uri is None:
                 raise ValidationError(f"{d.field}: not an ESCO occupation URI", field=d.field)
             seeks[uri] = None
+            named.setdefault(uri, "")
             continue
         title = scrubber.scrub(d.value.strip())
         titles[title] = None
         best = best_occupation(extractor, title, cv.lang)
         if best is not None:
             seeks[best.uri] = None
+            named.setdefault(best.uri, title)
     return tuple(seeks), tuple(titles)
 
 
-def _worked_as(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor) -> tuple[WorkedAs, ...]:
+def _worked_as(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor,
+               named: dict[str, str]) -> tuple[WorkedAs, ...]:
     out: dict[WorkedAs, None] = {}
     for job in cv.experience:
-        best = best_occupation(extractor, scrubber.scrub(job.title), cv.lang)
+        title = scrubber.scrub(job.title)
+        best = best_occupation(extractor, title, cv.lang)
         if best is not None:
+            named.setdefault(best.uri, title)
             out[WorkedAs(occupation=best.uri, start=job.start or "", end=job.end or "")] = None
     return tuple(out)

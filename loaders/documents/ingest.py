@@ -14,10 +14,12 @@ from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from graph.geo import Gazetteer
+from graph.records import CvRecord
 from graph.store import Store
 from loaders.documents.bulk import RawDocument
 from loaders.documents.cvs import cv_record_from
 from loaders.documents.extractor import TextExtractor
+from loaders.documents.inferred import carry_over, essential_skills_of
 from loaders.documents.postings import posting_record_from
 from loaders.privacy import PseudonymKey
 from ontology.errors import ValidationError
@@ -110,9 +112,18 @@ def ingest(docs: Iterable[RawDocument], convert: Callable[[Any], R], upsert: Cal
 
 def ingest_cvs(docs: Iterable[RawDocument], store: Store, *, extractor: TextExtractor, gazetteer: Gazetteer,
                key: PseudonymKey, today: date, batch_size: int = BATCH_SIZE, dry_run: bool = False) -> IngestReport:
-    """Ingest CV documents into ``store`` (see :func:`cv_record_from`); ``dry_run`` writes nothing."""
-    return ingest(docs, lambda d: cv_record_from(d, extractor=extractor, gazetteer=gazetteer, key=key, today=today),
-                  (lambda rs: len(rs)) if dry_run else store.upsert_cvs, batch_size=batch_size, what="cvs")
+    """Ingest CV documents into ``store`` (see :func:`cv_record_from`), with skills inferred from the
+    occupations they name; a replaced CV keeps what was confirmed or rejected with the citizen.
+    ``dry_run`` writes nothing."""
+    profiles = essential_skills_of(store)
+
+    def write(records: Sequence[CvRecord]) -> int:
+        old = store.get_cvs([r.id for r in records])
+        return store.upsert_cvs([carry_over(r, old.get(r.id)) for r in records])
+
+    return ingest(docs, lambda d: cv_record_from(d, extractor=extractor, gazetteer=gazetteer, key=key, today=today,
+                                                 profiles=profiles),
+                  (lambda rs: len(rs)) if dry_run else write, batch_size=batch_size, what="cvs")
 
 
 def ingest_postings(docs: Iterable[RawDocument], store: Store, *, extractor: TextExtractor, gazetteer: Gazetteer,

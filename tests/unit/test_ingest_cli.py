@@ -254,3 +254,22 @@ def test_cli_with_the_spacy_extractor(tmp_path: Path, mini_taxonomy: Taxonomy, m
         assert kinds["mini-forklift"] == "essential" and kinds["mini-customers"] == "optional"
     finally:
         s.close()
+    # the skills inferred from the occupation Mette seeks are settled from the command line too
+    mette_id = pseudonymise("0101-A4711", KEY)
+    s = MemoryStore(data).open()
+    inferred = sorted(sk.skill for sk in s.get_cvs([mette_id])[mette_id].skills if sk.source == "inferred")
+    s.close()
+    assert inferred, "seeking an occupation infers its essential skills"
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "cvs", "reject", mette_id, "--skill", inferred[0]]) == 0
+    assert json.loads(capsys.readouterr().out)["rejected"] == [inferred[0]]
+    assert main(["--data-dir", str(data), "cvs", "confirm", mette_id, "--all"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"id": mette_id, "confirmed": inferred[1:], "inferred_left": 0}
+    assert main(["--data-dir", str(data), "cvs", "confirm", mette_id, "--skill", "http://x/not-inferred"]) == 2
+    s = MemoryStore(data).open()
+    try:
+        cv = s.get_cvs([mette_id])[mette_id]
+        assert inferred[0] in cv.rejected
+        assert all(next(e for e in sk.evidence).by.startswith("cli:") for sk in cv.skills if sk.skill in inferred[1:])
+    finally:
+        s.close()
