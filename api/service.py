@@ -155,7 +155,8 @@ class Service:
     def cv_json(self, cv: CvRecord, lang: str) -> dict[str, Any]:
         """The stored CV with evidence, and labels for every concept it names (URIs stay as ids)."""
         body = cv_to_dict(cv)
-        uris = set(cv.seeks) | {w.occupation for w in cv.worked_as} | {s.skill for s in cv.skills}
+        uris = set(cv.seeks) | {w.occupation for w in cv.worked_as} | {s.skill for s in cv.skills} \
+            | {e.via for s in cv.skills for e in s.evidence if e.via}
         body["labels"] = self.labels(uris, lang)
         return body
 

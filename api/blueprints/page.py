@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from loaders.mentions import READING_HOWS
+
 bp = Blueprint("page", __name__)
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -40,6 +42,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "citizen_seeks": "Søger",
         "citizen_skills": "kompetencer i CV'et",
         "citizen_nothing_sought": "intet ønsket job angivet",
+        "inferred_heading": "Kompetencer at tale om med borgeren",
+        "inferred_intro": ("Udledt af de stillinger og den uddannelse, CV'et nævner. De bruges først i "
+                           "matchningen, når borgeren har bekræftet dem."),
+        "inferred_from": "fra",
+        "confirm": "Bekræft",
+        "reject": "Afvis",
+        "confirm_all": "Bekræft alle",
+        "confirmed": "Bekræftet",
+        "rejected": "Afvist",
+        "settle_failed": "Kunne ikke gemmes. Prøv igen.",
+        "read_as": "læst som",
         "matches_heading": "Job i nærheden",
         "matches_graph": "Ud fra kompetencer",
         "matches_automatch": "Automatch (titel og afstand)",
@@ -210,6 +223,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "loading": "Loading …",
         "citizen_seeks": "Seeks",
         "citizen_skills": "skills in the CV",
+        "inferred_heading": "Skills to discuss with the citizen",
+        "inferred_intro": ("Inferred from the occupations and degree the CV names. They count in matching "
+                           "only once the citizen has confirmed them."),
+        "inferred_from": "from",
+        "confirm": "Confirm",
+        "reject": "Reject",
+        "confirm_all": "Confirm all",
+        "confirmed": "Confirmed",
+        "rejected": "Rejected",
+        "settle_failed": "Could not be saved. Try again.",
+        "read_as": "read as",
         "citizen_nothing_sought": "no desired job given",
         "matches_heading": "Jobs nearby",
         "matches_graph": "By skills",
@@ -357,6 +381,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "record_not_found": "The list does not exist, or it belongs to another municipality.",
     },
 }
+
+
+# How a phrase was read, from the one vocabulary (loaders.mentions.READING_HOWS): "how_label", "how_semantic" …
+for _code, (_da, _en) in READING_HOWS.items():
+    STRINGS["da"][f"how_{_code}"] = _da
+    STRINGS["en"][f"how_{_code}"] = _en
 
 
 def _lang() -> str:

@@ -47,14 +47,53 @@ $("lookup-form").addEventListener("submit", async (ev) => {
 
 function renderCitizen(cv) {
   const seeks = cv.seeks.map((u) => cv.labels[u] || "").filter(Boolean);
+  const own = cv.skills.filter((s) => s.source !== "inferred");
   const box = $("citizen");
   box.replaceChildren(
     el("p", { class: "citizen" },
       el("strong", { text: cv.id }), " · ",
       seeks.length ? `${T.citizen_seeks}: ${seeks.join(", ")}` : T.citizen_nothing_sought, " · ",
-      `${cv.skills.length} ${T.citizen_skills}`),
+      `${own.length} ${T.citizen_skills}`),
   );
+  const inferred = cv.skills.filter((s) => s.source === "inferred");
+  if (inferred.length) box.append(inferredPanel(cv, inferred));
   box.hidden = false;
+}
+
+// The skills inferred from the occupations the CV names: the consultant confirms or rejects each with the
+// citizen (or all at once). Until confirmed they are not used in matching.
+function inferredPanel(cv, inferred) {
+  const id = encodeURIComponent(cv.id);
+  const status = el("p", { class: "fb-status", role: "status" });
+  const list = el("ul", { class: "inferred" });
+  const settle = async (action, body, rows) => {
+    try {
+      await api(`/cvs/${id}/skills/${action}`, { method: "POST", body });
+      for (const row of rows) {
+        row.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+        row.append(" ", el("span", { class: "tag done", text: action === "confirm" ? T.confirmed : T.rejected }));
+      }
+    } catch (err) {
+      status.textContent = T.settle_failed;
+    }
+  };
+  for (const s of inferred) {
+    const ev = s.evidence[0] || {};
+    const from = [ev.text, ev.via && cv.labels[ev.via]].filter(Boolean).join(" · ");
+    const row = el("li", {}, el("span", { class: "skill", text: cv.labels[s.skill] || s.skill }),
+      from ? el("span", { class: "meta", text: ` (${T.inferred_from} ${from})` }) : "");
+    const yes = el("button", { type: "button", class: "fb", text: T.confirm });
+    const no = el("button", { type: "button", class: "fb", text: T.reject });
+    yes.addEventListener("click", () => settle("confirm", { skills: [s.skill] }, [row]));
+    no.addEventListener("click", () => settle("reject", { skills: [s.skill] }, [row]));
+    row.append(" ", el("span", { class: "feedback", role: "group", "aria-label": cv.labels[s.skill] || s.skill }, yes, no));
+    list.append(row);
+  }
+  const all = el("button", { type: "button", class: "primary", text: T.confirm_all });
+  all.addEventListener("click", () => settle("confirm", { all: true }, [...list.children]));
+  return el("details", { class: "inferred-panel" },
+    el("summary", { text: `${T.inferred_heading} (${inferred.length})` }),
+    el("p", { class: "intro", text: T.inferred_intro }), list, all, status);
 }
 
 // -- direct matches --------------------------------------------------------------------------------

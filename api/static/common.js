@@ -134,19 +134,42 @@ export function badges(s) {
   return box;
 }
 
+// How a phrase was read, as a short tag: "local synonym", "read by meaning 94 %", "confirmed by …".
+export function howTag(ev) {
+  if (!ev || !ev.how || !T["how_" + ev.how]) return null;
+  const sim = ev.how === "semantic" && typeof ev.similarity === "number"
+    ? ` ${Math.round(ev.similarity * 100)} %` : "";
+  return el("span", { class: "tag how how-" + ev.how, text: T["how_" + ev.how] + sim });
+}
+
+// The citizen's own words first ("kontraktret"), then the ESCO concept it was read as, and how.
 export function matchedItem(m) {
   const li = el("li", {});
+  const ev = m.evidence.find((e) => e.sentence) || m.evidence[0];
+  const phrase = ev && ev.text && ev.text.toLowerCase() !== m.skill.label.toLowerCase() ? ev.text : "";
+  if (phrase) li.append(el("q", { class: "phrase", text: phrase }), ` ${T.read_as} `);
   li.append(el("span", { class: "skill", text: m.skill.label }));
+  const how = howTag(ev);
+  if (how) li.append(" ", how);
   if (m.via !== "exact") li.append(" ", el("span", { class: "near", text: `${T.near_match} ${m.cv_skill.label}` }));
   if (m.transversal) li.append(" ", el("span", { class: "tag", text: T.personal }));
-  const ev = m.evidence.find((e) => e.sentence) || m.evidence[0];
-  if (ev) li.append(el("blockquote", { class: "quote", "aria-label": T.from_cv }, highlighted(ev)));
+  if (ev && ev.sentence) li.append(el("blockquote", { class: "quote", "aria-label": T.from_cv }, highlighted(ev)));
   return li;
+}
+
+// The phrase as a whole word of the sentence ("R" in "…, R, SPSS", never the r inside "Projektledelse").
+function wordAt(sentence, text) {
+  const esc = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  for (const flags of ["u", "iu"]) {
+    const m = new RegExp(`(?<![\\p{L}\\p{N}])${esc}(?![\\p{L}\\p{N}])`, flags).exec(sentence);
+    if (m) return m.index;
+  }
+  return -1;
 }
 
 function highlighted(ev) {
   const sentence = ev.sentence || ev.text;
-  const at = ev.text ? sentence.toLowerCase().indexOf(ev.text.toLowerCase()) : -1;
+  const at = ev.text ? wordAt(sentence, ev.text) : -1;
   if (at < 0) return el("span", { text: sentence });
   return el("span", {}, sentence.slice(0, at), el("mark", { text: sentence.slice(at, at + ev.text.length) }),
     sentence.slice(at + ev.text.length));

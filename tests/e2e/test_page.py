@@ -19,7 +19,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +31,12 @@ from api.app import create_app
 from api.auth import create_token
 from api.settings import Settings
 from graph.backends.memory import MemoryStore
+from graph.records import CvRecord, CvSkill, Evidence
 from graph.scoring import MatchSettings
 from ontology.model import Taxonomy
 from tests.api.conftest import current_postings, sample_cvs
 from tests.conftest import REPO
+from tests.matching_data import O, S, cv
 from tests.tamper import rewrite_bodies
 
 pytestmark = pytest.mark.e2e
@@ -55,12 +57,20 @@ class Served:
     ethics_token: str
 
 
+def _with_inferred() -> CvRecord:
+    """A citizen who seeks "cook" and states one skill: the others of the cook profile wait, inferred."""
+    base = cv("cv-infer", ["teamwork"], seeks=(O("cook"),))
+    inferred = tuple(CvSkill(S(s), "inferred", (Evidence("inferred", 0, 0, "kok", how="inferred", via=O("cook")),),
+                             "da") for s in ("dishes", "meat", "foodsafety"))
+    return replace(base, skills=base.skills + inferred)
+
+
 @contextmanager
 def _serving(data_dir: Path, taxonomy: Taxonomy, **settings: Any) -> Iterator[Served]:
     store = MemoryStore(data_dir).open()
     store.upsert_taxonomy(taxonomy)
     store.upsert_postings(current_postings())
-    store.upsert_cvs(sample_cvs())
+    store.upsert_cvs([*sample_cvs(), _with_inferred()])
     _, token = create_token(store, "consultant", "0101", "e2e consultant")
     _, ethics_token = create_token(store, "ethics", "", "e2e reviewer")
     app = create_app(Settings(data_dir=data_dir, **settings), store=store)
@@ -319,3 +329,30 @@ def test_control_group_citizen_gets_a_banner_and_automatch_only(served_control: 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "e2e-control.png"))
     assert errors == []
+
+
+def test_consultant_confirms_inferred_skills_with_the_citizen(served: Served, browser: BrowserContext) -> None:
+    page = browser.new_page()
+    errors = _console_errors(page)
+    page.goto(served.url + "/")
+    page.get_by_label("Din API-nøgle").fill(served.token)
+    page.get_by_role("button", name="Gem nøgle").click()
+    page.get_by_label("Borgerens pseudonym").fill("cv-infer")
+    page.get_by_role("button", name="Find job").click()
+    panel = page.locator("details.inferred-panel")
+    expect(panel).to_contain_text("Kompetencer at tale om med borgeren (3)")
+    panel.locator("summary").click()
+    rows = panel.locator("ul.inferred li")
+    expect(rows).to_have_count(3)
+    expect(rows.first).to_contain_text("fra kok")
+    rows.first.get_by_role("button", name="Afvis").click()
+    expect(rows.first).to_contain_text("Afvist")
+    panel.get_by_role("button", name="Bekræft alle").click()
+    expect(rows.nth(2)).to_contain_text("Bekræftet")
+    stored = served.store.get_cvs(["cv-infer"])["cv-infer"]
+    assert {s.source for s in stored.skills} == {"text", "declared"}
+    assert len(stored.rejected) == 1
+    assert all(e.how == "confirmed" and e.by.startswith("tok_") for s in stored.skills if s.source == "declared"
+               for e in s.evidence)
+    assert errors == [], errors
+
