@@ -435,6 +435,10 @@ class Service:
             summary = store.upsert_taxonomy(tax)
         out = summary.as_json()
         out["notes"] = list(tax.notes)
+        if self.settings.reading_model != "lexical":
+            # Embedding every label takes minutes: not on a request. Until it is built, reading CVs and
+            # postings answers that the index is missing (and which command builds it).
+            out["notes"].append("the reading model's concept index is built by `jobmatch reading build`")
         out["seconds"] = round(time.perf_counter() - t0, 2)
         log.info("loaded ESCO %s (%d occupations, %d skills) in %.1f s", summary.version, summary.occupations,
                  summary.skills, out["seconds"])
@@ -447,11 +451,23 @@ class Service:
         return self.settings.esco_dir.resolve().parent
 
 
+MAX_PATH_CHARS = 1024
+MAX_PATH_PART_CHARS = 255
+
+
 def _inside(root: Path, given: str, field: str, *, want_dir: bool) -> Path:
     """``given`` (relative to ``root``, or absolute) resolved, if it lies inside ``root`` and exists."""
     if not given or "\x00" in given:
         raise ValidationError("a path is required", field=field)
-    path = (root / given).resolve()
+    # Bounded before the file system sees it: an over-long name is an error of the request, not of the
+    # server (ENAMETOOLONG), and the path is never echoed.
+    if len(given) > MAX_PATH_CHARS or any(len(part) > MAX_PATH_PART_CHARS for part in Path(given).parts):
+        raise ValidationError(f"the path is too long (at most {MAX_PATH_CHARS} characters, "
+                              f"{MAX_PATH_PART_CHARS} per folder name)", field=field)
+    try:
+        path = (root / given).resolve()
+    except OSError:
+        raise ValidationError("the path cannot be resolved", field=field) from None
     if path != root and root not in path.parents:
         raise ValidationError("the path is outside the folder packages are loaded from", field=field)
     if want_dir and not path.is_dir():

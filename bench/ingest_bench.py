@@ -39,8 +39,9 @@ def main() -> int:
     a = ap.parse_args()
     cvs = [json.loads(line) for line in (REPO / "tests/fixtures/reading/cvs.jsonl").read_text("utf-8").splitlines()]
     env = {**os.environ, "JOBMATCH_DATA_DIR": a.data_dir, "JOBMATCH_STORE": "memory",
-           "JOBMATCH_GEO_DIR": str(SHARED / "geo"), "JOBMATCH_PSEUDONYM_KEY": "bench-key-0123456789abcdef-xyz"}
-    token = run(env, "tokens", "create", "--role", "consultant", "--municipality", "0101").split()[-1]
+           "JOBMATCH_GEO_DIR": str(SHARED / "geo"), "JOBMATCH_PSEUDONYM_KEY": "bench-pseudonym-key-0123456789abcdef-0123456789"}
+    token = next(w for w in run(env, "tokens", "create", "--role", "consultant", "--municipality", "0101").split()
+                 if w.startswith("jm_"))
     port = free_port()
     server = subprocess.Popen([JM, "serve", "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
     try:

@@ -7,6 +7,7 @@ another content type is a 415. Messages never quote the value (it could be a CV 
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -101,11 +102,64 @@ def json_body() -> Any:
         raise UnsupportedMediaTypeError("send the body as application/json", field="Content-Type")
     raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH this raises 413
     try:
-        return json.loads(raw.decode("utf-8"))
+        doc = json.loads(raw.decode("utf-8"), parse_constant=_NonFinite)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         # Position only; the text around it could be personal data.
         pos = getattr(e, "pos", getattr(e, "start", 0))
         raise MalformedBodyError(f"the body is not valid JSON (at character {pos})") from None
+    except RecursionError:
+        raise MalformedBodyError(f"the body is nested too deeply (at most {MAX_DEPTH} levels)") from None
+    check_document(doc)
+    return doc
+
+
+# Nesting a real document needs (a CV in JSON Resume is 4-5 levels deep); deeper is an attack or a bug.
+MAX_DEPTH = 32
+# C0 control characters other than tab, line feed and carriage return have no place in a document.
+_CONTROL = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r"} | {"\x7f"}
+
+
+class _NonFinite(float):
+    """What ``NaN``, ``Infinity`` and ``-Infinity`` parse to, so the walk can name the field."""
+
+    def __new__(cls, text: str) -> _NonFinite:
+        return super().__new__(cls, float(text))
+
+
+def _pointer(parts: list[str]) -> str:
+    return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts) if parts else "/"
+
+
+def _check_text(text: str, parts: list[str]) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError("is not valid Unicode (a lone surrogate)", field=_pointer(parts)) from None
+    if any(ch in _CONTROL for ch in text):
+        raise ValidationError("contains a control character", field=_pointer(parts))
+
+
+def check_document(doc: Any) -> None:
+    """Refuse what a JSON parser accepts but no field may hold: non-finite numbers, lone surrogates,
+    control characters, nesting deeper than :data:`MAX_DEPTH`. Iterative, so depth cannot crash it.
+
+    :raise ValidationError: (422) naming the first offending field as a JSON pointer.
+    """
+    stack: list[tuple[Any, list[str]]] = [(doc, [])]
+    while stack:
+        value, parts = stack.pop()
+        if len(parts) > MAX_DEPTH:
+            raise ValidationError(f"is nested too deeply (at most {MAX_DEPTH} levels)", field=_pointer(parts))
+        if isinstance(value, _NonFinite) or (isinstance(value, float) and not math.isfinite(value)):
+            raise ValidationError("must be a finite number (NaN and Infinity are not numbers)", field=_pointer(parts))
+        if isinstance(value, str):
+            _check_text(value, parts)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                _check_text(key, parts)
+                stack.append((item, [*parts, key]))
+        elif isinstance(value, list):
+            stack.extend((item, [*parts, str(i)]) for i, item in enumerate(value))
 
 
 def object_body() -> dict[str, Any]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 from api.cli import ontology as ontology_cmds
+from api.log_safety import protect_handlers
 from api.settings import Settings
 from ontology.errors import JobmatchError, StoreUnavailableError
 
@@ -50,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    protect_handlers()
     try:
         settings = Settings.from_env(store=args.store, data_dir=Path(args.data_dir) if args.data_dir else None)
         return int(args.func(args, settings) or 0)

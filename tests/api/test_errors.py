@@ -168,3 +168,63 @@ def test_app_closes_only_a_store_it_opened(settings: Settings, store: MemoryStor
     own = create_app(replace(settings, data_dir=tmp_path / "own"))
     assert own.test_client().get("/health").status_code == 200
     close_app(own)
+
+
+# -- inputs a JSON parser accepts but no field may hold: 4xx naming the field, never a 5xx ----------
+
+def _raw_post(client: FlaskClient, path: str, raw: str, token: str) -> Any:
+    return client.post(path, data=raw.encode("utf-8", "surrogatepass"), headers={
+        **bearer(token), "Content-Type": "application/json"})
+
+
+def test_deeply_nested_json_is_a_4xx(client: FlaskClient, tokens: Tokens) -> None:
+    for depth in (40, 100_000):
+        raw = '{"id": "0101-A1", "x": ' + "[" * depth + "]" * depth + "}"
+        r = _raw_post(client, "/api/v1/cvs", raw, tokens.consultant)
+        assert r.status_code in (400, 422)
+        _is_problem(r, r.status_code)
+
+
+def test_a_lone_surrogate_is_refused_naming_the_field(client: FlaskClient, tokens: Tokens) -> None:
+    r = _raw_post(client, "/api/v1/cvs", '{"id": "0101-A1", "profile": "Python \\ud800"}', tokens.consultant)
+    assert _is_problem(r, 422)["field"] == "/profile"
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_non_finite_numbers_are_refused_naming_the_field(client: FlaskClient, tokens: Tokens, value: str) -> None:
+    raw = '{"id": "0101-A1", "municipality": "0101", "postcode": "2100", "max_km": ' + value + "}"
+    r = _raw_post(client, "/api/v1/cvs", raw, tokens.consultant)
+    assert _is_problem(r, 422)["field"] == "/max_km"
+
+
+def test_control_characters_are_refused_in_any_string(client: FlaskClient, tokens: Tokens) -> None:
+    r = _raw_post(client, "/api/v1/postings", '{"id": "p-1", "title": "Kok\\u0000"}', tokens.consultant)
+    assert _is_problem(r, 422)["field"] == "/title"
+
+
+def test_an_overlong_path_is_a_422_and_not_echoed(client: FlaskClient, tokens: Tokens,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    long = "a" * 10_000
+    r = client.post("/api/v1/ontology/load", json={"esco_dir": long}, headers=bearer(tokens.taxonomy))
+    assert _is_problem(r, 422)["field"] == "/esco_dir"
+    assert long not in r.get_data(as_text=True) and long not in caplog.text
+
+
+def test_log_lines_cannot_be_forged(tmp_path: Path) -> None:
+    import io
+
+    from api.log_safety import protect_handlers
+
+    out = io.StringIO()
+    logger = logging.getLogger("jobmatch.test.forged")
+    logger.propagate = False
+    handler = logging.StreamHandler(out)
+    logger.addHandler(handler)
+    try:
+        protect_handlers(logger)
+        logger.warning("stored posting %s", "p-1\n2026-12-06 INFO admin granted\r\x1b[2J\x00")
+    finally:
+        logger.removeHandler(handler)
+    text = out.getvalue()
+    assert text.count("\n") == 1 and "\r" not in text and "\x1b" not in text and "\x00" not in text
+    assert "p-1\\n2026-12-06 INFO admin granted\\r\\x1b[2J\\x00" in text
