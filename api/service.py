@@ -434,11 +434,12 @@ class Service:
         with self.writing() as store:
             summary = store.upsert_taxonomy(tax)
         out = summary.as_json()
-        out["notes"] = list(tax.notes)
+        notes = list(tax.notes)
         if self.settings.reading_model != "lexical":
             # Embedding every label takes minutes: not on a request. Until it is built, reading CVs and
             # postings answers that the index is missing (and which command builds it).
-            out["notes"].append("the reading model's concept index is built by `jobmatch reading build`")
+            notes.append("the reading model's concept index is built by `jobmatch reading build`")
+        out["notes"] = notes
         out["seconds"] = round(time.perf_counter() - t0, 2)
         log.info("loaded ESCO %s (%d occupations, %d skills) in %.1f s", summary.version, summary.occupations,
                  summary.skills, out["seconds"])
