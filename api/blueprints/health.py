@@ -29,4 +29,8 @@ def ready() -> Response:
     if not report["esco_loaded"]:
         return problem(503, "Not ready", "no ESCO taxonomy is loaded (jobmatch ontology load)", slug="not-ready",
                        extra=report)
+    reading = report["reading"]
+    if reading["model"] != "lexical" and not reading["indexes"]:
+        return problem(503, "Not ready", "the reading model's concept index is not built (jobmatch reading build)",
+                       slug="not-ready", extra=report)
     return jsonify({"status": "ready", **report})

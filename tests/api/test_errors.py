@@ -228,3 +228,10 @@ def test_log_lines_cannot_be_forged(tmp_path: Path) -> None:
     text = out.getvalue()
     assert text.count("\n") == 1 and "\r" not in text and "\x1b" not in text and "\x00" not in text
     assert "p-1\\n2026-12-06 INFO admin granted\\r\\x1b[2J\\x00" in text
+
+
+def test_not_ready_until_the_reading_models_index_is_built(settings: Settings, store: MemoryStore) -> None:
+    app = create_app(replace(settings, reading_model="e5-small"), store=store)
+    app.test_client_class = ValidatingClient
+    body = _is_problem(app.test_client().get("/ready"), 503)
+    assert "jobmatch reading build" in body["detail"] and body["reading"]["model"] == "e5-small"
