@@ -170,6 +170,12 @@ def _print_summary(out: dict[str, Any]) -> None:
     for note in out["notes"]:
         lines.append(f"  note: {note}")
     lines.append(f"  took {out['seconds']['read']} s to read, {out['seconds']['store']} s to store")
+    reading = out.get("reading") or {}
+    if reading.get("key"):
+        lines.append(f"  reading model {reading['model']}: concept index {reading['key']} ({reading['texts']:,} label "
+                     f"texts; {out['seconds']['reading_index']} s, reused when already built)")
+    else:
+        lines.append("  reading model: lexical (no concept index)")
     print("\n".join(lines))
 
 
