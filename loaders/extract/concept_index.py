@@ -161,6 +161,7 @@ def build_index(labels: dict[str, dict[str, list[LabelOf]]], embedder: Embedder,
     t0 = time.perf_counter()
     log.info("building the concept index %s: %d label texts with %s", key, total, embedder.model_id)
     known = _earlier_vectors(root, embedder.model_id)
+    embedded = 0
     vectors: dict[str, Matrix] = {}
     for kind in INDEX_KINDS:
         texts = list(labels.get(kind, {}))
@@ -173,12 +174,13 @@ def build_index(labels: dict[str, dict[str, list[LabelOf]]], embedder: Embedder,
             for t, row in zip(batch, embedder.embed(batch), strict=True):
                 known[t] = row
             done += len(batch)
+            embedded += len(batch)
             if progress is not None:
                 progress(done, total)
         vectors[kind] = (np.vstack([known[t] for t in texts]).astype(np.float32) if texts
                          else np.zeros((0, 0), dtype=np.float32))
-    if progress is not None:
-        progress(total, total)
+    if progress is not None and done == total and not embedded:
+        progress(total, total)  # everything came from an earlier index: say so once
     meta = {"format": FORMAT, "key": key, "model": embedder.model_id,
             "counts": {k: len(labels.get(k, {})) for k in INDEX_KINDS},
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
