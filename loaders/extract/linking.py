@@ -30,7 +30,10 @@ CANDIDATES = 3
 COSINE_CENTRE = 0.90  # e5 cosines are compressed: unrelated short texts ~0.85, a paraphrase ~0.95
 COSINE_SCALE = 0.03
 
-# Logistic weights over the link's evidence; fitted on the English dev sets (bench/fit_linking.py).
+# Logistic weights over the link's evidence; fitted on the English dev sets (bench/fit_linking.py) with
+# the first concept index (alternative labels up to 5 words). A refit on today's index (up to 4 words)
+# suggests other weights that score lower through the whole pipeline (the fit sees the mentions without
+# the posting rules: boilerplate, negation), so these are kept; bench/eval_extract.py measures both.
 WEIGHTS: dict[str, float] = {
     "bias": -2.39,
     "cosine": 0.93,          # (cos - 0.90) / 0.03: nearer is likelier

@@ -2,14 +2,15 @@
 
 Everything a CV carries passes through here before it is stored, logged or given to the extractor:
 the citizen reference becomes a keyed-hash pseudonym (:mod:`.pseudonyms`), free text loses CPR
-numbers, e-mail addresses, phone numbers, explicit ages and the citizen's own name
-(:mod:`.scrub`), and a document with a field for a protected attribute is refused
+numbers, e-mail addresses, phone numbers, birth dates, street addresses, explicit ages, the
+citizen's own name and other people's names after a cue word (:mod:`.scrub`), and a document with a
+field for a protected attribute, named in any of five languages and any spelling, is refused
 (:mod:`.protected`).
 """
 
 from __future__ import annotations
 
-from loaders.privacy.protected import PROTECTED_FIELDS, reject_protected_fields
+from loaders.privacy.protected import PROTECTED_FIELDS, protected_category, reject_protected_fields
 from loaders.privacy.pseudonyms import (
     MIN_KEY_CHARS,
     PSEUDONYM_PREFIX,
@@ -26,6 +27,7 @@ __all__ = [
     "PSEUDONYM_PREFIX",
     "PseudonymKey",
     "Scrubber",
+    "protected_category",
     "pseudonymise",
     "reject_protected_fields",
     "require_pseudonym_key",

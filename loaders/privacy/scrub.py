@@ -1,102 +1,73 @@
 """Remove personal identifiers from free text before it is stored, logged or given to the extractor.
 
-Each rule replaces what it finds with a placeholder (``[CPR]``, ``[EMAIL]``, ``[PHONE]``, ``[AGE]``,
-``[NAME]``) so a scrubbed sentence still reads as a sentence in an explanation. The rules lean towards
-privacy, but each one is narrowed where a careless pattern would eat what matching needs: years and
-year ranges ("2019-2023"), postcodes ("2100 København"), salaries ("35.000 kr.", "32 000") and
-durations ("5 years of experience", "10 års erfaring") survive; tests cover both sides.
+Each rule replaces what it finds with a placeholder (``[CPR]``, ``[EMAIL]``, ``[PHONE]``,
+``[BIRTHDATE]``, ``[ADDRESS]``, ``[AGE]``, ``[NAME]``) so a scrubbed sentence still reads as a sentence
+in an explanation. Placeholders match ``\\[[A-ZÆØÅ_]+\\]``, which the extractor never reads.
+
+Rules run on a normalised copy of the text (:mod:`.text`: NFKC, ASCII digits, one dash), so
+"２２ ３３ ４４ ５５", "010190‑1234" (non-breaking hyphen) and "01.01.90–1234" are caught like their ASCII
+spellings; only the spans found are replaced in the original, so everything else is returned exactly
+as written. The scrubbed text may therefore be shorter or longer than the input.
+
+The rules lean towards privacy, but each one is narrowed where a careless pattern would eat what
+matching needs: years and year ranges ("2019-2023"), employment periods ("01.01.2020–31.12.2022"),
+postcodes with a town ("2100 København Ø"), salaries ("35.000 kr.", "32 000"), durations ("5 years
+of experience", "10 års erfaring") and skills with digits ("ISO 9001", "Windows 10") survive; the
+patterns are in :mod:`.patterns`, names in :mod:`.names`, and tests cover both sides.
 
 Known limits, documented in docs/INPUT_FORMATS.md: a name part that is also an ordinary word ("Bo",
-"Skov") is scrubbed everywhere in that CV; other people's names (a reference's) are not recognised;
-free-text mentions of nationality, health or religion are not scrubbed (they never become matching
-features, because only ESCO skill and occupation URIs leave the extractor).
+"Skov") is scrubbed everywhere in that CV; another person's name is recognised only after a cue word
+and only when its first name is in the list of known first names; free-text mentions of nationality,
+health or religion are not scrubbed (they never become matching features, because only ESCO skill and
+occupation URIs leave the extractor).
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+
+from loaders.privacy import patterns
+from loaders.privacy.names import OwnNames, cued_name_spans, name_parts
+from loaders.privacy.text import normalise, replace_spans
 
 PLACEHOLDERS: dict[str, str] = {
     "cpr": "[CPR]",
     "email": "[EMAIL]",
     "phone": "[PHONE]",
+    "birthdate": "[BIRTHDATE]",
+    "address": "[ADDRESS]",
     "age": "[AGE]",
     "name": "[NAME]",
 }
+# What a found span is overwritten with in the working copy, so that later rules neither match inside
+# it nor join text across it: not a letter, digit, space or separator any pattern uses.
+_MASK = "\x00"
+# How much text around a phone-shaped run decides whether it is a phone (a cue before, a currency after).
+_CONTEXT_CHARS = 24
 
-# CPR: DDMMYY-XXXX, DDMMYYXXXX or DDMMYY XXXX. The date part is checked (day exists in that month,
-# 29 February allowed since the century is unknown) so ten-digit order or account numbers survive.
-# Modulus-11 is not checked: CPR numbers issued since 2007 need not satisfy it.
-_CPR = re.compile(r"(?<![\d])(?P<dd>\d{2})(?P<mm>\d{2})(?P<yy>\d{2})[- ]?(?P<seq>\d{4})(?![\d])")
+__all__ = ["PLACEHOLDERS", "Scrubber", "name_parts", "scrub"]
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?!\w)")
-
-# Danish subscriber numbers have 8 digits; without a +45/0045 prefix they start with 2-9 (numbers
-# starting with 0 or 1 are service codes), which keeps CPR fragments and dates out. Written whole,
-# in pairs ("12 34 56 78", one separator throughout, so a shift "22.00-06.00" is not a number) or in
-# fours ("1234 5678"); never when more digits follow or precede (part of a longer number).
-_NUMBER = (r"{first}\d{{7}}|{first}\d(?P<{g}>[ .-])\d{{2}}(?P={g})\d{{2}}(?P={g})\d{{2}}"
-           r"|{first}\d{{3}}[ .-]\d{{4}}")
-_PHONE = re.compile(
-    r"(?<![\w+])(?<!\d[ .-])(?:"
-    r"(?:(?:\+|00)45|\(\+?45\))[ .-]?(?:" + _NUMBER.format(first=r"\d", g="s1") + r")"
-    r"|(?:" + _NUMBER.format(first="[2-9]", g="s2") + r"))"
-    r"(?![ .-]?\d)(?!\w)"
-)
-_YEAR_PAIR = re.compile(r"^((?:19|20)\d{2})[ .-]?((?:19|20)\d{2})$")
-
-# Explicit statements of age or birth date. Durations ("5 years of experience", "I am 25 years in
-# the trade", "10 års erfaring", "jeg er 3 år i lære", "20 år som chauffør") are not ages.
-_AGE = re.compile(
-    r"\b(?:"
-    r"(?:I\s+am|I['’]m|aged?)\s+\d{1,3}"
-    r"(?:\s+years?[\s-]+old\b|(?!\s*(?:years?|yrs?)\b)(?![\w%]|[.,]\d))"
-    r"|\d{1,3}[- ]years?[- ]old\b"
-    r"|jeg\s+er\s+\d{1,3}"
-    r"(?:\s+år\s+gammel\b|\s+år(?=\s*(?:[.,;:!?)]|og\b|$))|(?!\s*(?:år|års)\b)(?![\w%]|[.,]\d))"
-    r"|\d{1,3}\s+år\s+gammel\b"
-    r"|(?:født|born)(?:\s+(?:i|in|on|den|d\.))?\s+"
-    r"(?:\d{1,2}\.?\s*(?:[^\W\d_]+\.?|\d{1,2}\.?)\s*|[^\W\d_]+\s+\d{1,2},?\s+)?(?:19|20)\d{2}\b"
-    r")",
-    re.IGNORECASE,
-)
-
-# A possessive or genitive after a name is part of it: "Hansens", "Jens'", "Anne's".
-_GENITIVE = r"(?:['’]s|s|['’])?"
-# Single letters (initials) are too common to scrub without wrecking text ("a", "i").
-_MIN_NAME_PART = 2
-
-
-def _plausible_cpr_date(dd: int, mm: int, yy: int) -> bool:
-    if not 1 <= mm <= 12:
-        return False
-    # Leap year 2000 stands in for "any century": 29 February is allowed.
-    return 1 <= dd <= calendar.monthrange(2000, mm)[1]
-
-
-def name_parts(names: Iterable[str]) -> list[str]:
-    """The words of the given names to scrub, longest first (so "Anne-Marie" wins over "Anne")."""
-    parts: set[str] = set()
-    for name in names:
-        for word in re.split(r"[\s,;/()]+", name):
-            word = word.strip(".'’\"")
-            if len(word) >= _MIN_NAME_PART:
-                parts.add(word)
-            for piece in word.split("-"):
-                if len(piece) >= _MIN_NAME_PART:
-                    parts.add(piece)
-    return sorted(parts, key=lambda p: (-len(p), p.lower()))
+Span = tuple[int, int]
+SpanFinder = Callable[[str], Iterable[Span]]
 
 
 def _digits_pattern(value: str) -> re.Pattern[str] | None:
     """A pattern for a known phone number written with any separators (the last 8 digits)."""
-    digits = re.sub(r"\D", "", value)[-8:]
+    digits = re.sub(r"\D", "", normalise(value).text)[-8:]
     if len(digits) < 8:
         return None
-    return re.compile(r"(?<!\d)(?:(?:\+|00)45[ .-]?)?" + r"[ .-]?".join(digits) + r"(?!\d)")
+    return re.compile(
+        r"(?<!\d)(?:" + patterns.PHONE_PREFIX + r"[ .-]?)?" + r"[ .-]?".join(digits) + r"(?!\d)"
+    )
+
+
+def _matches(pattern: re.Pattern[str], text: str, group: int | str = 0) -> Iterator[Span]:
+    """The spans of ``group`` in each match of ``pattern`` (a rule's finder)."""
+    for m in pattern.finditer(text):
+        yield m.span(group)
 
 
 class Scrubber:
@@ -105,51 +76,62 @@ class Scrubber:
     an odd spelling. ``counts`` tallies replacements by kind, for logging (never the values)."""
 
     def __init__(self, names: Iterable[str] = (), emails: Iterable[str] = (), phones: Iterable[str] = ()) -> None:
-        parts = name_parts(names)
-        self._names = (
-            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in parts) + r")" + _GENITIVE + r"(?!\w)",
-                       re.IGNORECASE)
-            if parts else None
-        )
-        self._emails = [re.compile(re.escape(e.strip()), re.IGNORECASE) for e in emails if e.strip()]
+        self._names = OwnNames(names)
+        self._emails = [re.compile(re.escape(normalise(e.strip()).text), re.IGNORECASE) for e in emails if e.strip()]
         self._phones = [p for p in (_digits_pattern(x) for x in phones) if p is not None]
         self.counts: Counter[str] = Counter()
 
     def scrub(self, text: str) -> str:
-        """Return ``text`` with CPR numbers, e-mail addresses, phone numbers, ages and names replaced."""
+        """Return ``text`` with CPR numbers, e-mail addresses, phone numbers, birth dates, street
+        addresses, ages and names replaced by placeholders; everything else as written."""
         if not text:
             return text
-        # Order matters: CPR before phone (a CPR is digits too), e-mail before names (addresses
-        # often contain the name), names last so placeholders are never re-matched.
-        text = _CPR.sub(self._cpr, text)
+        norm = normalise(text)
+        work = norm.text
+        found: list[tuple[int, int, str]] = []
+        # Order matters: CPR before phone (a CPR is digits too), e-mail before names (addresses often
+        # contain the name), birth dates before phones and ages (a date is digits, "født" an age cue),
+        # names last. Each rule masks what it found, so no later rule reads inside it.
+        for kind, spans in self._rules():
+            for a, b in list(spans(work)):
+                if a >= b or _MASK in work[a:b]:
+                    continue
+                found.append((a, b, PLACEHOLDERS[kind]))
+                self.counts[kind] += 1
+                work = work[:a] + _MASK * (b - a) + work[b:]
+        for kind in PLACEHOLDERS:
+            self.counts[kind] += 0  # every kind shows in the log line, 0 included
+        return replace_spans(norm, found) if found else text
+
+    def _rules(self) -> Iterator[tuple[str, SpanFinder]]:
+        yield "cpr", lambda t: _matches(patterns.CPR_CUED, t, "id")
+        yield "cpr", self._cpr
         for pattern in self._emails:
-            text = self._sub(pattern, "email", text)
-        text = self._sub(_EMAIL, "email", text)
+            yield "email", partial(_matches, pattern)
+        yield "email", lambda t: _matches(patterns.EMAIL, t)
+        yield "birthdate", lambda t: _matches(patterns.BIRTHDATE, t, "date")
         for pattern in self._phones:
-            text = self._sub(pattern, "phone", text)
-        text = _PHONE.sub(self._phone, text)
-        text = self._sub(_AGE, "age", text)
-        if self._names is not None:
-            text = self._sub(self._names, "name", text)
-        return text
+            yield "phone", partial(_matches, pattern)
+        yield "phone", self._phone
+        yield "address", lambda t: _matches(patterns.ADDRESS, t)
+        yield "age", lambda t: _matches(patterns.AGE, t)
+        yield "name", cued_name_spans
+        if self._names:
+            yield "name", self._names.spans
 
-    def _sub(self, pattern: re.Pattern[str], kind: str, text: str) -> str:
-        new, n = pattern.subn(PLACEHOLDERS[kind], text)
-        self.counts[kind] += n
-        return new
+    @staticmethod
+    def _cpr(text: str) -> Iterator[Span]:
+        for m in patterns.CPR.finditer(text):
+            if patterns.plausible_cpr_date(int(m["dd"]), int(m["mm"]), int(m["yy"])):
+                yield m.span()
 
-    def _cpr(self, m: re.Match[str]) -> str:
-        if not _plausible_cpr_date(int(m["dd"]), int(m["mm"]), int(m["yy"])):
-            return m.group(0)
-        self.counts["cpr"] += 1
-        return PLACEHOLDERS["cpr"]
-
-    def _phone(self, m: re.Match[str]) -> str:
-        # "2019-2023" and "2015 2018" have the shape of a phone number but are year ranges.
-        if _YEAR_PAIR.match(m.group(0)):
-            return m.group(0)
-        self.counts["phone"] += 1
-        return PLACEHOLDERS["phone"]
+    @staticmethod
+    def _phone(text: str) -> Iterator[Span]:
+        for m in patterns.PHONE.finditer(text):
+            before = text[max(0, m.start() - _CONTEXT_CHARS):m.start()]
+            after = text[m.end():m.end() + _CONTEXT_CHARS]
+            if patterns.phone_run_is_number(m["run"], before, after, prefixed=m["prefix"] is not None):
+                yield m.span()
 
 
 def scrub(text: str, names: Iterable[str] = ()) -> str:
