@@ -33,7 +33,8 @@ ROLES = ("consultant", "ethics", "taxonomy", "admin")
 SECRET_PREFIX = "jm_"  # noqa: S105 - a public prefix, not a secret
 SECRET_BYTES = 32
 _MUNICIPALITY = re.compile(r"^[0-9]{4}$")
-_BEARER = re.compile(r"^Bearer +([A-Za-z0-9._~+/=-]+) *$")
+# The scheme is case-insensitive (RFC 9110 §11.1): "bearer", "BEARER" and "Bearer" are one scheme.
+_BEARER = re.compile(r"^Bearer +([A-Za-z0-9._~+/=-]+) *$", re.IGNORECASE)
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ from api.log_safety import protect_handlers
 from api.settings import Settings
 from ontology.errors import JobmatchError, StoreUnavailableError
 
+PRIVATE_UMASK = 0o077
 EXIT_INPUT = 2
 EXIT_UNAVAILABLE = 3
 
@@ -52,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     protect_handlers()
+    # Everything the command writes (the data dir, its journal, indexes, exports) is its owner's only.
+    os.umask(PRIVATE_UMASK)
     try:
         settings = Settings.from_env(store=args.store, data_dir=Path(args.data_dir) if args.data_dir else None)
         return int(args.func(args, settings) or 0)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 from collections import Counter, defaultdict
@@ -96,6 +97,19 @@ class _PostingIndex:
     n_optional: npt.NDArray[np.int64]
 
 
+# The data dir holds personal data (CVs, evidence, the audit trail): its owner only.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def restrict_permissions(folder: Path) -> None:
+    """``folder`` 0700 and every file in it 0600 (the journal, its WAL, the snapshot, keys)."""
+    os.chmod(folder, PRIVATE_DIR_MODE)
+    for path in folder.iterdir():
+        if path.is_file():
+            os.chmod(path, PRIVATE_FILE_MODE)
+
+
 class MemoryStore(SqliteLedger):
     """networkx + SQLite store; ``data_dir`` None keeps everything in memory (tests)."""
 
@@ -132,6 +146,7 @@ class MemoryStore(SqliteLedger):
                 self._db = sqlite3.connect(self.data_dir / JOURNAL, check_same_thread=False, isolation_level=None)
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
+                restrict_permissions(self.data_dir)
             else:
                 self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
             self._db.executescript(_SCHEMA)
@@ -173,6 +188,7 @@ class MemoryStore(SqliteLedger):
                 # Write the snapshot atomically: a crash mid-write leaves the previous one intact.
                 tmp = self.data_dir / (SNAPSHOT + ".tmp")
                 tmp.write_text(json.dumps(taxonomy_to_dict(tax), ensure_ascii=False), "utf-8")
+                os.chmod(tmp, PRIVATE_FILE_MODE)
                 tmp.replace(self.data_dir / SNAPSHOT)
             now = datetime.now(UTC).isoformat(timespec="seconds")
             last = db.execute("SELECT version, checksum FROM ontology_versions ORDER BY seq DESC LIMIT 1").fetchone()

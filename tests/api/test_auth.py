@@ -90,3 +90,9 @@ def test_bad_token_requests_are_refused(store: MemoryStore, role: str, municipal
     with pytest.raises(ValidationError) as e:
         create_token(store, role, municipality)
     assert e.value.field == field
+
+
+def test_the_bearer_scheme_is_case_insensitive(client: FlaskClient, tokens: Tokens) -> None:
+    for scheme in ("bearer", "BEARER", "Bearer"):
+        r = client.get("/api/v1/cvs/cv-cook", headers={"Authorization": f"{scheme} {tokens.consultant}"})
+        assert r.status_code == 200, scheme

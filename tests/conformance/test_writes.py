@@ -229,3 +229,4 @@ def test_many_postings_across_write_batches(empty_store: Store) -> None:
         [i for i in range(2500) if i % 3 and i % 5 and i % 2 == 0]) + len(
         [i for i in range(2500) if i % 3 and i % 5 and i % 2])
     assert len(store.postings_for_occupations([O + "softdev"], CPH, DAY)) == len(current_inside)
+
