@@ -302,9 +302,13 @@ class Service:
             raise ValidationError("target is not a posting or occupation of this recommendation", field="/target")
         if len(reason) > MAX_REASON_CHARS:
             raise ValidationError(f"reason must have at most {MAX_REASON_CHARS} characters", field="/reason")
+        from loaders.privacy import Scrubber
+
+        # A reason is free text a consultant types during a conversation: it gets the CV's scrubbing
+        # (CPR, phone, e-mail, addresses, birth dates, names after cue words) before it is stored.
         fb = Feedback(id=uuid.uuid4().hex, at=now_iso(), recommendation_id=rec.id, cv_id=rec.cv_id, target=target,
-                      verdict=verdict, reason=reason.strip(), actor=actor.id, municipality=rec.municipality,
-                      strategy=rec.strategy)
+                      verdict=verdict, reason=Scrubber().scrub(reason.strip()), actor=actor.id,
+                      municipality=rec.municipality, strategy=rec.strategy)
         with self.writing() as store:
             store.add_feedback(fb)
         log.info("feedback %s on record %s by %s", verdict, rec.id, actor.id)

@@ -237,6 +237,20 @@ def test_feedback_is_stored_with_the_actor(client: FlaskClient, tokens: Tokens, 
         "p-cook-1", "useful", tokens.consultant_id, "cv-cook", "graph")
 
 
+def test_a_feedback_reason_is_scrubbed_before_it_is_stored(client: FlaskClient, tokens: Tokens,
+                                                           store: MemoryStore) -> None:
+    rec = _served(client, tokens)["recommendation_id"]
+    reason = "borgeren (CPR 010190–1234, tlf. 22 33 44 55) vil gerne søge"
+    r = client.post(f"/api/v1/recommendations/{rec}/feedback",
+                    json={"target": "p-cook-1", "verdict": "useful", "reason": reason}, headers=bearer(tokens.consultant))
+    assert r.status_code == 201
+    [fb] = store.feedback_records(rec)
+    assert "1234" not in fb.reason and "22 33 44 55" not in fb.reason
+    assert "[CPR]" in fb.reason and "[PHONE]" in fb.reason and "vil gerne søge" in fb.reason
+    export = client.get("/api/v1/cvs/cv-cook/export", headers=bearer(tokens.consultant)).get_data(as_text=True)
+    assert "010190" not in export
+
+
 @pytest.mark.parametrize(("body", "field"), [
     ({"target": "p-cook-1", "verdict": "great"}, "/verdict"),
     ({"target": "p-nurse", "verdict": "useful"}, "/target"),
