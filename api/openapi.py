@@ -232,7 +232,10 @@ def _schemas() -> Json:
         "RecordedResult": _obj(recorded_props), "Cv": cv, "CitizenExport": export, "Explanation": explanation,
         "ReplayReport": replay_report, "FeedbackSummary": feedback_summary,
         "CvWritten": cv_written, "PostingsWritten": postings_written, "FeedbackRequest": feedback_in,
-        "Feedback": feedback, "ConfirmRequest": confirm_in, "RejectRequest": reject_in, "Settled": settled,
+        "Feedback": feedback, "ConfirmRequest": confirm_in,
+        "LookupRequest": _obj({"citizen_ref": _str(minLength=1, maxLength=100,
+                                                   description="the job centre's own reference, e.g. 0101-A4711")}),
+        "CvFound": _obj({"id": _str(description="the pseudonym"), "municipality": _str(), "updated": _str()}), "RejectRequest": reject_in, "Settled": settled,
         "RecordSummary": _obj(summary_props),
         "RecordList": _obj({"limit": _int(), "offset": _int(), "count": _int(),
                             "recommendations": _arr(_ref("RecordSummary"))}),
@@ -405,6 +408,10 @@ def _paths() -> Json:
                                         **_ok("CvWritten", "created", "201", headers=written)},
                        params=[cv_id], body=cv_body, tag="consultant", op_id="putCv"),
         },
+        f"{API}/cvs/lookup": {"post": _op(
+            "Find a CV by the job centre's citizen reference (sent in the body, pseudonymised on arrival)",
+            ["consultant", "ethics"], _ok("CvFound", "the pseudonym"), body=_ref("LookupRequest"),
+            not_found=True, tag="consultant", op_id="lookupCv")},
         f"{API}/cvs/{{cv_id}}/skills/confirm": {"post": _op(
             "Confirm inferred skills with the citizen (they become the citizen's own, with who and when)",
             ["consultant"], _ok("Settled", "confirmed"), params=[cv_id], body=_ref("ConfirmRequest"),

@@ -196,6 +196,18 @@ class Service:
         log.info("stored cv %s by %s (%s)", cv.id, actor.id, "new" if old is None else "replaced")
         return cv, old is None
 
+    def lookup(self, actor: Actor, citizen_ref: str) -> CvRecord:
+        """The CV of the job centre's own citizen reference, pseudonymised on arrival (the reference is
+        never logged, stored or put in a URL).
+
+        :raise NotFoundError: if no CV has that reference, or it is another municipality's: the same answer.
+        :raise ConfigurationError: without a pseudonymisation key.
+        """
+        from loaders.privacy import pseudonymise, require_pseudonym_key
+
+        pseudonym = pseudonymise(citizen_ref.strip(), require_pseudonym_key(self.settings.pseudonym_key))
+        return self.cv_for(actor, pseudonym)
+
     def settle_inferred(self, actor: Actor, cv_id: str, uris: Sequence[str] | None, *,
                         confirm: bool) -> tuple[CvRecord, list[str]]:
         """Confirm (``uris`` None: all) or reject inferred skills of a CV the actor may see, as agreed with

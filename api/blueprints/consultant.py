@@ -31,6 +31,8 @@ MAX_POSTINGS_PER_REQUEST = 1000
 MAX_RANK = 1000
 # Inferred skills settled in one request (a CV shows at most 25; a bound, not a workflow limit).
 MAX_SETTLED = 100
+# A job centre's citizen reference ("0101-A4711"); longer is not a reference.
+MAX_REF_CHARS = 100
 
 
 def _created(cv: CvRecord, created: bool) -> Response:
@@ -91,6 +93,23 @@ def get_cv(cv_id: str) -> Response:
     svc = current_service()
     cv = svc.cv_for(current_actor(), cv_id)
     return jsonify(svc.cv_json(cv, lang_arg()))
+
+
+@bp.post("/cvs/lookup")
+@require_roles("consultant", "ethics")
+def lookup_cv() -> Response:
+    """Find a CV by the job centre's own citizen reference (in the body, never in the URL): its pseudonym.
+    Another municipality's citizen answers exactly like an unknown one (404)."""
+    body = object_body()
+    unknown = sorted(set(body) - {"citizen_ref"})
+    if unknown:
+        raise ValidationError("is not an accepted field", field="/" + unknown[0])
+    ref = body.get("citizen_ref")
+    if not isinstance(ref, str) or not ref.strip() or len(ref) > MAX_REF_CHARS:
+        raise ValidationError(f"citizen_ref must be the job centre's reference (1-{MAX_REF_CHARS} characters)",
+                              field="/citizen_ref")
+    cv = current_service().lookup(current_actor(), ref)
+    return jsonify({"id": cv.id, "municipality": cv.municipality, "updated": cv.updated})
 
 
 @bp.post("/cvs/<cv_id>/skills/confirm")

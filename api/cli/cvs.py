@@ -1,4 +1,4 @@
-"""``jobmatch cvs confirm|reject CV_ID``: settle the skills inferred from the occupations a CV names, as
+"""``jobmatch cvs lookup REF`` (the pseudonym of a citizen reference) and ``jobmatch cvs confirm|reject CV_ID``: settle the skills inferred from the occupations a CV names, as
 agreed with the citizen (the same use case as ``POST /api/v1/cvs/{id}/skills/confirm|reject``)."""
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ def register(sub: Any) -> None:
     r.add_argument("--skill", action="append", dest="skills", metavar="URI", required=True,
                    help="an inferred skill (repeat)")
     r.set_defaults(func=cmd_settle, confirm=False, all=False)
+    lk = csub.add_parser("lookup", help="the pseudonym of a citizen reference (needs JOBMATCH_PSEUDONYM_KEY)")
+    lk.add_argument("citizen_ref", help="the job centre's reference, e.g. 0101-A4711")
+    lk.set_defaults(func=cmd_lookup)
 
 
 def cmd_settle(args: argparse.Namespace, settings: Settings) -> int:
@@ -39,4 +42,14 @@ def cmd_settle(args: argparse.Namespace, settings: Settings) -> int:
         store.close()
     print(json.dumps({"id": cv.id, "confirmed" if args.confirm else "rejected": done,
                       "inferred_left": sum(1 for s in cv.skills if s.source == "inferred")}))
+    return 0
+
+
+def cmd_lookup(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings)
+    try:
+        cv = Service(settings, store=store).lookup(_cli_actor(), args.citizen_ref)
+    finally:
+        store.close()
+    print(json.dumps({"id": cv.id, "municipality": cv.municipality, "updated": cv.updated}))
     return 0

@@ -11,18 +11,22 @@ setupToken(() => $("cv-id").focus());
 $("lookup-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   if (!token()) { showMessage(T.token_missing); $("token").focus(); return; }
-  const cvId = $("cv-id").value.trim();
-  if (!cvId) return;
+  const given = $("cv-id").value.trim();
+  if (!given) return;
   const strategy = $("strategy").value;
   const radius = $("radius").value.trim();
   const q = new URLSearchParams({ lang: LANG });
   if (radius) q.set("radius_km", radius);
-  const id = encodeURIComponent(cvId);
   const results = $("results");
   results.setAttribute("aria-busy", "true");
   $("lookup-button").disabled = true;
   showMessage(T.loading, "info");
   try {
+    // A pseudonym ("cv_…", sample "cv-000026") is used as it is; anything else is the job centre's
+    // reference, sent in a body (never in a URL) and answered with the pseudonym.
+    const cvId = /^cv[_-]/.test(given) ? given
+      : (await api("/cvs/lookup", { method: "POST", body: { citizen_ref: given } })).id;
+    const id = encodeURIComponent(cvId);
     const strategies = strategy === "both" ? ["graph", "automatch"] : [strategy];
     const [cv, alternatives, ...lists] = await Promise.all([
       api(`/cvs/${id}?lang=${LANG}`),

@@ -58,6 +58,8 @@ class IngestReport:
     parsed: int = 0
     loaded: int = 0
     errors: list[Rejection] = field(default_factory=list)
+    # (line, id) of every document loaded: for CVs the pseudonym, which the job centre cannot compute
+    ids: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -65,7 +67,8 @@ class IngestReport:
 
     def as_json(self) -> dict[str, object]:
         return {"read": self.read, "loaded": self.loaded, "rejected": self.rejected,
-                "errors": [e.as_json() for e in self.errors]}
+                "errors": [e.as_json() for e in self.errors],
+                "ids": [{"line": line, "id": i} for line, i in self.ids]}
 
 
 def ingest(docs: Iterable[RawDocument], convert: Callable[[Any], R], upsert: Callable[[Sequence[R]], int],
@@ -103,6 +106,7 @@ def ingest(docs: Iterable[RawDocument], convert: Callable[[Any], R], upsert: Cal
         batch.pop(record.id, None)
         batch[record.id] = record
         report.loaded += 1
+        report.ids.append((raw.line, record.id))
         if len(batch) >= batch_size:
             flush()
     flush()

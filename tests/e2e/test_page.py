@@ -33,6 +33,7 @@ from api.settings import Settings
 from graph.backends.memory import MemoryStore
 from graph.records import CvRecord, CvSkill, Evidence
 from graph.scoring import MatchSettings
+from loaders.privacy import PseudonymKey, pseudonymise
 from ontology.model import Taxonomy
 from tests.api.conftest import current_postings, sample_cvs
 from tests.conftest import REPO
@@ -57,6 +58,9 @@ class Served:
     ethics_token: str
 
 
+E2E_KEY = "e2e-pseudonym-key-0123456789abcdef-0123456789"
+
+
 def _with_inferred() -> CvRecord:
     """A citizen who seeks "cook" and states one skill: the others of the cook profile wait, inferred."""
     base = cv("cv-infer", ["teamwork"], seeks=(O("cook"),))
@@ -70,10 +74,11 @@ def _serving(data_dir: Path, taxonomy: Taxonomy, **settings: Any) -> Iterator[Se
     store = MemoryStore(data_dir).open()
     store.upsert_taxonomy(taxonomy)
     store.upsert_postings(current_postings())
-    store.upsert_cvs([*sample_cvs(), _with_inferred()])
+    store.upsert_cvs([*sample_cvs(), _with_inferred(),
+                      replace(sample_cvs()[0], id=pseudonymise("0101-A4711", PseudonymKey(E2E_KEY.encode())))])
     _, token = create_token(store, "consultant", "0101", "e2e consultant")
     _, ethics_token = create_token(store, "ethics", "", "e2e reviewer")
-    app = create_app(Settings(data_dir=data_dir, **settings), store=store)
+    app = create_app(Settings(data_dir=data_dir, pseudonym_key=E2E_KEY, **settings), store=store)
     # The fixture's occupation profiles are tiny (2-4 essentials); the default minimum of 5 would hide
     # every alternative occupation, as in tests/unit/test_match.py.
     app.extensions["jobmatch"].match_settings = MatchSettings(alt_min_essential=2)
@@ -146,7 +151,7 @@ def test_consultant_finds_explained_matches_and_gives_feedback(served: Served, b
     page.get_by_role("button", name="Gem nøgle").click()
     expect(page.get_by_role("status").filter(has_text="Logget ind")).to_be_visible()
 
-    page.get_by_label("Borgerens pseudonym").fill("cv-chef")
+    page.get_by_label("Borgerens reference eller pseudonym").fill("cv-chef")
     page.get_by_role("button", name="Find job").click()
 
     first = page.locator("#matches article.card").first
@@ -195,7 +200,7 @@ def test_english_page_and_side_by_side_automatch(served: Served, browser: Browse
     page.goto(served.url + "/?lang=en")
     page.get_by_label("Your API token").fill(served.token)
     page.get_by_role("button", name="Save token").click()
-    page.get_by_label("Citizen's pseudonym").fill("cv-cook")
+    page.get_by_label("Citizen's reference or pseudonym").fill("cv-cook")
     page.get_by_label("Method").select_option("both")
     page.get_by_role("button", name="Find jobs").click()
     columns = page.locator("#matches .column")
@@ -217,14 +222,14 @@ def test_unknown_citizen_and_bad_token_are_explained(served: Served, browser: Br
     page.goto(served.url + "/")
     page.get_by_label("Din API-nøgle").fill(served.token)
     page.get_by_role("button", name="Gem nøgle").click()
-    page.get_by_label("Borgerens pseudonym").fill("cv-aarhus")  # another municipality: as if unknown
+    page.get_by_label("Borgerens reference eller pseudonym").fill("cv-aarhus")  # another municipality: as if unknown
     page.get_by_role("button", name="Find job").click()
     expect(page.locator("#message")).to_have_text("Ingen borger med det pseudonym i din kommune.")
 
     page.get_by_role("button", name="Log ud").click()
     page.get_by_label("Din API-nøgle").fill("jm_not-a-real-token")
     page.get_by_role("button", name="Gem nøgle").click()
-    page.get_by_label("Borgerens pseudonym").fill("cv-cook")
+    page.get_by_label("Borgerens reference eller pseudonym").fill("cv-cook")
     page.get_by_role("button", name="Find job").click()
     expect(page.locator("#message")).to_have_text("Nøglen blev afvist. Indtast den igen.")
     expect(page.get_by_label("Din API-nøgle")).to_be_visible()
@@ -235,7 +240,7 @@ def test_ethics_reviewer_finds_opens_and_replays_the_served_list(served: Served,
     consultant.goto(served.url + "/")
     consultant.get_by_label("Din API-nøgle").fill(served.token)
     consultant.get_by_role("button", name="Gem nøgle").click()
-    consultant.get_by_label("Borgerens pseudonym").fill("cv-chef")
+    consultant.get_by_label("Borgerens reference eller pseudonym").fill("cv-chef")
     consultant.get_by_role("button", name="Find job").click()
     expect(consultant.locator("#matches article.card").first).to_be_visible()
     consultant.close()
@@ -250,7 +255,7 @@ def test_ethics_reviewer_finds_opens_and_replays_the_served_list(served: Served,
     expect(page.locator("#chain-status")).to_have_text(
         "Intakt: alle forslagslister er kontrolleret (2), ingen er ændret.")
 
-    page.get_by_label("Borgerens pseudonym").fill("cv-chef")
+    page.get_by_label("Borgerens reference eller pseudonym").fill("cv-chef")
     page.get_by_label("Fra dato").fill("2000-01-01")
     page.get_by_role("button", name="Søg").click()
     rows = page.locator("#records tbody tr")
@@ -314,7 +319,7 @@ def test_control_group_citizen_gets_a_banner_and_automatch_only(served_control: 
     page.goto(served_control.url + "/")
     page.get_by_label("Din API-nøgle").fill(served_control.token)
     page.get_by_role("button", name="Gem nøgle").click()
-    page.get_by_label("Borgerens pseudonym").fill("cv-chef")
+    page.get_by_label("Borgerens reference eller pseudonym").fill("cv-chef")
     page.get_by_role("button", name="Find job").click()
     banner = page.locator("#trial-banner")
     expect(banner).to_be_visible()
@@ -337,7 +342,7 @@ def test_consultant_confirms_inferred_skills_with_the_citizen(served: Served, br
     page.goto(served.url + "/")
     page.get_by_label("Din API-nøgle").fill(served.token)
     page.get_by_role("button", name="Gem nøgle").click()
-    page.get_by_label("Borgerens pseudonym").fill("cv-infer")
+    page.get_by_label("Borgerens reference eller pseudonym").fill("cv-infer")
     page.get_by_role("button", name="Find job").click()
     panel = page.locator("details.inferred-panel")
     expect(panel).to_contain_text("Kompetencer at tale om med borgeren (3)")
@@ -354,5 +359,19 @@ def test_consultant_confirms_inferred_skills_with_the_citizen(served: Served, br
     assert len(stored.rejected) == 1
     assert all(e.how == "confirmed" and e.by.startswith("tok_") for s in stored.skills if s.source == "declared"
                for e in s.evidence)
+    assert errors == [], errors
+
+
+def test_consultant_finds_a_citizen_by_the_job_centres_reference(served: Served, browser: BrowserContext) -> None:
+    page = browser.new_page()
+    errors = _console_errors(page)
+    page.goto(served.url + "/")
+    page.get_by_label("Din API-nøgle").fill(served.token)
+    page.get_by_role("button", name="Gem nøgle").click()
+    page.get_by_label("Borgerens reference eller pseudonym").fill("0101-A4711")
+    page.get_by_role("button", name="Find job").click()
+    expect(page.locator("#citizen")).to_contain_text("cv_")  # the pseudonym is shown, the reference is not
+    expect(page.locator("#matches article.card").first).to_be_visible()
+    assert "0101-A4711" not in page.locator("#citizen").inner_text()
     assert errors == [], errors
 

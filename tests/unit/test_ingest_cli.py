@@ -174,7 +174,8 @@ def test_cli_reports_bad_lines_and_exits_1(cli_env: Path, tmp_path: Path, capsys
     out, err = capsys.readouterr()
     assert rc == 1
     summary = json.loads(out)
-    assert set(summary) == {"read", "loaded", "rejected", "errors"}
+    assert set(summary) == {"read", "loaded", "rejected", "errors", "ids"}
+    assert [i["line"] for i in summary["ids"]] == [1, 5, 8]  # the pseudonym of every loaded line
     assert (summary["read"], summary["loaded"], summary["rejected"]) == (8, 3, 5)
     assert [(e["line"], e["field"]) for e in summary["errors"]] == CV_REJECTIONS
     assert json.loads(report.read_text("utf-8")) == summary
@@ -238,7 +239,14 @@ def test_cli_with_the_spacy_extractor(tmp_path: Path, mini_taxonomy: Taxonomy, m
     shutil.copy(DOCS / "cvs.jsonl", tmp_path / "cvs.jsonl")
     # the default reading model (packaged e5-small): its index is built once, then ingestion reads with it
     assert main(["--data-dir", str(data), "reading", "build"]) == 0
+    capsys.readouterr()
     assert main(["--data-dir", str(data), "ingest", "cvs", str(tmp_path / "cvs.jsonl"), "--json"]) == 1
+    ids = json.loads(capsys.readouterr().out)["ids"]
+    # every loaded line's pseudonym is listed: the job centre cannot compute it
+    assert {"line": 1, "id": pseudonymise("0101-A4711", KEY)} in ids
+    assert main(["--data-dir", str(data), "cvs", "lookup", "0101-A4711"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == pseudonymise("0101-A4711", KEY)
+    assert main(["--data-dir", str(data), "cvs", "lookup", "0101-NOBODY"]) == 2
     assert main(["--data-dir", str(data), "ingest", "postings", str(DOCS / "postings.jsonl"), "--json"]) == 1
     capsys.readouterr()
     s = MemoryStore(data).open()
