@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import collections
 import csv
 import gzip
@@ -64,3 +65,12 @@ def skill_gold_en(shared: Path, name: str) -> tuple[dict[str, set[str]], dict[st
             if r["label"] in label2uri:
                 gold.setdefault(r["sentence"], set()).add(label2uri[r["label"]])
     return gold, uri2label
+
+
+def reading_args(ap: argparse.ArgumentParser) -> None:
+    """``--model`` and ``--index-dir``: the reading model and where its concept index is, as the service
+    reads them (``JOBMATCH_READING_MODEL``, ``JOBMATCH_READING_INDEX_DIR`` or ``$JOBMATCH_DATA_DIR/reading``)."""
+    ap.add_argument("--model", default=os.environ.get("JOBMATCH_READING_MODEL", "e5-small"),
+                    help="reading model (default $JOBMATCH_READING_MODEL or e5-small)")
+    ap.add_argument("--index-dir", default=os.environ.get("JOBMATCH_READING_INDEX_DIR")
+                    or str(Path(os.environ.get("JOBMATCH_DATA_DIR", "data")) / "reading"))

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import skill_gold_en  # noqa: E402
+from bench.common import reading_args, skill_gold_en  # noqa: E402
 
 
 def _shared(arg: str | None) -> Path:
@@ -260,10 +260,7 @@ def groups_da(ex, shared: Path, errors: int) -> None:  # type: ignore[no-untyped
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--set", default="all", choices=["all", "skills-en", "spans-da", "groups-da", "titles-en", "cvs"])
-    ap.add_argument("--model", default=os.environ.get("JOBMATCH_READING_MODEL", "e5-small"),
-                    help="reading model (default $JOBMATCH_READING_MODEL or e5-small)")
-    ap.add_argument("--index-dir", default=os.environ.get("JOBMATCH_READING_INDEX_DIR")
-                    or str(Path(os.environ.get("JOBMATCH_DATA_DIR", "data")) / "reading"))
+    reading_args(ap)
     ap.add_argument("--shared")
     ap.add_argument("--cli", action="store_true", help="run the official scorer on `jobmatch extract`")
     ap.add_argument("--errors", type=int, default=0)

@@ -17,13 +17,13 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
-import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import reading_args  # noqa: E402
 from bench.eval_extract import _build, _shared  # noqa: E402
 from loaders.extract import semantic as sem  # noqa: E402
 from loaders.mentions import OccupationMention  # noqa: E402
@@ -44,9 +44,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared")
     ap.add_argument("--tune", action="store_true")
-    ap.add_argument("--model", default=os.environ.get("JOBMATCH_READING_MODEL", "e5-small"))
-    ap.add_argument("--index-dir", default=os.environ.get("JOBMATCH_READING_INDEX_DIR")
-                    or str(Path(os.environ.get("JOBMATCH_DATA_DIR", "data")) / "reading"))
+    reading_args(ap)
     a = ap.parse_args()
     shared = _shared(a.shared)
     ex = _build(shared, a.model, Path(a.index_dir))

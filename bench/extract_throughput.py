@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import reading_args  # noqa: E402
+
 EN_REQUIRE = [
     "You have solid experience with {s}.", "Knowledge of {s} is required.", "Experience in {s} is a plus.",
     "You must be able to {s}.", "We expect you to {s} and {s2}.", "Nice to have: {s}.",
@@ -76,9 +78,7 @@ def main() -> int:
     ap.add_argument("--shared", default=os.environ.get("JOBMATCH_SHARED") or str(ROOT.parent / "shared"))
     ap.add_argument("--postings", type=int, default=400)
     ap.add_argument("--words", type=int, default=300)
-    ap.add_argument("--model", default=os.environ.get("JOBMATCH_READING_MODEL", "e5-small"))
-    ap.add_argument("--index-dir", default=os.environ.get("JOBMATCH_READING_INDEX_DIR")
-                    or str(Path(os.environ.get("JOBMATCH_DATA_DIR", "data")) / "reading"))
+    reading_args(ap)
     a = ap.parse_args()
     shared = Path(a.shared)
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import skill_gold_en  # noqa: E402
+from bench.common import reading_args, skill_gold_en  # noqa: E402
 from bench.eval_extract import _build, _shared  # noqa: E402
 
 L2 = 1.0
@@ -91,9 +90,7 @@ def _en_scores(data, w: dict[str, float], th: float, links_per_mention: int = 1)
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared")
-    ap.add_argument("--model", default=os.environ.get("JOBMATCH_READING_MODEL", "e5-small"))
-    ap.add_argument("--index-dir", default=os.environ.get("JOBMATCH_READING_INDEX_DIR")
-                    or str(Path(os.environ.get("JOBMATCH_DATA_DIR", "data")) / "reading"))
+    reading_args(ap)
     a = ap.parse_args()
     shared = _shared(a.shared)
     from loaders.extract.linking import WEIGHTS

@@ -133,6 +133,15 @@ def browser(tmp_path: Path) -> Iterator[BrowserContext]:
             context.close()
 
 
+def _look_up(page: Page, url: str, token: str, who: str) -> None:
+    """Log in on the consultant's page and look a citizen up (by reference or pseudonym)."""
+    page.goto(url + "/")
+    page.get_by_label("Din API-nøgle").fill(token)
+    page.get_by_role("button", name="Gem nøgle").click()
+    page.get_by_label("Borgerens reference eller pseudonym").fill(who)
+    page.get_by_role("button", name="Find job").click()
+
+
 def _console_errors(page: Page) -> list[str]:
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
@@ -339,11 +348,7 @@ def test_control_group_citizen_gets_a_banner_and_automatch_only(served_control: 
 def test_consultant_confirms_inferred_skills_with_the_citizen(served: Served, browser: BrowserContext) -> None:
     page = browser.new_page()
     errors = _console_errors(page)
-    page.goto(served.url + "/")
-    page.get_by_label("Din API-nøgle").fill(served.token)
-    page.get_by_role("button", name="Gem nøgle").click()
-    page.get_by_label("Borgerens reference eller pseudonym").fill("cv-infer")
-    page.get_by_role("button", name="Find job").click()
+    _look_up(page, served.url, served.token, "cv-infer")
     panel = page.locator("details.inferred-panel")
     expect(panel).to_contain_text("Kompetencer at tale om med borgeren (3)")
     panel.locator("summary").click()
@@ -365,11 +370,7 @@ def test_consultant_confirms_inferred_skills_with_the_citizen(served: Served, br
 def test_consultant_finds_a_citizen_by_the_job_centres_reference(served: Served, browser: BrowserContext) -> None:
     page = browser.new_page()
     errors = _console_errors(page)
-    page.goto(served.url + "/")
-    page.get_by_label("Din API-nøgle").fill(served.token)
-    page.get_by_role("button", name="Gem nøgle").click()
-    page.get_by_label("Borgerens reference eller pseudonym").fill("0101-A4711")
-    page.get_by_role("button", name="Find job").click()
+    _look_up(page, served.url, served.token, "0101-A4711")
     expect(page.locator("#citizen")).to_contain_text("cv_")  # the pseudonym is shown, the reference is not
     expect(page.locator("#matches article.card").first).to_be_visible()
     assert "0101-A4711" not in page.locator("#citizen").inner_text()
