@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from api.cli.reading import build_for_store
 from api.settings import Settings
 from api.wiring import open_store
 from graph.impact import DEFAULT_DAYS, impact_of, render_impact
@@ -147,9 +148,12 @@ def cmd_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     try:
         report = upgrade(store, new, mapping_path=Path(args.mapping) if args.mapping else None, old=old,
                          lang=langs[0] if langs else "en", dry_run=args.dry_run)
+        # The new version's labels need their concept index: built now (only new labels are embedded).
+        reading = None if args.dry_run else build_for_store(store, settings)
     finally:
         store.close()
     data = report.as_json()
+    data["reading"] = reading
     data["local_additions"] = check.file.summary() if check else None
     text = render_upgrade(report, args.limit)
     if check is not None:
@@ -237,6 +241,7 @@ def cmd_additions_load(args: argparse.Namespace, settings: Settings) -> int:
     try:
         store.upsert_taxonomy(tax)
         versions = store.ontology_versions()
+        build_for_store(store, settings)  # the additions' labels are in the concept index too
     finally:
         store.close()
     active = versions[-1]
