@@ -11,7 +11,7 @@ from typing import Any
 
 from api.settings import Settings
 from api.wiring import open_store
-from ontology.errors import NotFoundError
+from ontology.errors import ConfigurationError, NotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     log.info("serving on http://%s:%d (store %s)", host, port, settings.store)
     try:
         serve(app, host=host, port=port, threads=args.threads, ident="jobmatch")
+    except OSError as e:  # a busy port or an address not on this machine: one line, no traceback
+        raise ConfigurationError(f"cannot listen on {host}:{port}: {e.strerror or e}", field="JOBMATCH_PORT") from e
     finally:
         close_app(app)
     return 0

@@ -92,3 +92,17 @@ def test_serve_runs_waitress_and_logs_routes_not_urls(tmp_path: Path) -> None:
     assert f"serving on http://127.0.0.1:{port}" in err
     assert "GET /health 200" in err and "GET /api/v1/cvs/<cv_id> 401" in err
     assert "cv_secret" not in err
+
+
+def test_serve_on_a_busy_port_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        env = {**os.environ, "JOBMATCH_DATA_DIR": str(tmp_path), "JOBMATCH_STORE": "memory"}
+        jobmatch = [sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main(sys.argv[1:]))"]
+        done = subprocess.run([*jobmatch, "serve", "--port", str(port)], cwd=REPO, env=env, capture_output=True,
+                              text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
