@@ -236,12 +236,14 @@ class Service:
             document's index in the list (``/3/title``).
         """
         from loaders.documents import posting_record_from
+        from loaders.documents.postings import occupation_check
 
         extractor, gazetteer = self.extractor(), self.gazetteer()
         records: list[PostingRecord] = []
         for i, doc in enumerate(docs):
             try:
-                records.append(posting_record_from(doc, extractor=extractor, gazetteer=gazetteer))
+                records.append(posting_record_from(doc, extractor=extractor, gazetteer=gazetteer,
+                                                   is_occupation=occupation_check(self.store)))
             except ValidationError as e:
                 if not pointer_prefix:
                     raise

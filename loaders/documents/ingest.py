@@ -20,7 +20,7 @@ from loaders.documents.bulk import RawDocument
 from loaders.documents.cvs import cv_record_from
 from loaders.documents.extractor import TextExtractor
 from loaders.documents.inferred import carry_over, essential_skills_of
-from loaders.documents.postings import posting_record_from
+from loaders.documents.postings import occupation_check, posting_record_from
 from loaders.privacy import PseudonymKey
 from ontology.errors import ValidationError
 
@@ -133,6 +133,8 @@ def ingest_cvs(docs: Iterable[RawDocument], store: Store, *, extractor: TextExtr
 def ingest_postings(docs: Iterable[RawDocument], store: Store, *, extractor: TextExtractor, gazetteer: Gazetteer,
                     batch_size: int = BATCH_SIZE, dry_run: bool = False) -> IngestReport:
     """Ingest posting documents into ``store`` (see :func:`posting_record_from`); ``dry_run`` writes nothing."""
-    return ingest(docs, lambda d: posting_record_from(d, extractor=extractor, gazetteer=gazetteer),
+    is_occupation = occupation_check(store)
+    return ingest(docs, lambda d: posting_record_from(d, extractor=extractor, gazetteer=gazetteer,
+                                                      is_occupation=is_occupation),
                   (lambda rs: len(rs)) if dry_run else store.upsert_postings, batch_size=batch_size,
                   what="postings")

@@ -87,3 +87,4 @@ class PostingDocument:
     postcode_field: str = "/location/postcode"
     published_field: str = "/published"
     valid_through_field: str = "/valid_through"
+    occupation_field: str = "/occupation"

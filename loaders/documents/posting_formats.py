@@ -131,4 +131,5 @@ def _from_schema_org(doc: Mapping[str, Any]) -> PostingDocument:
         lang=_lang(doc.get("inLanguage")), sections=tuple(s for s in sections if s.text.strip()),
         requirement_sections=SCHEMA_ORG_REQUIREMENT_TEXTS, postcode_field=f"{at}/address/postalCode",
         published_field="/datePosted", valid_through_field="/validThrough",
+        occupation_field="/occupationalCategory",
     )

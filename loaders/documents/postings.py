@@ -14,14 +14,17 @@ Requirement kinds (documented in docs/INPUT_FORMATS.md):
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from graph.geo import Gazetteer
 from graph.records import Evidence, PostingRecord, PostingRequirement
+from graph.store import Store
 from loaders.documents.evidence import Found, evidence_of
 from loaders.documents.extractor import TextExtractor
 from loaders.documents.linking import best_occupation
@@ -38,6 +41,11 @@ log = logging.getLogger(__name__)
 # keeps those visible for a typical run without offering jobs that were filled long ago. A portal
 # that re-publishes a still-open posting refreshes the date on re-ingestion.
 DEFAULT_VALIDITY_DAYS = 60
+# Plausible dates: the placement history this service evaluates on is younger than this, a portal may
+# announce a posting some months ahead, and no posting stays open for years.
+EARLIEST_PUBLISHED = date(2000, 1, 1)
+MAX_DAYS_AHEAD = 366
+MAX_OPEN_DAYS = 3 * 366
 # The portal's own ESCO occupation is taken as certain.
 PORTAL_OCCUPATION_SCORE = 1.0
 
@@ -50,16 +58,21 @@ class _Mention:
     lang: str
 
 
-def posting_record_from(doc: Any, *, extractor: TextExtractor, gazetteer: Gazetteer) -> PostingRecord:
+def posting_record_from(doc: Any, *, extractor: TextExtractor, gazetteer: Gazetteer,
+                        is_occupation: Callable[[str], bool] | None = None) -> PostingRecord:
     """Turn one parsed posting (our JSON or schema.org JobPosting, detected) into the record to store.
 
     The stored id is ``<source>:<id>`` (unless the id already starts with ``<source>:``), so two
     portals' ids never collide. Contact details in the text (e-mail, phone) are scrubbed like a CV's.
 
     :raise ValidationError: naming the field (JSON pointer) of a schema violation, an unknown postcode
-        without coordinates, an impossible date, or a closing date before publication.
+        without coordinates, an impossible date, a closing date before publication, or (with
+        ``is_occupation``, the store's answer) an occupation URI the loaded ESCO version does not hold.
     """
     p = read_posting(doc)
+    if p.occupation and is_occupation is not None and not is_occupation(p.occupation):
+        raise ValidationError(f"{p.occupation_field}: not an occupation of the loaded ESCO version",
+                              field=p.occupation_field)
     lat, lon, postcode = _locate(p, gazetteer)
     published, valid_through = _dates(p)
     scrubber = Scrubber()
@@ -127,9 +140,26 @@ def _day(value: str, field: str) -> date:
 
 def _dates(p: PostingDocument) -> tuple[str, str]:
     published = _day(p.published, p.published_field)
+    # A posting of the year 1000 or of 2090 is a broken export, not a job anyone can apply for.
+    if not EARLIEST_PUBLISHED <= published <= date.today() + timedelta(days=MAX_DAYS_AHEAD):
+        raise ValidationError(f"{p.published_field}: not a plausible publication date "
+                              f"({EARLIEST_PUBLISHED.isoformat()} to a year ahead)", field=p.published_field)
     if not p.valid_through:
         return published.isoformat(), (published + timedelta(days=DEFAULT_VALIDITY_DAYS)).isoformat()
     through = _day(p.valid_through, p.valid_through_field)
+    if through > published + timedelta(days=MAX_OPEN_DAYS):
+        raise ValidationError(f"{p.valid_through_field}: open for more than {MAX_OPEN_DAYS} days",
+                              field=p.valid_through_field)
     if through < published:
         raise ValidationError(f"{p.valid_through_field}: closes before it is published", field=p.valid_through_field)
     return published.isoformat(), through.isoformat()
+
+
+def occupation_check(store: Store) -> Callable[[str], bool]:
+    """Whether a URI is an occupation of the store's active ESCO version (answers cached per check)."""
+    @functools.cache
+    def is_occupation(uri: str) -> bool:
+        c = store.concepts([uri]).get(uri)
+        return c is not None and c.kind == "Occupation"
+
+    return is_occupation

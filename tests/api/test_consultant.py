@@ -278,3 +278,21 @@ def test_audit_query_sees_every_served_list(client: FlaskClient, tokens: Tokens,
     _served(client, tokens)
     client.get("/api/v1/cvs/cv-cook/alternatives", headers=bearer(tokens.consultant))
     assert [r.strategy for r in store.audit_records(AuditQuery(cv_id="cv-cook"))] == ["graph", "alternatives"]
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"published": "1000-01-01"}, "/published"),
+    ({"published": "2999-01-01"}, "/published"),
+    ({"valid_through": "2099-12-31"}, "/valid_through"),
+    ({"occupation": "http://data.europa.eu/esco/occupation/made-up-0000"}, "/occupation"),
+])
+def test_implausible_postings_are_refused_naming_the_field(client: FlaskClient, tokens: Tokens,
+                                                           changes: dict[str, Any], field: str) -> None:
+    r = client.post("/api/v1/postings", json=posting_doc(**changes), headers=bearer(tokens.consultant))
+    assert r.status_code == 422 and r.mimetype == "application/problem+json"
+    assert r.get_json()["field"] == field
+
+
+def test_a_posting_for_a_loaded_occupation_is_accepted(client: FlaskClient, tokens: Tokens) -> None:
+    r = client.post("/api/v1/postings", json=posting_doc(occupation=O("cook")), headers=bearer(tokens.consultant))
+    assert r.status_code == 201
