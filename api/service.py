@@ -240,10 +240,11 @@ class Service:
 
         extractor, gazetteer = self.extractor(), self.gazetteer()
         records: list[PostingRecord] = []
+        is_occupation = occupation_check(self.store)  # cached for the request's documents
         for i, doc in enumerate(docs):
             try:
                 records.append(posting_record_from(doc, extractor=extractor, gazetteer=gazetteer,
-                                                   is_occupation=occupation_check(self.store)))
+                                                   is_occupation=is_occupation))
             except ValidationError as e:
                 if not pointer_prefix:
                     raise

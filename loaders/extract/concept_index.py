@@ -160,7 +160,7 @@ def build_index(labels: dict[str, dict[str, list[LabelOf]]], embedder: Embedder,
     done = 0
     t0 = time.perf_counter()
     log.info("building the concept index %s: %d label texts with %s", key, total, embedder.model_id)
-    known = _earlier_vectors(root, embedder.model_id)
+    known = _earlier_vectors(root, embedder.model_id, {t for texts in labels.values() for t in texts})
     embedded = 0
     vectors: dict[str, Matrix] = {}
     for kind in INDEX_KINDS:
@@ -179,7 +179,7 @@ def build_index(labels: dict[str, dict[str, list[LabelOf]]], embedder: Embedder,
                 progress(done, total)
         vectors[kind] = (np.vstack([known[t] for t in texts]).astype(np.float32) if texts
                          else np.zeros((0, 0), dtype=np.float32))
-    if progress is not None and done == total and not embedded:
+    if progress is not None and not embedded:
         progress(total, total)  # everything came from an earlier index: say so once
     meta = {"format": FORMAT, "key": key, "model": embedder.model_id,
             "counts": {k: len(labels.get(k, {})) for k in INDEX_KINDS},
@@ -208,18 +208,20 @@ def build_index(labels: dict[str, dict[str, list[LabelOf]]], embedder: Embedder,
     return index
 
 
-def _earlier_vectors(root: Path, model_id: str) -> dict[str, Matrix]:
-    """Text → vector from the indexes already under ``root`` built with ``model_id``."""
+def _earlier_vectors(root: Path, model_id: str, wanted: set[str]) -> dict[str, Matrix]:
+    """Text → vector for the ``wanted`` texts that indexes already under ``root`` built with ``model_id``
+    hold, newest index first; stops as soon as every wanted text is found."""
     out: dict[str, Matrix] = {}
     for meta in index_status(root):
-        if meta.get("model") != model_id:
+        if meta.get("model") != model_id or len(out) == len(wanted):
             continue
         index = open_index(root, str(meta.get("key", "")))
         if index is None:
             continue
         for kind in INDEX_KINDS:
             for t, row in zip(index.texts_of(kind), index.vectors_of(kind), strict=True):
-                out.setdefault(t, row)
+                if t in wanted:
+                    out.setdefault(t, row)
     return out
 
 

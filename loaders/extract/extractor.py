@@ -8,7 +8,6 @@ taxonomy (:func:`cached_extractor`).
 
 from __future__ import annotations
 
-import bisect
 import logging
 import threading
 import time
@@ -30,7 +29,7 @@ from loaders.extract.pipeline import LANGUAGES, get_nlp
 from loaders.extract.reading import Reading
 from loaders.extract.rules import Section, idiom_spans, is_negated, requirement_strength
 from loaders.extract.semantic import LEXICAL_POOL, SemanticTitles
-from loaders.extract.skills import ROLE_WEIGHT, Layout, find_skills, layout
+from loaders.extract.skills import ROLE_WEIGHT, Layout, SentenceInfo, find_skills, layout
 from loaders.extract.titles import DEFAULT_LIMIT, TitleLinker, title_weights
 from loaders.mentions import Extraction, OccupationMention, SkillMention
 from ontology.model import ConceptKind, Taxonomy
@@ -228,36 +227,36 @@ class Extractor:
                 for i, doc in zip(positions, ix.nlp.pipe(text_list[i] for i in positions), strict=True):
                     docs[i] = doc
             vectors = self._title_vectors(docs, langs, title_list)
-            results = [self._extract_doc(docs[i], langs[i], kind, title_list[i], vectors.get(i))
+            layouts = {i: layout(doc) for i, doc in docs.items()}
+            results = [self._extract_doc(docs[i], layouts[i], langs[i], kind, title_list[i], vectors.get(i))
                        for i in range(len(text_list))]
             if self._linker is not None:
-                results = self._read_by_meaning(self._linker, docs, langs, kind, results)
+                results = self._read_by_meaning(self._linker, docs, layouts, langs, kind, results)
         return results
 
-    def _read_by_meaning(self, linker: SemanticLinker, docs: Mapping[int, Doc], langs: Sequence[str],
-                         kind: DocumentKind, results: list[Extraction]) -> list[Extraction]:
+    def _read_by_meaning(self, linker: SemanticLinker, docs: Mapping[int, Doc], layouts: Mapping[int, Layout],
+                         langs: Sequence[str], kind: DocumentKind, results: list[Extraction]) -> list[Extraction]:
         """Add the skills the texts' mentions mean, for mentions no label or synonym already read
         (the lexical reading is surer where it speaks). One embedding call for the whole batch."""
-        wanted: list[tuple[int, Mention, Layout]] = []
+        wanted: list[tuple[int, Mention, SentenceInfo]] = []
         for i, result in enumerate(results):
-            doc = docs[i]
-            lay = layout(doc)
+            lay = layouts[i]
             taken = [(s.start, s.end) for s in result.skills]
-            for m in mentions(doc.text):
+            for m in mentions(docs[i].text):
                 if any(a < m.end and m.start < b for a, b in taken):
                     continue
-                sentence = lay.sentences[_sentence_at(lay, m.start)]
+                sentence = lay.sentence_at(m.start)
                 if kind == "posting" and (sentence.boilerplate or lay.section_at(m.start) is Section.BOILERPLATE):
                     continue
                 if is_negated(sentence.text, m.start - sentence.start, m.end - sentence.start):
                     continue
-                wanted.append((i, m, lay))
+                wanted.append((i, m, sentence))
         if not wanted:
             return results
         links = linker.link([(langs[i], m) for i, m, _ in wanted])
         added: dict[int, dict[str, SkillMention]] = {}
-        for (i, m, lay), found in zip(wanted, links, strict=True):
-            sentence = lay.sentences[_sentence_at(lay, m.start)]
+        for (i, m, sentence), found in zip(wanted, links, strict=True):
+            lay = layouts[i]
             essential = None
             if kind == "posting":
                 essential = requirement_strength(sentence.text, m.start - sentence.start, m.end - sentence.start,
@@ -294,14 +293,13 @@ class Extractor:
                 out[i] = vec
         return out
 
-    def _extract_doc(self, doc: Doc, lang: str, kind: DocumentKind, title: str | None,
+    def _extract_doc(self, doc: Doc, lay: Layout, lang: str, kind: DocumentKind, title: str | None,
                      vector: Matrix | None = None) -> Extraction:
         ix = self._indexes[lang]
         # The scrubber's placeholders ("[CPR]", "[NAVN]") stand for what was removed: never read them.
         held = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(doc.text)] + idiom_spans(doc.text)
         matches = [m for m in ix.phrases.find(doc)
                    if not any(a < doc[m.end - 1].idx + len(doc[m.end - 1]) and doc[m.start].idx < b for a, b in held)]
-        lay = layout(doc)
         skills = [s for s in find_skills(doc, matches, lay, kind=kind, lang=lang)
                   if not is_heading(doc.text, s.start, s.end)]
         occupations: list[OccupationMention] = []
@@ -327,11 +325,6 @@ class Extractor:
             return ix.titles.link(norms, limit, weights)
         # Semantic hook: a longer lexical list, fused with the title's nearest occupations by meaning.
         return ix.semantic.rerank(doc.text, ix.titles.link(norms, max(limit, LEXICAL_POOL), weights), limit, vector)
-
-
-def _sentence_at(lay: Layout, char: int) -> int:
-    starts = [s.start for s in lay.sentences]
-    return max(0, bisect.bisect_right(starts, char) - 1)
 
 
 def _looks_like_title(doc: Doc) -> bool:

@@ -69,6 +69,11 @@ class Layout:
         i = bisect.bisect_right(self.boundaries, char) - 1
         return self.sections[i] if i >= 0 else Section.NEUTRAL
 
+    def sentence_at(self, char: int) -> SentenceInfo:
+        """The sentence the character offset ``char`` falls in (sentences are in text order)."""
+        i = bisect.bisect_right(self.sentences, char, key=lambda s: s.start) - 1
+        return self.sentences[max(0, i)]
+
 
 def layout(doc: Doc) -> Layout:
     """Split ``doc`` into sentences and read its headings into sections."""

@@ -65,9 +65,7 @@ def reading_entries(entries: Sequence[LabelEntry], additions: Sequence[Addition]
 
 def _reading(entries: Sequence[LabelEntry], additions: Sequence[Addition],
              reading: ReadingConfig | None) -> Reading | None:
-    if reading is None or reading.lexical:
-        return None
-    return open_reading(reading, reading_entries(entries, additions))
+    return None if reading is None else open_reading(reading, reading_entries(entries, additions))
 
 
 def build_concept_index(entries: Sequence[LabelEntry], additions_files: Sequence[Path], reading: ReadingConfig,
