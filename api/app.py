@@ -17,8 +17,7 @@ from api.blueprints import register_blueprints
 from api.errors import register_error_handlers
 from api.service import EXTENSION, Service
 from api.settings import Settings
-from api.wiring import open_store
-from graph.store import Store
+from api.wiring import Backend, open_store
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +26,7 @@ PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
             "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+def create_app(settings: Settings | None = None, *, store: Backend | None = None) -> Flask:
     """Build the WSGI app.
 
     ``settings`` default to :meth:`Settings.from_env`. A ``store`` passed in is used as is and stays

@@ -24,7 +24,7 @@ from typing import ParamSpec, TypeVar
 from flask import g, request
 
 from api.errors import ForbiddenError, UnauthenticatedError
-from graph.audit import Actor, now_iso
+from graph.accountability.audit import Actor, now_iso
 from graph.ledger import Ledger, TokenRecord
 from ontology.errors import NotFoundError, ValidationError
 

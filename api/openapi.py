@@ -12,6 +12,7 @@ import copy
 import json
 from typing import Any, get_args
 
+from graph.matching.vocabulary import BOUND, GRAPH, PART_NAMES, REQUEST_STRATEGIES, STRATEGIES, VERDICT_NAMES
 from graph.records import SkillSource
 from loaders.mentions import READING_HOWS
 
@@ -61,7 +62,7 @@ def _path(name: str, description: str) -> Json:
 
 
 LANG = _query("lang", _str(enum=["da", "en"], default="da"), "language of concept labels in the answer")
-RADIUS = _query("radius_km", _num(exclusiveMinimum=0, maximum=500),
+RADIUS = _query("radius_km", _num(exclusiveMinimum=BOUND["radius_km"].minimum, maximum=BOUND["radius_km"].maximum),
                 "search radius around the citizen's home (default: the citizen's own maximum)")
 VALID_ON = _query("valid_on", _str(format="date"),
                   "match as of this day instead of today (admin only; others get 403)")
@@ -93,7 +94,8 @@ def _schemas() -> Json:
         "id": _str(), "title": _str(), "employer": _str(), "lat": _num(), "lon": _num(), "published": _str(),
         "valid_through": _str(), "occupation": _str(),
     }
-    parts = {"type": "object", "additionalProperties": _num(), "description": "weight × part, by part name"}
+    parts = {"type": "object", "propertyNames": {"enum": list(PART_NAMES)}, "additionalProperties": _num(),
+             "description": "weight × part, by part name (GET /api/v1/vocabulary names and labels them)"}
     suggestion = _obj({
         "rank": _int(), "posting": _obj(posting_meta), "score": _num(), "parts": parts, "distance_km": _num(),
         "occupation": _nullable(_ref("SkillRef")),
@@ -108,7 +110,7 @@ def _schemas() -> Json:
     })
     # The result as matching returns it and the audit trail records it; the served answer adds three fields.
     recorded_props = {
-        "cv_id": _str(), "strategy": _str(enum=["graph", "automatch", "alternatives"]), "valid_on": _str(),
+        "cv_id": _str(), "strategy": _str(enum=[s.name for s in STRATEGIES]), "valid_on": _str(),
         "radius_km": _num(), "algorithm_version": _str(), "settings_hash": _str(), "ontology_version": _str(),
         "candidates": _int(), "notes": _arr(_str()), "suggestions": _arr(_ref("Suggestion")),
         "alternatives": _arr(_ref("Alternative")),
@@ -141,7 +143,7 @@ def _schemas() -> Json:
         "valid_through": _str(), "essential": _int(), "optional": _int()}))})
     feedback_in = _obj({
         "target": _str(minLength=1, description="a posting id or occupation URI of the list"),
-        "verdict": _str(enum=["useful", "not_useful", "applied"]),
+        "verdict": _str(enum=list(VERDICT_NAMES)),
         "reason": _str(maxLength=500, description="a short note; no personal data"),
     }, required=["target", "verdict"])
     skill_uris = _arr(_str(minLength=1), minItems=1, maxItems=100, description="inferred skill URIs of the CV")
@@ -151,7 +153,7 @@ def _schemas() -> Json:
     settled = _obj({"id": _str(), "confirmed": _arr(_str()), "rejected": _arr(_str()), "inferred_left": _int()},
                    required=["id", "inferred_left"])
     feedback = _obj({"id": _str(), "at": _str(), "recommendation_id": _str(), "cv_id": _str(), "target": _str(),
-                     "verdict": _str(enum=["useful", "not_useful", "applied"]), "reason": _str(), "actor": _str(),
+                     "verdict": _str(enum=list(VERDICT_NAMES)), "reason": _str(), "actor": _str(),
                      "municipality": _str(), "strategy": _str()})
     summary_props = {
         "id": _str(), "seq": _int(), "at": _str(), "cv_id": _str(), "actor": _str(description="token id"),
@@ -188,7 +190,7 @@ def _schemas() -> Json:
         "trial": _arr(_obj({"trial": _str(), "arm": _str(enum=["treatment", "control"]),
                             "assigned_at": _str()})),
     })
-    counts = {"useful": _int(), "not_useful": _int(), "applied": _int(), "total": _int(),
+    counts = {**{v: _int() for v in VERDICT_NAMES}, "total": _int(),
               "useful_or_applied_share": _nullable(_num(minimum=0, maximum=1))}
     feedback_summary = _obj({
         "municipality": _nullable(_str(description="the scope: the token's municipality, or null for all")),
@@ -250,6 +252,16 @@ def _schemas() -> Json:
         "OntologyVersion": version,
         "OntologyVersions": _obj({"versions": _arr(_ref("OntologyVersion"))}),
         "OntologyLoadRequest": load_in, "OntologyLoadSummary": load_out,
+        "Vocabulary": _obj({
+            "strategies": _arr(_obj({"name": _str(enum=[s.name for s in STRATEGIES]), "algorithm_version": _str(),
+                                     "da": _str(), "en": _str(), "requestable": {"type": "boolean"}})),
+            "score_parts": _arr(_obj({"name": _str(enum=list(PART_NAMES)), "strategy": _str(), "da": _str(),
+                                      "en": _str(), "weight": _str()})),
+            "verdicts": _arr(_obj({"name": _str(enum=list(VERDICT_NAMES)), "da": _str(), "en": _str(),
+                                   "positive": {"type": "boolean"}})),
+            "bounds": _arr(_obj({"name": _str(), "minimum": _num(), "maximum": _num(),
+                                 "exclusive_minimum": {"type": "boolean"}})),
+        }),
         "Health": _obj({"status": _str(enum=["ok"]),
                         "reading_model": _str(description="JOBMATCH_READING_MODEL: e5-small, lexical or local:…")}),
         "Ready": _obj({"status": _str(enum=["ready"]), "store": _str(), "esco_loaded": {"type": "boolean"},
@@ -394,6 +406,9 @@ def _paths() -> Json:
             "This document", None, {"200": {"description": "OpenAPI 3.1",
                                             "content": {"application/json": {"schema": {"type": "object"}}}}},
             tag="health", op_id="openapi")},
+        f"{API}/vocabulary": {"get": _op(
+            "Strategies, score parts, verdicts and bounds with Danish and English labels", None,
+            _ok("Vocabulary", "the vocabularies the pages name things by"), tag="health", op_id="vocabulary")},
         f"{API}/cvs": {"post": _op(
             "Ingest a CV (our JSON or JSON Resume); the reference is pseudonymised", ["consultant"],
             {**_ok("CvWritten", "replaced an existing CV", headers=written),
@@ -427,14 +442,14 @@ def _paths() -> Json:
         f"{API}/cvs/{{cv_id}}/matches": {"get": _op(
             "Ranked postings near the citizen, with paths, evidence and gaps (audited)", ["consultant"],
             _ok("MatchResult", "the served list"),
-            params=[cv_id, RADIUS, _limit(100, "how many suggestions (default 10)"),
-                    _query("strategy", _str(enum=["graph", "automatch"], default="graph"),
+            params=[cv_id, RADIUS, _limit(int(BOUND["limit"].maximum), "how many suggestions (default 10)"),
+                    _query("strategy", _str(enum=list(REQUEST_STRATEGIES), default=GRAPH),
                            "graph matching or the Jobnet-style automatch baseline"), VALID_ON, LANG],
             not_found=True, tag="consultant", op_id="getMatches")},
         f"{API}/cvs/{{cv_id}}/alternatives": {"get": _op(
             "Other occupations the citizen's skills transfer to, with gaps and postings nearby (audited)",
             ["consultant"], _ok("MatchResult", "the served list"),
-            params=[cv_id, _limit(100, "how many occupations (default 8)"), RADIUS, VALID_ON, LANG],
+            params=[cv_id, _limit(int(BOUND["limit"].maximum), "how many occupations (default 8)"), RADIUS, VALID_ON, LANG],
             not_found=True, tag="consultant", op_id="getAlternatives")},
         f"{API}/postings": {"post": _op(
             "Ingest one posting or a list (all or none; pointers in errors start with the index)", ["consultant"],

@@ -24,28 +24,26 @@ from flask import current_app
 from api.auth import can_see_municipality, check_municipality
 from api.errors import ForbiddenError
 from api.settings import Settings
-from api.wiring import local_additions_version, reading_config
-from graph.audit import Actor, ChainReport, now_iso, record_hash, verify_chain
-from graph.citizen import explain_alternative_da, explain_suggestion_da
+from api.wiring import Backend, reading_config, serving_policy
+from graph.accountability.audit import Actor, ChainReport, now_iso, record_hash, verify_chain
+from graph.accountability.citizen import explain_alternative_da, explain_suggestion_da
+from graph.accountability.feedback import summarise_feedback
+from graph.accountability.replay import replay
+from graph.accountability.serving import ListServer, ServeRequest, ServingPolicy
 from graph.codec import cv_to_dict
-from graph.explain import result_json
-from graph.feedback import summarise_feedback
-from graph.geo import Gazetteer
 from graph.ledger import AuditQuery, AuditRecord, Feedback
+from graph.matching.explain import result_json
+from graph.matching.geo import Gazetteer
+from graph.matching.scoring import MatchSettings
+from graph.matching.search import find_concepts
+from graph.matching.vocabulary import VERDICT_NAMES
 from graph.records import CvRecord, PostingRecord
-from graph.replay import replay
-from graph.scoring import MatchSettings
-from graph.search import find_concepts
-from graph.serving import ServeRequest, serve
-from graph.store import Store
-from graph.trial import TrialConfig
 from ontology.errors import ConfigurationError, NotFoundError, StoreUnavailableError, ValidationError
 from ontology.model import ConceptKind
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "jobmatch"
-VERDICTS = ("useful", "not_useful", "applied")
 # After a failed open, wait this long before trying again, so a dead Neo4j is not hammered by every
 # request (each attempt costs the driver's connect timeout).
 REOPEN_BACKOFF_SECONDS = 5.0
@@ -70,8 +68,8 @@ class Service:
     ``/ready`` says 503, and the next request after :data:`REOPEN_BACKOFF_SECONDS` tries again.
     """
 
-    def __init__(self, settings: Settings, *, store: Store | None = None,
-                 opener: Callable[[], Store] | None = None, match_settings: MatchSettings | None = None) -> None:
+    def __init__(self, settings: Settings, *, store: Backend | None = None,
+                 opener: Callable[[], Backend] | None = None, match_settings: MatchSettings | None = None) -> None:
         self.settings = settings
         self.match_settings = match_settings or MatchSettings()
         self._store = store
@@ -85,9 +83,18 @@ class Service:
         self._gazetteer: Gazetteer | None = None
 
     @cached_property
+    def policy(self) -> ServingPolicy:
+        """What governs every list served here, from the composition root (as the CLI and batch have it)."""
+        return serving_policy(self.settings, self.match_settings)
+
+    @property
     def local_additions_version(self) -> str:
         """Cited in every audit record, so replay can tell which synonyms were in force."""
-        return local_additions_version(self.settings)
+        return self.policy.local_additions_version
+
+    def server(self) -> ListServer:
+        """The one list-serving use case over this process's store; writes under the service's lock."""
+        return ListServer(self.store, self.store, self.policy, lock=self._write_lock)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def try_open(self) -> None:
@@ -98,7 +105,7 @@ class Service:
             log.warning("store unavailable at start-up; /ready answers 503 until it is reachable")
 
     @property
-    def store(self) -> Store:
+    def store(self) -> Backend:
         """The open store. :raise StoreUnavailableError: if it cannot be opened (yet)."""
         if self._store is not None:
             return self._store
@@ -121,7 +128,7 @@ class Service:
                 self._store = None
 
     @contextmanager
-    def writing(self) -> Iterator[Store]:
+    def writing(self) -> Iterator[Backend]:
         with self._write_lock:
             yield self.store
 
@@ -275,24 +282,16 @@ class Service:
     def matches(self, actor: Actor, cv_id: str, request: ServeRequest) -> dict[str, Any]:
         """A served list (direct matches or alternatives) for a CV the actor may see.
 
-        Goes through :func:`graph.serving.serve`, the one path the CLI and replay share: trial arm,
+        Goes through :func:`graph.accountability.serving.serve`, the one path the CLI and replay share: trial arm,
         crowding guard and the audit record. Returns the answer with its ``recommendation_id``.
 
         :raise NotFoundError: if the CV is unknown or of another municipality.
         :raise ValidationError: on a bad radius, limit or strategy.
         """
         cv = self.cv_for(actor, cv_id)
-        # An admin token has no municipality; the record is filed under the citizen's, so that an
-        # ethics reviewer of that municipality sees every list served about its citizens.
-        filed_as = Actor(actor.id, actor.role, actor.municipality or cv.municipality)
-        trial = (TrialConfig(self.settings.trial_name, self.settings.trial_seed, self.settings.trial_treatment_share)
-                 if self.settings.trial_seed else None)
-        # serve() matches without the lock and takes it for its writes (trial arm, exposures, audit
+        # The server matches without the lock and takes it for its writes (trial arm, exposures, audit
         # append): the embedded store's one SQLite connection holds one transaction at a time.
-        served = serve(self.store, cv, filed_as, request, settings=self.match_settings, trial=trial,
-                       crowding_cap=self.settings.crowding_cap_per_week,
-                       local_additions_version=self.local_additions_version,
-                       reading_model=self.settings.reading_model, lock=self._write_lock)
+        served = self.server().serve(cv, actor, request)
         result = served.result
         body = result_json(result)
         body["recommendation_id"] = served.record.id
@@ -311,8 +310,8 @@ class Service:
         :raise ValidationError: if the target was not in that list or the verdict is unknown.
         """
         rec = self.record_for(actor, rec_id)
-        if verdict not in VERDICTS:
-            raise ValidationError(f"verdict must be one of {', '.join(VERDICTS)}", field="/verdict")
+        if verdict not in VERDICT_NAMES:
+            raise ValidationError(f"verdict must be one of {', '.join(VERDICT_NAMES)}", field="/verdict")
         if target not in _targets_of(rec):
             raise ValidationError("target is not a posting or occupation of this recommendation", field="/target")
         if len(reason) > MAX_REASON_CHARS:
@@ -383,8 +382,8 @@ class Service:
         """Consultants' verdicts per strategy and occupation group (:func:`summarise_feedback`), over the
         actor's municipality if it has one, else over all."""
         scope = actor.municipality or None
-        store: Store = self.store if scope is None else _MunicipalityFeedback(self.store, scope)
-        return {"municipality": scope, **summarise_feedback(store)}
+        items = [f for f in self.store.feedback_records() if scope is None or f.municipality == scope]
+        return {"municipality": scope, **summarise_feedback(items, self.store)}
 
     # -- citizens --------------------------------------------------------------------------------
     def explanation(self, actor: Actor, rec_id: str, rank: int) -> dict[str, Any]:
@@ -495,21 +494,6 @@ def _inside(root: Path, given: str, field: str, *, want_dir: bool) -> Path:
     if not want_dir and not path.is_file():
         raise ValidationError("no such label file", field=field)
     return path
-
-
-class _MunicipalityFeedback:
-    """A store seen through one municipality's feedback, for :func:`summarise_feedback` (which reads
-    ``feedback_records`` and looks the targets up in the store); everything else is the store's."""
-
-    def __init__(self, store: Store, municipality: str) -> None:
-        self._store = store
-        self._municipality = municipality
-
-    def feedback_records(self, recommendation_id: str | None = None) -> list[Feedback]:
-        return [f for f in self._store.feedback_records(recommendation_id) if f.municipality == self._municipality]
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
 
 
 def _uris_in(body: dict[str, Any]) -> set[str]:

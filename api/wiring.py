@@ -1,19 +1,34 @@
-"""The composition root's helpers: build the configured store from :class:`Settings`."""
+"""The composition root: settings → store and ledger, serving policy (trial, crowding cap, versions,
+reading model) and the one list-serving use case. The API's service, every CLI command and the nightly
+batch build what they need here, so they serve and record alike.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from api.settings import Settings
+from graph.accountability.serving import ListServer, ServingPolicy
+from graph.accountability.trial import TrialConfig
+from graph.ledger import Ledger
+from graph.matching.scoring import MatchSettings
 from graph.store import Store
 
 if TYPE_CHECKING:
     from loaders.extract.reading import ReadingConfig
 
 
-def open_store(settings: Settings) -> Store:
+class Backend(Store, Ledger, Protocol):
+    """What a backend opens: the graph store and the ledger. Both of ours are one object over one
+    database; matching sees only :class:`Store`, accountability only :class:`Ledger`."""
+
+
+def open_store(settings: Settings) -> Backend:
     """Open the configured store (``JOBMATCH_STORE``).
 
     :raise StoreUnavailableError: if Neo4j cannot be reached.
@@ -26,7 +41,7 @@ def open_store(settings: Settings) -> Store:
         return Neo4jStore.connect(
             settings.neo4j_uri, settings.neo4j_auth(), database=settings.neo4j_database
         )
-    from graph.backends.memory import MemoryStore
+    from graph.backends.memory.graph_store import MemoryStore
 
     return MemoryStore(settings.data_dir).open()
 
@@ -52,3 +67,43 @@ def reading_config(settings: Settings) -> ReadingConfig:
     from loaders.extract.reading import ReadingConfig
 
     return ReadingConfig(settings.reading_model, settings.reading_dir)
+
+
+def trial_config(settings: Settings) -> TrialConfig | None:
+    """The configured trial (``JOBMATCH_TRIAL_*``), or None when no trial seed is set."""
+    if not settings.trial_seed:
+        return None
+    return TrialConfig(settings.trial_name, settings.trial_seed, settings.trial_treatment_share)
+
+
+def serving_policy(settings: Settings, match_settings: MatchSettings | None = None) -> ServingPolicy:
+    """What governs every served list: matching settings, trial, crowding cap and the versions cited."""
+    return ServingPolicy(settings=match_settings or MatchSettings(), trial=trial_config(settings),
+                         crowding_cap=settings.crowding_cap_per_week,
+                         local_additions_version=local_additions_version(settings),
+                         reading_model=settings.reading_model)
+
+
+@dataclass
+class Root:
+    """The composed parts one entry point works with; :func:`composed` closes the backend."""
+
+    settings: Settings
+    backend: Backend
+    policy: ServingPolicy
+
+    def server(self, lock: Any = None) -> ListServer:
+        return ListServer(self.backend, self.backend, self.policy, lock=lock)
+
+
+@contextmanager
+def composed(settings: Settings, match_settings: MatchSettings | None = None) -> Iterator[Root]:
+    """Open the configured backend and compose the serving policy; close the backend afterwards.
+
+    :raise StoreUnavailableError: if Neo4j cannot be reached.
+    """
+    backend = open_store(settings)
+    try:
+        yield Root(settings, backend, serving_policy(settings, match_settings))
+    finally:
+        backend.close()

@@ -11,7 +11,7 @@ import platform
 import time
 from pathlib import Path
 
-from graph.geo import Gazetteer
+from graph.matching.geo import Gazetteer
 from ontology.model import Taxonomy
 from ontology.package import read_taxonomy
 

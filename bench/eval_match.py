@@ -17,9 +17,9 @@ from datetime import date
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.common import Timer, esco_111, gazetteer, machine  # noqa: E402
-from graph.automatch import automatch  # noqa: E402
-from graph.backends.memory import MemoryStore  # noqa: E402
-from graph.match import match_postings  # noqa: E402
+from graph.backends.memory.graph_store import MemoryStore  # noqa: E402
+from graph.matching.automatch import automatch  # noqa: E402
+from graph.matching.match import match_postings  # noqa: E402
 from loaders.synthetic import Generator  # noqa: E402
 
 

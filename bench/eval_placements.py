@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from api.cli import main as cli  # noqa: E402
 from bench.common import Timer, esco_111, gazetteer, machine  # noqa: E402
-from graph.backends.memory import MemoryStore  # noqa: E402
+from graph.backends.memory.graph_store import MemoryStore  # noqa: E402
 from loaders.placements import generate_placements, write_generated  # noqa: E402
 from loaders.synthetic import Generator  # noqa: E402
 

@@ -21,7 +21,7 @@ from bench.common import REPO, SHARED, machine, percentile  # noqa: E402
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from graph.backends.memory import MemoryStore
+from graph.backends.memory.graph_store import MemoryStore
 from ontology.package import read_taxonomy
 shared, data = Path(sys.argv[1]), Path(sys.argv[2])
 t0 = time.perf_counter()

@@ -17,12 +17,13 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.common import Timer, esco_111, gazetteer, machine, percentile  # noqa: E402
-from graph.alternatives import find_alternatives  # noqa: E402
-from graph.automatch import automatch  # noqa: E402
-from graph.backends.memory import MemoryStore  # noqa: E402
-from graph.batch import run_batch  # noqa: E402
-from graph.match import match_postings  # noqa: E402
-from graph.snapshot import embedded_snapshot  # noqa: E402
+from graph.accountability.batch import run_batch  # noqa: E402
+from graph.accountability.serving import ListServer, ServingPolicy  # noqa: E402
+from graph.backends.memory.graph_store import MemoryStore  # noqa: E402
+from graph.backends.memory.snapshot import embedded_snapshot  # noqa: E402
+from graph.matching.alternatives import find_alternatives  # noqa: E402
+from graph.matching.automatch import automatch  # noqa: E402
+from graph.matching.match import match_postings  # noqa: E402
 from graph.store import Store  # noqa: E402
 from loaders.synthetic import Generator  # noqa: E402
 
@@ -113,7 +114,9 @@ def main() -> None:
                     compute_on = embedded_snapshot(store, ids)
                 print(f"snapshot: taxonomy, {compute_on.posting_count():,} postings and {len(ids):,} CVs copied "
                       f"in {t.seconds:.0f} s")
-            rep = run_batch(store, ids, valid_on=valid_on, workers=workers, record=not args.no_audit,
+            # The one serving use case, as `jobmatch batch` builds it (no trial configured here).
+            server = ListServer(store, store, ServingPolicy())
+            rep = run_batch(server, ids, valid_on=valid_on, workers=workers, record=not args.no_audit,
                             compute_on=compute_on)
             if compute_on is not None:
                 compute_on.close()

@@ -26,7 +26,7 @@ from typing import Any
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.common import Timer, esco_111, gazetteer, machine, percentile  # noqa: E402
-from graph.backends.memory import MemoryStore  # noqa: E402
+from graph.backends.memory.graph_store import MemoryStore  # noqa: E402
 from graph.backends.neo4j import Neo4jStore  # noqa: E402
 from graph.records import BBox  # noqa: E402
 from graph.store import Store  # noqa: E402

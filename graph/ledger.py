@@ -2,7 +2,7 @@
 
 Audit records of every recommendation list served, consultants' feedback, API tokens (hashed), trial
 assignments and the crowding guard's exposure counts. Every store implements this protocol too
-(:class:`graph.backends.memory.MemoryStore` in SQLite, the Neo4j store as nodes), so the audit trail
+(:class:`graph.backends.memory.graph_store.MemoryStore` in SQLite, the Neo4j store as nodes), so the audit trail
 lives "in the active store" and survives restarts.
 """
 

@@ -1,9 +1,10 @@
 """The store protocol: the few primitive graph questions matching asks of any store.
 
-Matching, scoring and explanations are written once over this protocol (``graph/match.py``,
-``graph/alternatives.py``, ``graph/explain.py``); each backend (``graph/backends/memory.py`` on
-networkx, ``graph/backends/neo4j.py`` on Neo4j) only answers these questions, with plain records from
-:mod:`graph.records`, in the documented order. ``tests/conformance`` holds both to the same answers.
+Matching, scoring and explanations are written once over this protocol (:mod:`graph.matching`); each
+backend (``graph/backends/memory/graph_store.py`` on networkx, ``graph/backends/neo4j/graph_store.py``
+on Neo4j) only answers these questions, with plain records from :mod:`graph.records`, in the documented
+order. ``tests/conformance`` holds both to the same answers. The audit trail and operational records
+are a separate protocol, :class:`graph.ledger.Ledger`; matching needs only this one.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
-from graph.ledger import Ledger
 from graph.records import (
     BBox,
     Candidates,
@@ -28,9 +28,9 @@ from graph.records import (
 from ontology.model import Concept, ConceptKind, Taxonomy, TaxonomySummary
 
 
-class Store(Ledger, Protocol):
-    """A graph store (and, through :class:`graph.ledger.Ledger`, the audit trail and operational
-    records). Every method may raise :class:`ontology.errors.StoreUnavailableError`."""
+class Store(Protocol):
+    """A graph store: taxonomy, CVs and postings. Every method may raise
+    :class:`ontology.errors.StoreUnavailableError`."""
 
     # -- lifecycle -----------------------------------------------------------------------------
     def close(self) -> None:

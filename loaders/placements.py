@@ -29,8 +29,8 @@ import numpy as np
 from graph.codec import cv_to_dict, posting_to_dict
 from graph.evaluation.cases import CaseSet, RecordReader, Rejection, collect_cases, collect_postings
 from graph.evaluation.shapes import cv_record, is_record_shape, posting_record
-from graph.geo import Gazetteer
-from graph.match import haversine_np
+from graph.matching.geo import Gazetteer
+from graph.matching.match import haversine_np
 from graph.records import CvRecord, PostingRecord
 from loaders.documents import cv_record_from, posting_record_from, read_documents
 from loaders.documents.extractor import TextExtractor

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from graph.geo import Gazetteer
+from graph.matching.geo import Gazetteer
 from graph.records import CvRecord, CvSkill, Evidence, PostingRecord, PostingRequirement, WorkedAs
 from ontology.model import Concept, Taxonomy
 

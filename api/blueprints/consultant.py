@@ -15,15 +15,14 @@ from flask import Blueprint, Response, jsonify, url_for
 from api.auth import current_actor, require_roles
 from api.blueprints.params import choice_arg, date_arg, float_arg, int_arg, json_body, lang_arg, object_body
 from api.errors import ForbiddenError
-from api.service import MAX_REASON_CHARS, VERDICTS, current_service, feedback_json
+from api.service import MAX_REASON_CHARS, current_service, feedback_json
+from graph.accountability.serving import Kind, ServeRequest
+from graph.matching.vocabulary import BOUND, GRAPH, REQUEST_STRATEGIES, VERDICT_NAMES
 from graph.records import CvRecord, PostingRecord
-from graph.serving import STRATEGIES, Kind, ServeRequest
 from ontology.errors import ValidationError
 
 bp = Blueprint("consultant", __name__)
 
-# Radius bounds as matching enforces them (Denmark spans about 450 km).
-MAX_RADIUS_KM = 500.0
 # A list of postings in one request: enough for a portal's hourly batch, small enough for one body.
 MAX_POSTINGS_PER_REQUEST = 1000
 # Ranks run from 1 to a list's length, which matching caps at 100; past this a rank is a bad value, not
@@ -176,7 +175,7 @@ def _valid_on() -> str | None:
 @require_roles("consultant")
 def get_matches(cv_id: str) -> Response:
     """Ranked current postings near the citizen, each with its paths, evidence and gaps (audited)."""
-    strategy = choice_arg("strategy", STRATEGIES, "graph")
+    strategy = choice_arg("strategy", REQUEST_STRATEGIES, GRAPH)
     return _serve(cv_id, "matches", strategy)
 
 
@@ -184,13 +183,14 @@ def get_matches(cv_id: str) -> Response:
 @require_roles("consultant")
 def get_alternatives(cv_id: str) -> Response:
     """Occupations outside the citizen's focus their skills transfer to, with gaps and postings nearby."""
-    return _serve(cv_id, "alternatives", "graph")
+    return _serve(cv_id, "alternatives", GRAPH)
 
 
 def _serve(cv_id: str, kind: Kind, strategy: str) -> Response:
     svc = current_service()
-    request = ServeRequest(kind=kind, strategy=strategy, radius_km=float_arg("radius_km", 0.0, MAX_RADIUS_KM),
-                           limit=int_arg("limit", None, 1, svc.match_settings.max_limit), valid_on=_valid_on(),
+    radius, limit = BOUND["radius_km"], BOUND["limit"]
+    request = ServeRequest(kind=kind, strategy=strategy, radius_km=float_arg("radius_km", radius.minimum, radius.maximum),
+                           limit=int_arg("limit", None, int(limit.minimum), int(limit.maximum)), valid_on=_valid_on(),
                            lang=lang_arg())
     return jsonify(svc.matches(current_actor(), cv_id, request))
 
@@ -217,8 +217,8 @@ def post_feedback(rec_id: str) -> Response:
     target, verdict, reason = body.get("target"), body.get("verdict"), body.get("reason", "")
     if not isinstance(target, str) or not target:
         raise ValidationError("target (a posting id or occupation URI of the list) is required", field="/target")
-    if verdict not in VERDICTS:
-        raise ValidationError(f"verdict must be one of {', '.join(VERDICTS)}", field="/verdict")
+    if verdict not in VERDICT_NAMES:
+        raise ValidationError(f"verdict must be one of {', '.join(VERDICT_NAMES)}", field="/verdict")
     if not isinstance(reason, str):
         raise ValidationError("reason must be a string", field="/reason")
     if len(reason) > MAX_REASON_CHARS:

@@ -12,18 +12,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from api.cli.matching import trial_config
 from api.settings import Settings
-from api.wiring import open_store
-from graph.audit import verify_chain
-from graph.citizen import explain_alternative_da, explain_suggestion_da
+from api.wiring import open_store, trial_config
+from graph.accountability.audit import verify_chain
+from graph.accountability.citizen import explain_alternative_da, explain_suggestion_da
+from graph.accountability.fairness import fairness_report, read_groups
+from graph.accountability.feedback import summarise_feedback
+from graph.accountability.replay import replay
+from graph.accountability.trial import TrialConfig, assign
 from graph.codec import cv_to_dict
-from graph.fairness import fairness_report, read_groups
-from graph.feedback import summarise_feedback
-from graph.ledger import AuditQuery, AuditRecord
-from graph.replay import replay
-from graph.store import Store
-from graph.trial import TrialConfig, assign
+from graph.ledger import AuditQuery, AuditRecord, Ledger
 from ontology.errors import ConfigurationError, NotFoundError
 
 log = logging.getLogger(__name__)
@@ -85,7 +83,7 @@ def register(sub: Any) -> None:
     frr.set_defaults(func=cmd_fairness)
 
 
-def _all_records(store: Store, query: AuditQuery) -> list[AuditRecord]:
+def _all_records(store: Ledger, query: AuditQuery) -> list[AuditRecord]:
     out: list[AuditRecord] = []
     while True:
         batch = store.audit_records(replace(query, limit=1000, after_seq=out[-1].seq if out else 0))
@@ -235,7 +233,7 @@ def cmd_trial_export(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_feedback_summary(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings)
     try:
-        print(json.dumps(summarise_feedback(store), ensure_ascii=False, indent=2))
+        print(json.dumps(summarise_feedback(store.feedback_records(), store), ensure_ascii=False, indent=2))
     finally:
         store.close()
     return 0

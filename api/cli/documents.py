@@ -18,7 +18,7 @@ from typing import Any
 from api.cli import EXIT_INPUT
 from api.settings import Settings
 from api.wiring import open_store, reading_config
-from graph.geo import Gazetteer
+from graph.matching.geo import Gazetteer
 from loaders.documents import (
     BATCH_SIZE,
     IngestReport,

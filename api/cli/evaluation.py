@@ -21,7 +21,7 @@ from typing import Any
 
 from api.settings import Settings
 from api.wiring import open_store, reading_config
-from graph.backends.memory import MemoryStore
+from graph.backends.memory.graph_store import MemoryStore
 from graph.evaluation import (
     SPLITS,
     STRATEGIES,
@@ -33,7 +33,7 @@ from graph.evaluation import (
     write_report,
 )
 from graph.evaluation.stats import BOOTSTRAP_RESAMPLES, PERMUTATIONS
-from graph.geo import Gazetteer
+from graph.matching.geo import Gazetteer
 from graph.store import Store
 from loaders.documents import extractor_for
 from loaders.placements import PlacementReader, read_corpus, read_placements

@@ -11,15 +11,13 @@ from datetime import date
 from typing import Any
 
 from api.settings import Settings
-from api.wiring import open_store
-from graph.audit import Actor
-from graph.explain import MatchResult, result_json
-from graph.geo import Gazetteer
-from graph.serving import ServeRequest, serve
-from graph.trial import TrialConfig
+from api.wiring import composed, open_store
+from graph.accountability.audit import Actor
+from graph.accountability.serving import ServeRequest
+from graph.matching.explain import MatchResult, result_json
+from graph.matching.geo import Gazetteer
+from graph.matching.vocabulary import GRAPH, REQUEST_STRATEGIES
 from ontology.errors import ConfigurationError, NotFoundError
-
-STRATEGIES = ("automatch", "graph")
 
 
 def register(sub: Any) -> None:
@@ -27,7 +25,7 @@ def register(sub: Any) -> None:
     m.add_argument("cv_id", help="the CV's pseudonym")
     m.add_argument("--radius-km", type=float)
     m.add_argument("--limit", type=int)
-    m.add_argument("--strategy", choices=STRATEGIES, default="graph")
+    m.add_argument("--strategy", choices=REQUEST_STRATEGIES, default=GRAPH)
     m.add_argument("--valid-on", help="match as of this date (YYYY-MM-DD; default today)")
     m.add_argument("--lang", default="da", help="label language (da falls back to en)")
     m.add_argument("--json", action="store_true")
@@ -59,26 +57,15 @@ def _cli_actor() -> Actor:
     return Actor(id=f"cli:{getpass.getuser()}", role="admin", municipality="")
 
 
-def trial_config(settings: Settings) -> TrialConfig | None:
-    """The configured trial, or None when no trial seed is set."""
-    if not settings.trial_seed:
-        return None
-    return TrialConfig(settings.trial_name, settings.trial_seed, settings.trial_treatment_share)
-
-
 def _run(args: argparse.Namespace, settings: Settings, alternatives: bool) -> int:
-    store = open_store(settings)
-    try:
-        cv = store.get_cvs([args.cv_id]).get(args.cv_id)
+    with composed(settings) as root:
+        cv = root.backend.get_cvs([args.cv_id]).get(args.cv_id)
         if cv is None:
             raise NotFoundError(f"no CV with pseudonym {args.cv_id!r}", field="cv_id")
         request = ServeRequest(kind="alternatives" if alternatives else "matches",
-                               strategy=getattr(args, "strategy", "graph"), radius_km=args.radius_km,
+                               strategy=getattr(args, "strategy", GRAPH), radius_km=args.radius_km,
                                limit=args.limit, valid_on=args.valid_on, lang=args.lang)
-        served = serve(store, cv, _cli_actor(), request, trial=trial_config(settings),
-                       crowding_cap=settings.crowding_cap_per_week, reading_model=settings.reading_model)
-    finally:
-        store.close()
+        served = root.server().serve(cv, _cli_actor(), request)
     if args.json:
         print(json.dumps({"recommendation_id": served.record.id, "trial_arm": served.arm,
                           **result_json(served.result)}, ensure_ascii=False))
@@ -168,11 +155,11 @@ def register_batch(sub: Any) -> None:
 
 
 def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
-    from graph.batch import run_batch
-    from graph.snapshot import embedded_snapshot
+    from graph.accountability.batch import run_batch
+    from graph.backends.memory.snapshot import embedded_snapshot
 
-    store = open_store(settings)
-    try:
+    with composed(settings) as root:
+        store = root.backend
         ids = store.cv_ids(args.municipality)
         snapshot = args.snapshot if args.snapshot is not None else not getattr(store, "fork_safe", False)
         compute_on = None
@@ -182,14 +169,12 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
             print(f"snapshot: taxonomy, {compute_on.posting_count():,} postings and {len(ids):,} CVs copied "
                   f"in {time.perf_counter() - t0:.1f} s")
         try:
-            rep = run_batch(store, ids, valid_on=args.valid_on or date.today().isoformat(),
+            rep = run_batch(root.server(), ids, valid_on=args.valid_on or date.today().isoformat(),
                             workers=args.workers, record=not args.no_audit, compute_on=compute_on)
         finally:
             if compute_on is not None:
                 compute_on.close()
-    finally:
-        store.close()
     print(f"batch: {rep.cvs:,} CVs in {rep.seconds:.1f} s with {rep.workers} workers "
           f"({rep.seconds / max(rep.cvs, 1) * 1000:.1f} ms/CV); {rep.with_matches:,} with direct matches, "
-          f"{rep.with_alternatives:,} with alternatives")
+          f"{rep.with_alternatives:,} with alternatives; {rep.held_back:,} postings held back by the crowding guard")
     return 0

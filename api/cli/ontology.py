@@ -13,7 +13,7 @@ from typing import Any
 
 from api.settings import Settings
 from api.wiring import open_store
-from graph.search import find_concepts
+from graph.matching.search import find_concepts
 from ontology.errors import ConfigurationError, NotFoundError
 from ontology.labels import merge_label_file
 from ontology.model import Taxonomy

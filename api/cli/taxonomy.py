@@ -16,9 +16,9 @@ from typing import Any
 from api.cli.reading import build_for_store
 from api.settings import Settings
 from api.wiring import open_store
-from graph.impact import DEFAULT_DAYS, impact_of, render_impact
 from graph.store import Store
-from graph.upgrade import render_upgrade, upgrade
+from graph.taxonomy.impact import DEFAULT_DAYS, impact_of, render_impact
+from graph.taxonomy.upgrade import render_upgrade, upgrade
 from ontology.diff import TaxonomyDiff, diff_taxonomies, render_diff
 from ontology.errors import ConfigurationError
 from ontology.local_additions import (
@@ -129,7 +129,7 @@ def cmd_impact(args: argparse.Namespace, settings: Settings) -> int:
     diff = _diff(args)
     store = open_store(settings)
     try:
-        report = impact_of(diff, store, days=args.days)
+        report = impact_of(diff, store, store, days=args.days)
     finally:
         store.close()
     _emit(args, report.as_json(), render_impact(report, args.limit))

@@ -1,9 +1,12 @@
 // The consultant's page: looks a citizen up, draws the explained matches and alternatives, takes the
 // consultant's feedback, and shows the citizen's own explanation of each suggestion on request.
 import {
-  $, T, LANG, api, badges, citizenText, el, explain, hideMessage, matchedItem, num, pathDetails, scoreBar,
-  setupToken, showMessage, token,
+  $, T, LANG, api, badges, citizenText, el, explain, hideMessage, labelOf, matchedItem, num, pathDetails, scoreBar,
+  setupToken, showMessage, token, vocabulary,
 } from "./common.js";
+
+// The verdicts a consultant can give, with their labels: from the API, never restated here.
+const VOCABULARY = await vocabulary();
 
 setupToken(() => $("cv-id").focus());
 
@@ -189,9 +192,9 @@ function alternativeCard(list, a) {
 function feedback(recId, target) {
   const status = el("span", { class: "fb-status", role: "status" });
   const group = el("div", { class: "feedback", role: "group", "aria-label": T.feedback_label });
-  for (const verdict of ["useful", "not_useful", "applied"]) {
+  for (const verdict of VOCABULARY.verdicts.map((v) => v.name)) {
     const button = el("button", { type: "button", class: "fb fb-" + verdict, "data-verdict": verdict,
-      "aria-pressed": "false", text: T[verdict] });
+      "aria-pressed": "false", text: labelOf(VOCABULARY.verdicts, verdict) });
     button.addEventListener("click", async () => {
       try {
         await api(`/recommendations/${encodeURIComponent(recId)}/feedback`,

@@ -86,6 +86,25 @@ export class ApiError extends Error {
   }
 }
 
+// The service's vocabularies (strategies, score parts, verdicts, bounds) as the API defines them, fetched
+// once: the page names nothing by a literal of its own. A failed fetch leaves names as they are.
+let vocabularyPromise = null;
+export function vocabulary() {
+  if (!vocabularyPromise) {
+    vocabularyPromise = fetch(API + "/vocabulary", { headers: { Accept: "application/json" } })
+      .then((resp) => (resp.ok ? resp.json() : null))
+      .catch(() => null)
+      .then((v) => v || { strategies: [], score_parts: [], verdicts: [], bounds: [] });
+  }
+  return vocabularyPromise;
+}
+
+// An entry's label in the page's language ({name, da, en}), else its name.
+export function labelOf(entries, name) {
+  const entry = (entries || []).find((e) => e.name === name);
+  return entry ? entry[LANG] || entry.en || name : name;
+}
+
 export async function api(path, options) {
   const headers = { Accept: "application/json", Authorization: "Bearer " + token() };
   const init = Object.assign({ headers }, options || {});

@@ -1,25 +1,26 @@
 // The ethics reviewer's page: the audit chain's status, a search over served lists (pseudonym, dates,
 // consultant), and one list in full — score parts, paths, CV sentences, versions — with replay.
 import {
-  $, T, LANG, LOCALE, api, badges, citizenText, el, explain, fill, hideMessage, matchedItem, num,
-  pathDetails, scoreBar, setupToken, showMessage, token,
+  $, T, LANG, LOCALE, api, badges, citizenText, el, explain, fill, hideMessage, labelOf, matchedItem, num,
+  pathDetails, scoreBar, setupToken, showMessage, token, vocabulary,
 } from "./common.js";
 
 const PAGE = 50;
 const when = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "medium" });
 const score3 = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
 const VERSION_KEYS = ["ontology", "algorithm", "settings", "local_additions"];
-// Score parts in the order a reader weighs them (the record stores them sorted by name).
-const PART_ORDER = ["essential_skills", "optional_skills", "personal_competences", "occupation_fit", "distance",
-  "essential_coverage", "optional_coverage", "graph_closeness", "title", "unskilled"];
-// graph.serving's note on a control-group list; shown in the page's language.
+// Strategies, score parts (in the order a reader weighs them; records store them sorted by name) and
+// verdicts, with their labels: from the API (GET /api/v1/vocabulary), never restated here.
+const VOCABULARY = await vocabulary();
+const PART_ORDER = VOCABULARY.score_parts.map((p) => p.name);
+// graph.accountability.serving's note on a control-group list; shown in the page's language.
 const CONTROL_NOTE = "control group in the trial";
 
 let search = null;  // the current search: URLSearchParams without limit/offset, and the offset
 
 const time = (iso) => when.format(new Date(iso));
 const role = (r) => T["role_" + r] || r;
-const kind = (s) => T["kind_" + s] || s;
+const kind = (s) => labelOf(VOCABULARY.strategies, s);
 const short = (hash, n) => (hash ? hash.slice(0, n || 12) : T.v_none);
 
 function problemText(err, notFound) {
@@ -49,7 +50,7 @@ async function checkChain() {
 }
 $("chain-check").addEventListener("click", checkChain);
 
-// graph.audit's reasons, in the page's language.
+// graph.accountability.audit's reasons, in the page's language.
 function chainProblem(problem) {
   if (problem.startsWith("record content")) return T.chain_problem_content;
   if (problem.startsWith("record does not link")) return T.chain_problem_link;
@@ -213,7 +214,7 @@ function partsTable(parts) {
     const bar = el("span", { class: "fill" });
     bar.style.width = `${(Math.max(0, Math.min(1, value)) * 100).toFixed(0)}%`;
     table.append(el("tr", {},
-      el("th", { scope: "row", text: T["part_" + name] || name }),
+      el("th", { scope: "row", text: labelOf(VOCABULARY.score_parts, name) }),
       el("td", { class: "part-bar" }, el("span", { class: "bar", "aria-hidden": "true" }, bar)),
       el("td", { class: "num", text: score3.format(value) })));
   }
@@ -254,7 +255,7 @@ function itemCard(rec, it, first) {
 function verdicts(feedback, names) {
   if (!feedback.length) return el("p", { class: "empty", text: T.no_verdicts });
   return el("ul", { class: "verdicts" }, feedback.map((f) => el("li", {},
-    el("strong", { text: T[f.verdict] || f.verdict }), ` · ${names[f.target] || f.target} · `,
+    el("strong", { text: labelOf(VOCABULARY.verdicts, f.verdict) }), ` · ${names[f.target] || f.target} · `,
     el("code", { text: f.actor }), ` · ${time(f.at)}`, f.reason ? el("q", { text: f.reason }) : null)));
 }
 

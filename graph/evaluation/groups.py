@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from graph.evaluation.cases import Rejection
+from graph.evaluation.history import Outcome
 from graph.evaluation.metrics import strategy_figures
-from graph.evaluation.replay import Outcome
 from graph.evaluation.stats import BOOTSTRAP_RESAMPLES
 from ontology.errors import ValidationError
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from graph.evaluation.replay import Listing, Outcome
+from graph.evaluation.history import Listing, Outcome
 from graph.evaluation.stats import (
     BOOTSTRAP_RESAMPLES,
     PERMUTATIONS,

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from graph.evaluation.history import Outcome
 from graph.evaluation.plots import Point, bar_chart, line_chart
-from graph.evaluation.replay import Outcome
 
 # Rejected lines listed in report.md; report.json has all of them.
 MD_REJECTIONS = 50

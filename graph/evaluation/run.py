@@ -15,25 +15,26 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from graph.alternatives import find_alternatives
-from graph.automatch import automatch
 from graph.evaluation.cases import Case, Rejection
 from graph.evaluation.groups import Groups, breakdown
+from graph.evaluation.history import Outcome, StrategyFn, replay
 from graph.evaluation.metrics import population_figures
-from graph.evaluation.replay import Outcome, StrategyFn, replay
 from graph.evaluation.splits import split
 from graph.evaluation.stats import BOOTSTRAP_RESAMPLES, CONFIDENCE, PERMUTATIONS
 from graph.evaluation.usefulness import summarise_feedback
 from graph.ledger import Feedback
-from graph.match import match_postings
+from graph.matching.alternatives import find_alternatives
+from graph.matching.automatch import automatch
+from graph.matching.match import match_postings
+from graph.matching.scoring import MatchSettings
+from graph.matching.vocabulary import AUTOMATCH, GRAPH
 from graph.records import OntologyVersion, PostingRecord
-from graph.scoring import MatchSettings
 from graph.store import Store
 from ontology.errors import ValidationError
 
 log = logging.getLogger(__name__)
 
-STRATEGIES: dict[str, StrategyFn] = {"graph": match_postings, "automatch": automatch}
+STRATEGIES: dict[str, StrategyFn] = {GRAPH: match_postings, AUTOMATCH: automatch}
 REPORT_FORMAT = "jobmatch-evaluation/1"
 # Postings per upsert: the store's own batch size for bulk loads.
 LOAD_BATCH = 5000

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graph.evaluation.replay import Outcome
+from graph.evaluation.history import Outcome
 from ontology.errors import ValidationError
 
 # Share of the cases in the earlier period / the first sample: the usual 70/30 development/hold-out

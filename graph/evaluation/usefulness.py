@@ -12,8 +12,8 @@ from typing import Any
 
 from graph.evaluation.metrics import share
 from graph.ledger import Feedback
-
-VERDICTS = ("useful", "not_useful", "applied")
+from graph.matching.vocabulary import POSITIVE_VERDICTS
+from graph.matching.vocabulary import VERDICT_NAMES as VERDICTS
 
 
 def summarise_feedback(records: Sequence[Feedback]) -> dict[str, Any] | None:
@@ -36,6 +36,6 @@ def summarise_feedback(records: Sequence[Feedback]) -> dict[str, Any] | None:
             "n": n,
             "counts": {v: counts.get(v, 0) for v in (*VERDICTS, *sorted(set(counts) - set(VERDICTS)))},
             **{v: share(counts.get(v, 0), n) for v in VERDICTS},
-            "useful_or_applied": share(counts.get("useful", 0) + counts.get("applied", 0), n),
+            "useful_or_applied": share(sum(counts.get(v, 0) for v in POSITIVE_VERDICTS), n),
         }
     return out

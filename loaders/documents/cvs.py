@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from graph.geo import Gazetteer
+from graph.matching.geo import Gazetteer
 from graph.records import CvRecord, CvSkill, SkillSource, WorkedAs
 from loaders.documents.cv_formats import check_municipality, read_cv
 from loaders.documents.evidence import Found, evidence_of

@@ -2,7 +2,7 @@
 
 When a CV names an occupation (sought, held, or by a degree title), the essential skills of that
 occupation's ESCO profile that the CV does not state are *inferred*: shown to the consultant, never the
-citizen's evidence in matching (``graph.match.cv_skill_map`` leaves them out) until confirmed in the
+citizen's evidence in matching (``graph.matching.match.cv_skill_map`` leaves them out) until confirmed in the
 conversation. A confirmation turns one into a declared skill that says who confirmed it and when; a
 rejection removes it and is remembered, so re-reading the CV does not infer it again. Both survive a
 replaced CV document (:func:`carry_over`).

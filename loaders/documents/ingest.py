@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
-from graph.geo import Gazetteer
+from graph.matching.geo import Gazetteer
 from graph.records import CvRecord
 from graph.store import Store
 from loaders.documents.bulk import RawDocument

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from graph.geo import Gazetteer
+from graph.matching.geo import Gazetteer
 from graph.records import Evidence, PostingRecord, PostingRequirement
 from graph.store import Store
 from loaders.documents.evidence import Found, evidence_of

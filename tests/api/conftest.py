@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse
 from api.app import create_app
 from api.auth import create_token
 from api.settings import Settings
-from graph.backends.memory import MemoryStore
+from graph.backends.memory.graph_store import MemoryStore
 from graph.records import CvRecord, PostingRecord
 from ontology.model import Taxonomy
 from tests.api.contract import check_response

@@ -7,7 +7,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from api.auth import create_token, hash_secret
-from graph.backends.memory import MemoryStore
+from graph.backends.memory.graph_store import MemoryStore
 from ontology.errors import ValidationError
 from tests.api.conftest import Tokens, bearer
 

@@ -13,9 +13,9 @@ from flask.testing import FlaskClient
 
 from api.app import create_app
 from api.settings import Settings
-from graph.backends.memory import MemoryStore
-from graph.scoring import MatchSettings
-from graph.serving import CONTROL_NOTE
+from graph.accountability.serving import CONTROL_NOTE
+from graph.backends.memory.graph_store import MemoryStore
+from graph.matching.scoring import MatchSettings
 from tests.api.conftest import Tokens, ValidatingClient, bearer
 
 

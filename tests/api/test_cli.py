@@ -17,7 +17,7 @@ import pytest
 from api.auth import authenticate
 from api.cli import main
 from api.errors import UnauthenticatedError
-from graph.backends.memory import MemoryStore
+from graph.backends.memory.graph_store import MemoryStore
 from tests.conftest import REPO
 
 

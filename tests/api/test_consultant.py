@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from graph.backends.memory import MemoryStore
+from graph.backends.memory.graph_store import MemoryStore
 from graph.ledger import AuditQuery
 from tests.api.conftest import Tokens, bearer
 from tests.conftest import FIXTURES

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from api.app import close_app, create_app
 from api.settings import Settings
-from graph.backends.memory import MemoryStore
+from graph.backends.memory.graph_store import MemoryStore
 from graph.records import CvRecord
 from ontology.errors import StoreUnavailableError
 from ontology.model import Taxonomy

@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from graph.backends.memory import MemoryStore
-from graph.scoring import MatchSettings
+from graph.backends.memory.graph_store import MemoryStore
+from graph.matching.scoring import MatchSettings
 from tests.api.conftest import Tokens, bearer, current_postings
 from tests.matching_data import S
 from tests.tamper import rewrite_bodies

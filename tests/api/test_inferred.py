@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from graph.backends.memory import MemoryStore
-from graph.match import cv_skill_map
+from graph.backends.memory.graph_store import MemoryStore
+from graph.matching.match import cv_skill_map
 from tests.api.conftest import Tokens, bearer
 from tests.api.test_consultant import cv_doc
 from tests.matching_data import O

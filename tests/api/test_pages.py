@@ -10,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from api.blueprints.page import STRINGS
+from tests.conftest import REPO
 
 STATIC = Path(__file__).resolve().parents[2] / "api" / "static"
 
@@ -46,3 +47,19 @@ def test_static_files_are_served(client: FlaskClient, name: str) -> None:
     r = client.get(f"/static/{name}")
     assert r.status_code == 200
     r.close()
+
+
+def test_pages_name_parts_and_verdicts_by_the_api_vocabulary(client: FlaskClient) -> None:
+    from api.blueprints.page import STRINGS
+    from graph.matching.vocabulary import PART_NAMES, VERDICT_NAMES
+
+    body = client.get("/api/v1/vocabulary").get_json()  # public: no token
+    assert [p["name"] for p in body["score_parts"]] == list(PART_NAMES)
+    assert [v["name"] for v in body["verdicts"]] == list(VERDICT_NAMES)
+    assert all(p["da"] and p["en"] for p in body["score_parts"])
+    # The page strings restate none of them; the scripts ask the API.
+    for strings in STRINGS.values():
+        assert not [k for k in strings if k.startswith(("part_", "kind_")) or k in VERDICT_NAMES]
+    for script in ("app.js", "ethics.js"):
+        text = (REPO / "api" / "static" / script).read_text("utf-8")
+        assert "vocabulary()" in text and '"essential_skills"' not in text and '"not_useful"' not in text

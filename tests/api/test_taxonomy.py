@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from api.app import create_app
 from api.settings import Settings
-from graph.backends.memory import MemoryStore
+from graph.backends.memory.graph_store import MemoryStore
 from tests.api.conftest import Tokens, ValidatingClient, bearer
 from tests.conftest import MINI_ESCO, MINI_ESCO_12
 from tests.matching_data import O, S

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from graph.backends.memory import MemoryStore
+from graph.backends.memory.graph_store import MemoryStore
 from graph.store import Store
 from ontology.model import Taxonomy
 from tests.conformance import documents, neo4j_server

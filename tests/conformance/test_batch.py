@@ -9,14 +9,20 @@ from dataclasses import replace
 
 import pytest
 
-from graph.audit import verify_chain
-from graph.backends.memory import MemoryStore
-from graph.batch import run_batch
-from graph.explain import result_json
+from graph.accountability.audit import verify_chain
+from graph.accountability.batch import run_batch
+from graph.accountability.serving import (
+    ListServer,
+    ServeRequest,
+    ServingPolicy,
+    active_ontology_version,
+    compute,
+)
+from graph.backends.memory.graph_store import MemoryStore
+from graph.backends.memory.snapshot import embedded_snapshot
 from graph.ledger import AuditQuery
-from graph.scoring import MatchSettings
-from graph.serving import ServeRequest, active_ontology_version, compute
-from graph.snapshot import embedded_snapshot
+from graph.matching.explain import result_json
+from graph.matching.scoring import MatchSettings
 from graph.store import Store
 from ontology.errors import NotFoundError
 from ontology.model import Taxonomy
@@ -40,6 +46,10 @@ def batch_store(empty_store: Store, mini_taxonomy: Taxonomy) -> Store:
     return empty_store
 
 
+def _server(store: Store, **policy: object) -> ListServer:
+    return ListServer(store, store, ServingPolicy(settings=SETTINGS, **policy))  # type: ignore[arg-type]
+
+
 def _results(store: Store, seq_from: int = 0) -> list[tuple[str, str, dict[str, object]]]:
     return [(r.cv_id, r.strategy, json.loads(r.body)) for r in store.audit_records(AuditQuery(limit=1000))
             if r.seq > seq_from]
@@ -47,7 +57,7 @@ def _results(store: Store, seq_from: int = 0) -> list[tuple[str, str, dict[str, 
 
 def test_batch_records_what_serving_computes(batch_store: Store) -> None:
     store = batch_store
-    rep = run_batch(store, [c.id for c in CVS], valid_on=TODAY, settings=SETTINGS)
+    rep = run_batch(_server(store), [c.id for c in CVS], valid_on=TODAY)
     assert (rep.cvs, rep.workers) == (len(LOCATED), 1)
     assert rep.with_matches >= 2 and rep.with_alternatives >= 1
 
@@ -61,13 +71,13 @@ def test_batch_records_what_serving_computes(batch_store: Store) -> None:
                          ServeRequest(kind=kind, valid_on=TODAY), SETTINGS,  # type: ignore[arg-type]
                          ontology_version=version)
         assert body["result"] == json.loads(json.dumps(result_json(direct)))
-        assert body["batch"] is True and body["request"]["kind"] == kind
+        assert "cv_snapshot" not in body and body["request"]["kind"] == kind
     report = verify_chain(store)
     assert report.ok and report.checked == 2 * len(LOCATED)
 
 
 def test_batch_without_audit_records_nothing(batch_store: Store) -> None:
-    rep = run_batch(batch_store, [c.id for c in CVS], valid_on=TODAY, settings=SETTINGS, record=False)
+    rep = run_batch(_server(batch_store), [c.id for c in CVS], valid_on=TODAY, record=False)
     assert rep.cvs == len(LOCATED)
     assert batch_store.last_audit() is None
 
@@ -75,10 +85,10 @@ def test_batch_without_audit_records_nothing(batch_store: Store) -> None:
 def test_workers_and_chunks_do_not_change_the_records(batch_store: Store) -> None:
     store = batch_store
     ids = [c.id for c in CVS]
-    run_batch(store, ids, valid_on=TODAY, settings=SETTINGS, workers=1, chunk=100)
+    run_batch(_server(store), ids, valid_on=TODAY, workers=1, chunk=100)
     head = store.last_audit()
     assert head is not None
-    rep = run_batch(store, ids, valid_on=TODAY, settings=SETTINGS, workers=2, chunk=1)
+    rep = run_batch(_server(store), ids, valid_on=TODAY, workers=2, chunk=1)
     assert rep.cvs == len(LOCATED) and rep.workers == 2
     first, second = _results(store)[: head.seq], _results(store, head.seq)
     assert second == first
@@ -88,14 +98,14 @@ def test_workers_and_chunks_do_not_change_the_records(batch_store: Store) -> Non
 def test_a_snapshot_computes_what_the_store_computes(batch_store: Store) -> None:
     store = batch_store
     ids = [c.id for c in CVS]
-    run_batch(store, ids, valid_on=TODAY, settings=SETTINGS)
+    run_batch(_server(store), ids, valid_on=TODAY)
     head = store.last_audit()
     assert head is not None
     snap = embedded_snapshot(store, ids)
     try:
         assert snap.posting_count() == store.posting_count()
         assert snap.get_cvs(ids) == store.get_cvs(ids)
-        rep = run_batch(store, ids, valid_on=TODAY, settings=SETTINGS, workers=2, compute_on=snap)
+        rep = run_batch(_server(store), ids, valid_on=TODAY, workers=2, compute_on=snap)
     finally:
         snap.close()
     assert rep.cvs == len(LOCATED)

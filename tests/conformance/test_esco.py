@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from graph.backends.memory import MemoryStore
+from graph.backends.memory.graph_store import MemoryStore
 from graph.backends.neo4j import Neo4jStore
 from ontology.model import CONCEPT_KINDS, Taxonomy, summarise
 from tests.conformance import neo4j_server, oracle

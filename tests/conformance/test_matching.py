@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from graph.alternatives import find_alternatives
-from graph.automatch import automatch
-from graph.backends.memory import MemoryStore
-from graph.explain import PathStep, result_json
-from graph.match import match_postings
-from graph.pathcheck import unsupported_steps
-from graph.scoring import MatchSettings
+from graph.backends.memory.graph_store import MemoryStore
+from graph.matching.alternatives import find_alternatives
+from graph.matching.automatch import automatch
+from graph.matching.explain import PathStep, result_json
+from graph.matching.match import match_postings
+from graph.matching.pathcheck import unsupported_steps
+from graph.matching.scoring import MatchSettings
 from graph.store import Store
 from ontology.model import Taxonomy
 from tests.matching_data import POSTINGS, TODAY, O, cv

@@ -30,9 +30,9 @@ from waitress.server import create_server
 from api.app import create_app
 from api.auth import create_token
 from api.settings import Settings
-from graph.backends.memory import MemoryStore
+from graph.backends.memory.graph_store import MemoryStore
+from graph.matching.scoring import MatchSettings
 from graph.records import CvRecord, CvSkill, Evidence
-from graph.scoring import MatchSettings
 from loaders.privacy import PseudonymKey, pseudonymise
 from ontology.model import Taxonomy
 from tests.api.conftest import current_postings, sample_cvs

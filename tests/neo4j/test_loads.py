@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from graph.backends import neo4j as backend
-from graph.backends.neo4j import Neo4jStore
+from graph.backends.neo4j import Neo4jStore, connection, graph_store
 from ontology.model import Taxonomy, summarise
 from tests.conformance import documents
 from tests.conformance.neo4j_server import WIPE
@@ -96,8 +95,9 @@ def test_small_batches_give_the_same_graph(neo4j_store: Neo4jStore, admin: Drive
     neo4j_store.upsert_taxonomy(mini_taxonomy)
     expected = counts(admin)
     _wipe(admin)
-    for name in ("CONCEPT_BATCH", "RELATION_BATCH", "SWEEP_BATCH"):
-        monkeypatch.setattr(backend, name, 7)
+    for module, name in ((graph_store, "CONCEPT_BATCH"), (graph_store, "RELATION_BATCH"),
+                         (connection, "SWEEP_BATCH")):
+        monkeypatch.setattr(module, name, 7)
     neo4j_store.upsert_taxonomy(mini_taxonomy)
     neo4j_store.upsert_taxonomy(mini_taxonomy)
     assert counts(admin) == expected

@@ -10,19 +10,26 @@ from pathlib import Path
 
 import pytest
 
-from graph.audit import APPEND_ATTEMPTS, Actor, append_drafts, draft_of, verify_chain
-from graph.backends.memory import JOURNAL, MemoryStore
+from graph.accountability.audit import APPEND_ATTEMPTS, Actor, append_drafts, draft_of, verify_chain
+from graph.accountability.replay import replay
+from graph.accountability.serving import CONTROL_NOTE, ListServer, Served, ServeRequest, ServingPolicy
+from graph.accountability.trial import TrialConfig, arm_for, assign
+from graph.backends.memory.graph_store import JOURNAL, MemoryStore
 from graph.ledger import AuditQuery, AuditRecord
-from graph.match import match_postings
-from graph.replay import replay
-from graph.serving import CONTROL_NOTE, ServeRequest, serve
-from graph.trial import TrialConfig, arm_for, assign
+from graph.matching.match import match_postings
 from ontology.model import Taxonomy
 from tests.matching_data import POSTINGS, TODAY, O, cv
 from tests.tamper import rewrite_bodies
 
 CONSULTANT = Actor(id="tok-1", role="consultant", municipality="0101")
 DAY = date.fromisoformat(TODAY)
+
+
+def serve(store: MemoryStore, cv: object, actor: Actor, request: ServeRequest, *, trial: TrialConfig | None = None,
+          crowding_cap: int | None = None, today: date | None = None) -> Served:
+    """The one serving use case over ``store`` (graph store and ledger) under a policy with ``trial``."""
+    policy = ServingPolicy(trial=trial, crowding_cap=crowding_cap)
+    return ListServer(store, store, policy).serve(cv, actor, request, today=today)  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
-from graph.audit import Actor
-from graph.backends.memory import JOURNAL, MemoryStore
+from graph.accountability.audit import Actor
+from graph.accountability.serving import ListServer, ServeRequest, ServingPolicy
+from graph.backends.memory.graph_store import JOURNAL, MemoryStore
 from graph.ledger import AuditQuery, Feedback
-from graph.serving import ServeRequest, serve
 from ontology.model import Taxonomy
 from tests.matching_data import POSTINGS, TODAY, O, cv
 
@@ -89,8 +89,9 @@ def test_feedback_summary_and_fairness(data_dir: Path, capsys: pytest.CaptureFix
     store = MemoryStore(data_dir).open()
     day = date.fromisoformat(TODAY)
     actor = Actor("tok", "consultant", "0101")
-    a = serve(store, store.get_cvs(["cook-1"])["cook-1"], actor, ServeRequest(valid_on=TODAY), today=day)
-    serve(store, store.get_cvs(["dev-1"])["dev-1"], actor, ServeRequest(kind="alternatives", valid_on=TODAY), today=day)
+    server = ListServer(store, store, ServingPolicy())
+    a = server.serve(store.get_cvs(["cook-1"])["cook-1"], actor, ServeRequest(valid_on=TODAY), today=day)
+    server.serve(store.get_cvs(["dev-1"])["dev-1"], actor, ServeRequest(kind="alternatives", valid_on=TODAY), today=day)
     for i, verdict in enumerate(["useful", "applied", "not_useful"]):
         store.add_feedback(Feedback(f"f{i}", f"2026-11-21T10:0{i}:00", a.record.id, "cook-1", "p-cook-1",
                                     verdict, "", "tok", "0101", "graph"))

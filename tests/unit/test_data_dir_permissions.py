@@ -9,7 +9,7 @@ def test_the_embedded_data_dir_is_its_owners_only(tmp_path: Path) -> None:
     """Personal data on disk: the folder 0700, the journal and the taxonomy snapshot 0600."""
     import stat
 
-    from graph.backends.memory import MemoryStore
+    from graph.backends.memory.graph_store import MemoryStore
 
     data = tmp_path / "data"
     data.mkdir(mode=0o755)

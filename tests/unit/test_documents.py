@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from graph.backends.memory import MemoryStore
+from graph.backends.memory.graph_store import MemoryStore
 from graph.codec import cv_to_dict
-from graph.geo import Gazetteer, bbox_around
+from graph.matching.geo import Gazetteer, bbox_around
 from loaders.documents import (
     DEFAULT_VALIDITY_DAYS,
     SCHEMA_NAMES,

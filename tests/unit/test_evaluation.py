@@ -38,8 +38,7 @@ import pytest
 
 import api.cli.evaluation as evaluation_cli
 from api.cli import main
-from graph.alternatives import find_alternatives
-from graph.backends.memory import MemoryStore
+from graph.backends.memory.graph_store import MemoryStore
 from graph.evaluation import (
     STRATEGIES,
     Options,
@@ -53,9 +52,10 @@ from graph.evaluation import (
 )
 from graph.evaluation.splits import random_split, temporal_split
 from graph.evaluation.stats import bootstrap_mean, mcnemar_exact, sign_flip_p, wilson
-from graph.explain import MatchResult
-from graph.geo import Gazetteer
 from graph.ledger import Feedback
+from graph.matching.alternatives import find_alternatives
+from graph.matching.explain import MatchResult
+from graph.matching.geo import Gazetteer
 from loaders.documents import RawDocument, read_documents
 from loaders.placements import generate_placements
 from loaders.synthetic import Generator

@@ -14,8 +14,8 @@ import pytest
 
 import api.cli.documents as documents_cli
 from api.cli import main
-from graph.backends.memory import MemoryStore
-from graph.geo import Gazetteer
+from graph.backends.memory.graph_store import MemoryStore
+from graph.matching.geo import Gazetteer
 from graph.store import Store
 from loaders.documents import ingest_cvs, ingest_postings, read_documents
 from loaders.mentions import Extraction, OccupationMention

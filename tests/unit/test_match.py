@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.alternatives import find_alternatives
-from graph.automatch import automatch
-from graph.backends.memory import MemoryStore
-from graph.match import match_postings
-from graph.scoring import MatchSettings
+from graph.backends.memory.graph_store import MemoryStore
+from graph.matching.alternatives import find_alternatives
+from graph.matching.automatch import automatch
+from graph.matching.match import match_postings
+from graph.matching.scoring import MatchSettings
 from ontology.errors import ValidationError
 from ontology.model import Taxonomy
 from tests.matching_data import POSTINGS, ROSKILDE, TODAY, O, S, cv

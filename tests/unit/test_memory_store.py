@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from graph.backends.memory import MemoryStore
-from graph.records import CvRecord, CvSkill, Evidence, PostingRecord, PostingRequirement
+import pytest
+
+from graph.backends.memory import graph_store
+from graph.backends.memory.graph_store import MemoryStore
+from graph.records import BBox, CvRecord, CvSkill, Evidence, PostingRecord, PostingRequirement
 from ontology.model import Taxonomy, summarise
 
 
@@ -47,3 +51,30 @@ def test_reloading_same_package_records_one_version(tmp_path: Path, mini_taxonom
 def test_constructor_does_no_io(tmp_path: Path) -> None:
     MemoryStore(tmp_path / "not-yet")
     assert not (tmp_path / "not-yet").exists()
+
+
+def test_a_store_takes_in_what_another_connection_wrote(tmp_path: Path, mini_taxonomy: Taxonomy,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(graph_store, "REFRESH_SECONDS", 0.0)  # look on every read (the default waits 0.5 s)
+    server = MemoryStore(tmp_path).open()
+    cli = MemoryStore(tmp_path).open()  # another connection, as another process has
+    try:
+        cli.upsert_taxonomy(mini_taxonomy)
+        cli.upsert_cvs([_cv("a"), _cv("b")])
+        cli.upsert_postings([_posting("p1")])
+        assert server.cv_ids() == ["a", "b"]
+        assert server.get_postings(["p1"])["p1"] == _posting("p1")
+        assert server.taxonomy_summary() == summarise(mini_taxonomy)
+        # The server's own writes and the other's interleave; deletions arrive too.
+        server.upsert_cvs([_cv("c")])
+        cli.delete_cvs(["a"])
+        changed = replace(_posting("p1"), title="chef")
+        cli.upsert_postings([changed])
+        assert server.cv_ids() == ["b", "c"]
+        assert server.get_postings(["p1"])["p1"].title == "chef"
+        assert list(server.postings_requiring(
+            ["http://data.europa.eu/esco/skill/mini-meat"], BBox(-90, -180, 90, 180), "2026-06-01").ids) == ["p1"]
+        assert cli.cv_ids() == ["b", "c"]
+    finally:
+        server.close()
+        cli.close()

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
-from graph.audit import canonical
-from graph.backends.memory import MemoryStore
-from graph.impact import impact_of, render_impact
+from graph.accountability.audit import canonical
+from graph.backends.memory.graph_store import MemoryStore
 from graph.ledger import AuditRecord
 from graph.records import CvRecord, CvSkill, Evidence, PostingRecord, PostingRequirement, WorkedAs
-from graph.upgrade import MappingError, plan_upgrade, read_mapping, upgrade
+from graph.taxonomy.impact import impact_of, render_impact
+from graph.taxonomy.upgrade import MappingError, plan_upgrade, read_mapping, upgrade
 from ontology.diff import TaxonomyDiff, diff_taxonomies, render_diff
 from ontology.esco_csv import read_esco_package
 from ontology.local_additions import (
@@ -311,7 +311,7 @@ def test_impact_lists_affected_cvs_postings_and_recent_recommendations(store: Me
     _audit(store, 3, "cv-3", NOW - timedelta(days=1), [f"{ESCO}skill/mini-sql"])
     diff = diff_taxonomies(_mini(MINI_ESCO), _mini(mini_new))
 
-    report = impact_of(diff, store, days=90, now=NOW)
+    report = impact_of(diff, store, store, days=90, now=NOW)
 
     assert [(i.id, [(x.role, x.uri.rsplit("/", 1)[1], x.reasons) for x in i.links]) for i in report.cvs] == [
         ("cv-1", [("skill", "mini-rlang", ("removed",)), ("skill", "mini-forklift", ("relabelled",))]),

@@ -19,7 +19,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import date
 
-from graph.audit import now_iso
+from graph.accountability.audit import now_iso
 from graph.ledger import Ledger, TrialAssignment
 
 TREATMENT = "treatment"

@@ -15,11 +15,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from graph.explain import MatchResult, SkillRef, Suggestion
-from graph.geo import bbox_around
-from graph.match import empty_result, frame_of, haversine_np, label_of
+from graph.matching.explain import MatchResult, SkillRef, Suggestion
+from graph.matching.geo import bbox_around
+from graph.matching.match import empty_result, frame_of, haversine_np, label_of
+from graph.matching.scoring import MatchSettings
+from graph.matching.vocabulary import PART
 from graph.records import CvRecord
-from graph.scoring import MatchSettings
 from graph.store import Store
 
 # Score of a suggestion by reason: a title match outranks a no-qualification top-up.
@@ -77,17 +78,17 @@ def automatch(
         p = postings[i]
         d = float(dist[i])
         if p.occupation in seeks or (pattern is not None and pattern.search(p.title.lower())):
-            ranked.append((0, round(d, 3), p.id, i, "title"))
+            ranked.append((0, round(d, 3), p.id, i, PART.title))
             continue
         occ = concepts.get(p.occupation)
         if p.n_essential == 0 or (occ is not None and occ.isco_group.startswith(settings.automatch_unskilled_major_group)):
-            ranked.append((1, round(d, 3), p.id, i, "unskilled"))
+            ranked.append((1, round(d, 3), p.id, i, PART.unskilled))
     ranked.sort()
 
     out = []
     for rank, (_group, d, _pid, i, reason) in enumerate(ranked[:k], start=1):
         p = postings[i]
-        score = _TITLE_SCORE if reason == "title" else _UNSKILLED_SCORE
+        score = _TITLE_SCORE if reason == PART.title else _UNSKILLED_SCORE
         out.append(Suggestion(
             rank=rank, posting=p, score=score, parts={reason: score}, distance_km=d,
             occupation=SkillRef(p.occupation, label_of(concepts, p.occupation, lang)) if p.occupation else None,

@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from graph.explain import (
+from graph.matching.explain import (
     MatchedSkill,
     MatchResult,
     PathStep,
@@ -27,9 +27,10 @@ from graph.explain import (
     posting_node,
     skill_path,
 )
-from graph.geo import EARTH_RADIUS_KM, bbox_around
+from graph.matching.geo import EARTH_RADIUS_KM, bbox_around
+from graph.matching.scoring import MatchSettings
+from graph.matching.vocabulary import PART, algorithm_version
 from graph.records import Candidates, CvRecord, CvSkill, RequirementHit
-from graph.scoring import ALGORITHM_VERSION, MatchSettings
 from graph.store import Store
 from ontology.errors import ValidationError
 from ontology.model import Concept
@@ -245,11 +246,11 @@ def match_postings(
     dist_part = np.clip(1.0 - dist / radius, 0.0, 1.0)
 
     parts = {
-        "essential_skills": settings.w_essential * ess_part,
-        "optional_skills": settings.w_optional * opt_part,
-        "personal_competences": settings.w_personal * personal_part,
-        "occupation_fit": settings.w_occupation * occ_part,
-        "distance": settings.w_distance * dist_part,
+        PART.essential_skills: settings.w_essential * ess_part,
+        PART.optional_skills: settings.w_optional * opt_part,
+        PART.personal_competences: settings.w_personal * personal_part,
+        PART.occupation_fit: settings.w_occupation * occ_part,
+        PART.distance: settings.w_distance * dist_part,
     }
     score = np.round(sum(parts.values()), 6)
     eligible = dist <= radius
@@ -295,7 +296,7 @@ def empty_result(cv: CvRecord, settings: MatchSettings, radius: float, valid_on:
                  strategy: str) -> MatchResult:
     """A result with the request's identity and versions and nothing in it yet."""
     return MatchResult(cv_id=cv.id, strategy=strategy, valid_on=valid_on, radius_km=radius,
-                       algorithm_version=ALGORITHM_VERSION, settings_hash=settings.settings_hash(),
+                       algorithm_version=algorithm_version(strategy), settings_hash=settings.settings_hash(),
                        ontology_version=ontology_version)
 
 

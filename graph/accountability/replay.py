@@ -1,7 +1,7 @@
 """Replay: recompute a recorded recommendation with its recorded inputs and say whether it is identical.
 
 The record's body holds the request, the matching settings, the CV as it was (pseudonymous snapshot)
-and the served result. Replay runs :func:`graph.serving.compute` on the current store with those
+and the served result. Replay runs :func:`graph.accountability.serving.compute` on the current store with those
 inputs and compares rank by rank. After an ESCO upgrade (or a change of postings or settings) it shows
 what would differ and names the versions that differ.
 """
@@ -12,11 +12,18 @@ import json
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from graph.accountability.serving import (
+    ServeRequest,
+    active_ontology_version,
+    apply_held_back,
+    compute,
+    effective_limit,
+)
 from graph.codec import cv_from_dict
-from graph.explain import result_json
 from graph.ledger import AuditRecord
-from graph.scoring import ALGORITHM_VERSION, MatchSettings
-from graph.serving import ServeRequest, active_ontology_version, apply_held_back, compute, effective_limit
+from graph.matching.explain import result_json
+from graph.matching.scoring import MatchSettings
+from graph.matching.vocabulary import STRATEGY
 from graph.store import Store
 from ontology.errors import NotFoundError
 
@@ -78,7 +85,7 @@ def replay(store: Store, record: AuditRecord) -> ReplayReport:
         again["notes"] = served.get("notes", again["notes"])  # notes (e.g. trial arm) are not recomputed
     recorded = {"ontology": record.ontology_version, "algorithm": record.algorithm_version,
                 "settings": record.settings_hash, "local_additions": record.local_additions_version}
-    current = {"ontology": current_version, "algorithm": ALGORITHM_VERSION,
+    current = {"ontology": current_version, "algorithm": STRATEGY[record.strategy].algorithm_version if record.strategy in STRATEGY else "",
                "settings": settings.settings_hash(), "local_additions": record.local_additions_version}
     diffs: list[dict[str, Any]] = []
     old, new = _items(served), _items(again)

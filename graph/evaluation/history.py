@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from graph.evaluation.cases import Case, Rejection
-from graph.explain import MatchResult
+from graph.matching.explain import MatchResult
+from graph.matching.scoring import MatchSettings
 from graph.records import OntologyVersion
-from graph.scoring import MatchSettings
 from graph.store import Store
 from ontology.errors import ValidationError
 

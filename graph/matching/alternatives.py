@@ -14,9 +14,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from graph.explain import Alternative, MatchedSkill, MatchResult, SkillRef
-from graph.geo import bbox_around
-from graph.match import (
+from graph.matching.explain import Alternative, MatchedSkill, MatchResult, SkillRef
+from graph.matching.geo import bbox_around
+from graph.matching.match import (
     Credit,
     cv_skill_map,
     empty_result,
@@ -27,8 +27,9 @@ from graph.match import (
     label_of,
     matched_skill,
 )
+from graph.matching.scoring import MatchSettings
+from graph.matching.vocabulary import PART
 from graph.records import CvRecord, OccupationOverlap, ProfileSkill, RequirementHit
-from graph.scoring import MatchSettings
 from graph.store import Store
 
 
@@ -96,9 +97,9 @@ def find_alternatives(
         mine = {p.skill for p in profiles.get(o.occupation, ())}
         closeness = max((_jaccard(mine, f) for f in focus_sets), default=0.0)
         parts = {
-            "essential_coverage": round(settings.alt_w_essential * ess_cov, 6),
-            "optional_coverage": round(settings.alt_w_optional * opt_cov, 6),
-            "graph_closeness": round(settings.alt_w_closeness * closeness, 6),
+            PART.essential_coverage: round(settings.alt_w_essential * ess_cov, 6),
+            PART.optional_coverage: round(settings.alt_w_optional * opt_cov, 6),
+            PART.graph_closeness: round(settings.alt_w_closeness * closeness, 6),
         }
         scored.append((round(sum(parts.values()), 6), o.occupation, parts))
     scored.sort(key=lambda t: (-t[0], t[1]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graph.backends.memory import MemoryStore
+from graph.backends.memory.graph_store import MemoryStore
 from graph.store import Store
 from ontology.errors import NotFoundError
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from graph.ledger import AuditQuery
+from graph.ledger import AuditQuery, Ledger
 from graph.records import CvRecord, PostingRecord
 from graph.store import Store
 from ontology.diff import REASONS, TaxonomyDiff
@@ -96,7 +96,7 @@ class ImpactReport:
                 **{name: [item(i) for i in items] for name, items in self.groups().items()}}
 
 
-def impact_of(diff: TaxonomyDiff, store: Store, *, days: int = DEFAULT_DAYS, now: datetime | None = None,
+def impact_of(diff: TaxonomyDiff, store: Store, ledger: Ledger, *, days: int = DEFAULT_DAYS, now: datetime | None = None,
               page: int = PAGE) -> ImpactReport:
     """Which stored CVs, postings and recommendations served in the last ``days`` the diff affects.
 
@@ -125,7 +125,7 @@ def impact_of(diff: TaxonomyDiff, store: Store, *, days: int = DEFAULT_DAYS, now
     recommendations: list[AffectedItem] = []
     scanned_records = 0
     after = 0
-    while batch := store.audit_records(AuditQuery(since=since, limit=page, after_seq=after)):
+    while batch := ledger.audit_records(AuditQuery(since=since, limit=page, after_seq=after)):
         after = batch[-1].seq
         scanned_records += len(batch)
         for rec in batch:

@@ -27,7 +27,7 @@ def _km(x: float) -> str:
 
 
 def explain_suggestion_da(item: dict[str, Any]) -> str:
-    """Explain one served suggestion (the JSON of :func:`graph.explain.suggestion_json`) in Danish."""
+    """Explain one served suggestion (the JSON of :func:`graph.matching.explain.suggestion_json`) in Danish."""
     if item.get("reason") == "title":
         return (f"Dette job er foreslået, fordi titlen «{item['posting']['title']}» svarer til det job, du søger. "
                 f"Det ligger {_km(item['distance_km'])} km fra din bopæl.")
@@ -69,7 +69,7 @@ def explain_suggestion_da(item: dict[str, Any]) -> str:
 
 
 def explain_alternative_da(item: dict[str, Any]) -> str:
-    """Explain one alternative occupation (the JSON of :func:`graph.explain.alternative_json`) in Danish."""
+    """Explain one alternative occupation (the JSON of :func:`graph.matching.explain.alternative_json`) in Danish."""
     have = [m["skill"]["label"] for m in item.get("matched", [])][:4]
     missing = [m["label"] for m in item.get("missing_essential", [])][:4]
     text = [f"Faget «{item['occupation']['label']}» er foreslået som en ny mulighed, fordi du allerede kan "

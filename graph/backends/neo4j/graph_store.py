@@ -1,6 +1,6 @@
 """The Neo4j store: the ESCO graph, CVs and postings in one Neo4j 5 database, over the official driver.
 
-It answers every :class:`graph.store.Store` question exactly as :class:`graph.backends.memory.MemoryStore`
+It answers every :class:`graph.store.Store` question exactly as :class:`graph.backends.memory.graph_store.MemoryStore`
 does (``tests/conformance`` holds both to it). How the graph is laid out, and why:
 
 * Every concept is one ``:Concept`` node (unique ``uri``) with one kind label (``:Occupation``,
@@ -34,41 +34,39 @@ from __future__ import annotations
 
 import json
 import logging
-import math
-import re
 import time
-import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import fields
-from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
 from uuid import uuid4
 
 import numpy as np
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, RoutingControl
-from neo4j import exceptions as neo4j_errors
+from neo4j import ManagedTransaction, Record
 
 import queries
+from graph.backends.neo4j.connection import (
+    _FAR_PAST,
+    Neo4jConnection,
+    _chunks,
+    _day,
+    _evidence_json,
+    _has_point,
+)
 from graph.codec import (
     concept_from_dict,
     cv_from_dict,
     cv_to_dict,
-    evidence_to_dict,
     labels_from_dict,
     labels_to_dict,
     posting_from_dict,
     posting_to_dict,
 )
-from graph.ledger import AuditQuery, AuditRecord, Feedback, TokenRecord, TrialAssignment, check_consecutive
 from graph.records import (
     BBox,
     Candidates,
     ConceptRelation,
     CvRecord,
-    Evidence,
     LabelEntry,
     OccupationOverlap,
     OntologyVersion,
@@ -77,7 +75,7 @@ from graph.records import (
     ProfileSkill,
     SkillLink,
 )
-from ontology.errors import ConfigurationError, StoreUnavailableError, ValidationError
+from ontology.errors import ValidationError
 from ontology.model import (
     Broader,
     CollectionMember,
@@ -92,20 +90,11 @@ from ontology.model import (
 
 log = logging.getLogger(__name__)
 
-_Row = TypeVar("_Row", AuditRecord, Feedback, TokenRecord, TrialAssignment)
-
 # Rows per write transaction. Concept rows carry labels and descriptions (~1 kB each); relationship
 # rows are three short strings; a document batch expands to ~10 link rows per document.
 CONCEPT_BATCH = 2_000
 RELATION_BATCH = 10_000
 DOCUMENT_BATCH = 1_000
-SWEEP_BATCH = 10_000
-# A call to a down server fails after this long instead of the driver's default 30 s of retries:
-# the API answers 503 and the client retries, which is kinder than a hanging request.
-RETRY_SECONDS = 5.0
-CONNECT_SECONDS = 5.0
-INDEX_WAIT_SECONDS = 300
-
 _MERGE_CONCEPTS: dict[ConceptKind, str] = {
     "Occupation": "merge_occupations",
     "Skill": "merge_skills",
@@ -113,192 +102,10 @@ _MERGE_CONCEPTS: dict[ConceptKind, str] = {
     "SkillGroup": "merge_skill_groups",
 }
 _ROLE_ORDER = {"preferred": 0, "alt": 1, "hidden": 2}
-# Open-ended dates, as the embedded store maps them (graph/backends/memory.py ``_day``).
-_FAR_FUTURE = 10**6
-_FAR_PAST = -(10**6)
-
-# The driver's ways of saying "the server is not there (now)". AuthError is not among them: retrying
-# cannot fix a wrong password.
-_UNAVAILABLE: tuple[type[Exception], ...] = (
-    neo4j_errors.ServiceUnavailable,  # includes IncompleteCommit, Read/WriteServiceUnavailable
-    neo4j_errors.SessionExpired,
-    neo4j_errors.ConnectionAcquisitionTimeoutError,
-    neo4j_errors.DatabaseUnavailable,
-    OSError,
-)
 
 
-def _day(iso: str) -> int:
-    """Days since 1970 of an ISO date (time part ignored); "" is open-ended (far future).
-
-    The same arithmetic as the embedded store's, so both stores agree on every boundary day.
-    :raise ValueError: if ``iso`` is not an ISO date.
-    """
-    if not iso:
-        return _FAR_FUTURE
-    return (date.fromisoformat(iso[:10]) - date(1970, 1, 1)).days
-
-
-def _has_point(lat: float | None, lon: float | None) -> bool:
-    """Whether lat/lon make a valid WGS-84 point (Neo4j refuses others; lat/lon are kept anyway)."""
-    return (lat is not None and lon is not None and math.isfinite(lat) and math.isfinite(lon)
-            and -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0)
-
-
-def _public_uri(uri: str) -> str:
-    """The URI without any user:password part, for messages and logs."""
-    parts = urlsplit(uri)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-
-
-def _driver(uri: str, auth: tuple[str, str], retry_seconds: float, connect_seconds: float) -> Driver:
-    return GraphDatabase.driver(
-        uri, auth=auth, max_transaction_retry_time=retry_seconds, connection_timeout=connect_seconds,
-        connection_acquisition_timeout=connect_seconds + retry_seconds,
-        # An empty database has no property keys yet: "property does not exist" is noise there.
-        # Deprecations and performance hints still reach the log.
-        notifications_min_severity="WARNING", notifications_disabled_classifications=["UNRECOGNIZED"],
-    )
-
-
-def _chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(rows), size):
-        yield rows[start:start + size]
-
-
-def _evidence_json(evidence: Iterable[Evidence]) -> str:
-    return json.dumps([evidence_to_dict(e) for e in evidence], ensure_ascii=False)
-
-
-class Neo4jStore:
-    """The Store protocol over one Neo4j database. Thread-safe: one driver, a session per call."""
-
-    def __init__(self, driver: Driver, *, uri: str, database: str = "neo4j") -> None:
-        # No I/O here; connect() verifies the server and ensures the schema.
-        self._driver = driver
-        self._uri = _public_uri(uri)
-        self._database = database
-        self._closed = False
-
-    @classmethod
-    def connect(
-        cls,
-        uri: str,
-        auth: tuple[str, str],
-        database: str = "neo4j",
-        *,
-        retry_seconds: float = RETRY_SECONDS,
-        connect_seconds: float = CONNECT_SECONDS,
-    ) -> Neo4jStore:
-        """Create the process's driver, check the server answers, and ensure constraints and indexes.
-
-        :raise StoreUnavailableError: if the server cannot be reached.
-        :raise ConfigurationError: if the URI is unusable, or the server refuses the credentials or has
-            no such database.
-        """
-        try:
-            driver = _driver(uri, auth, retry_seconds, connect_seconds)
-        except (neo4j_errors.ConfigurationError, ValueError):
-            # The driver's message repeats the URI, which may carry a password: name the setting instead.
-            raise ConfigurationError(f"NEO4J_URI {_public_uri(uri)!r} is not a usable Neo4j URI "
-                                     "(bolt://host:port or neo4j://host:port, no user:password part)",
-                                     field="NEO4J_URI") from None
-        store = cls(driver, uri=uri, database=database)
-        try:
-            store.ping()
-            store.ensure_schema()
-        except BaseException:
-            store.close()
-            raise
-        log.info("neo4j store connected: %s database %s", store._uri, database)
-        return store
-
-    def __repr__(self) -> str:
-        return f"Neo4jStore(uri={self._uri!r}, database={self._database!r})"
-
-    # -- plumbing --------------------------------------------------------------------------------
-    @contextmanager
-    def _guard(self, what: str) -> Iterator[None]:
-        """Turn driver connection failures into domain errors that name no Cypher and no secret."""
-        if self._closed:
-            raise StoreUnavailableError(f"the Neo4j store at {self._uri} is closed")
-        try:
-            yield
-        except neo4j_errors.AuthError as e:
-            raise ConfigurationError(
-                f"Neo4j at {self._uri} refused the credentials (check NEO4J_USER / NEO4J_PASSWORD)",
-                field="NEO4J_PASSWORD") from e
-        except neo4j_errors.ClientError as e:
-            if e.code == "Neo.ClientError.Database.DatabaseNotFound":
-                raise ConfigurationError(f"Neo4j at {self._uri} has no database {self._database!r}",
-                                         field="NEO4J_DATABASE") from e
-            raise
-        except _UNAVAILABLE as e:
-            log.warning("neo4j unavailable during %s: %s", what, type(e).__name__)
-            raise StoreUnavailableError(
-                f"Neo4j at {self._uri} is unavailable ({type(e).__name__} during {what}); retry later"
-            ) from e
-
-    def _read(self, name: str, **params: Any) -> list[Record]:
-        """Run one packaged read statement; every record, eagerly."""
-        t0 = time.perf_counter()
-        with self._guard(name):
-            records, _, _ = self._driver.execute_query(
-                queries.load(name), params, routing_=RoutingControl.READ, database_=self._database)
-        log.debug("%s: %d records in %.1f ms", name, len(records), (time.perf_counter() - t0) * 1e3)
-        return records
-
-    def _write(self, name: str, work: Callable[[ManagedTransaction], Any]) -> Any:
-        """Run ``work`` in one write transaction (retried by the driver, so ``work`` is idempotent)."""
-        t0 = time.perf_counter()
-        with self._guard(name), self._driver.session(database=self._database) as session:
-            result = session.execute_write(work)
-        log.debug("%s: %.1f ms", name, (time.perf_counter() - t0) * 1e3)
-        return result
-
-    def _write_rows(self, name: str, rows: Sequence[dict[str, Any]], batch: int, **params: Any) -> None:
-        """``UNWIND $rows`` statement ``name`` over ``rows``, ``batch`` rows a transaction."""
-        query = queries.load(name)
-        for chunk in _chunks(rows, batch):
-            def work(tx: ManagedTransaction, chunk: Sequence[dict[str, Any]] = chunk) -> None:
-                tx.run(query, params, rows=list(chunk)).consume()
-            self._write(name, work)
-
-    def _write_until_done(self, name: str, **params: Any) -> int:
-        """Repeat a batched clean-up statement (``… LIMIT $limit … RETURN count(*)``) until it does nothing."""
-        query = queries.load(name)
-        total = 0
-
-        def work(tx: ManagedTransaction) -> int:
-            record = tx.run(query, params, limit=SWEEP_BATCH).single(strict=True)
-            return int(record[0])
-
-        while (n := self._write(name, work)) > 0:
-            total += n
-        return total
-
-    # -- lifecycle -------------------------------------------------------------------------------
-    def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._driver.close()
-
-    def ping(self) -> None:
-        self._read("ping_store")
-
-    def ensure_schema(self) -> None:
-        """Create every constraint and index (``queries/create_*.cypher``, idempotent) and wait for them."""
-        with self._guard("ensure_schema"), self._driver.session(database=self._database) as session:
-            for name in queries.schema_names():
-                try:
-                    session.run(queries.load(name)).consume()
-                except neo4j_errors.ClientError as e:
-                    # Two processes starting together: the other one created it first.
-                    if e.code != "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists":
-                        raise
-            session.run(queries.load("await_indexes"), timeout_seconds=INDEX_WAIT_SECONDS).consume()
+class Neo4jGraphStore(Neo4jConnection):
+    """The :class:`graph.store.Store` questions over Neo4j (the ledger is :mod:`.ledger`)."""
 
     # -- taxonomy writes and summary -------------------------------------------------------------
     def upsert_taxonomy(self, tax: Taxonomy) -> TaxonomySummary:
@@ -601,105 +408,6 @@ class Neo4jStore:
         return {i: found[i] for i in asked if i in found}
 
 
-    # -- ledger (graph/ledger.py): audit trail, feedback, tokens, trial, exposures ------------------
-    def append_audit(self, record: AuditRecord) -> None:
-        self.append_audits([record])
-
-    def append_audits(self, records: Sequence[AuditRecord]) -> None:
-        if not records:
-            return
-        # Bodies as zlib bytes: a result's JSON repeats labels and evidence (see sqlite_ledger).
-        rows = [{**_props(r), "body": zlib.compress(r.body.encode("utf-8"), 1)} for r in records]
-
-        def work(tx: ManagedTransaction) -> None:
-            last = tx.run(queries.load("find_last_audit")).single()
-            check_consecutive(records, int(last["props"]["seq"]) if last is not None else 0)
-            tx.run(queries.load("append_audits"), rows=rows).consume()
-
-        try:
-            self._write("append_audits", work)
-        except neo4j_errors.ConstraintError as e:
-            # A concurrent writer took one of these seqs (or an id exists): the chain head moved.
-            raise ValueError(f"audit records from seq {records[0].seq} are not the next ones") from e
-
-    def last_audit(self) -> AuditRecord | None:
-        rows = self._read("find_last_audit")
-        return _audit_from(rows[0]["props"]) if rows else None
-
-    def audit_records(self, query: AuditQuery) -> list[AuditRecord]:
-        # SQLite semantics, which the embedded ledger has: a negative limit is no limit, a negative
-        # offset is none.
-        rows = self._read(
-            "find_audit_records", cv_id=query.cv_id, actor=query.actor, municipality=query.municipality,
-            since=query.since, until=query.until, after_seq=query.after_seq, offset=max(0, query.offset),
-            limit=query.limit if query.limit >= 0 else _NO_LIMIT)
-        return [_audit_from(r["props"]) for r in rows]
-
-    def get_audit(self, record_id: str) -> AuditRecord | None:
-        rows = self._read("find_audit", id=record_id)
-        return _audit_from(rows[0]["props"]) if rows else None
-
-    def purge_audit(self, before: str) -> int:
-        def work(tx: ManagedTransaction) -> int:
-            return int(tx.run(queries.load("delete_audit_before"), before=before).single(strict=True)["deleted"])
-
-        return int(self._write("purge_audit", work))
-
-    def add_feedback(self, feedback: Feedback) -> None:
-        props = _props(feedback)
-        self._write("add_feedback", lambda tx: tx.run(queries.load("merge_feedback"), props=props).consume())
-
-    def feedback_records(self, recommendation_id: str | None = None) -> list[Feedback]:
-        rows = self._read("find_feedback", recommendation_id=recommendation_id)
-        return sorted((_from_props(Feedback, r["props"]) for r in rows), key=lambda f: (f.at, f.id))
-
-    def put_token(self, token: TokenRecord) -> None:
-        props = _props(token)
-        try:
-            self._write("put_token", lambda tx: tx.run(queries.load("insert_api_token"), props=props).consume())
-        except neo4j_errors.ConstraintError as e:
-            raise ValueError(f"token {token.id} (or its hash) already exists") from e
-
-    def get_token(self, token_hash: str) -> TokenRecord | None:
-        rows = self._read("find_api_token", token_hash=token_hash)
-        return _from_props(TokenRecord, rows[0]["props"]) if rows else None
-
-    def tokens(self) -> list[TokenRecord]:
-        return sorted((_from_props(TokenRecord, r["props"]) for r in self._read("find_api_tokens")),
-                      key=lambda t: t.id)
-
-    def revoke_token(self, token_id: str) -> bool:
-        def work(tx: ManagedTransaction) -> int:
-            return int(tx.run(queries.load("revoke_api_token"), id=token_id).single(strict=True)["revoked"])
-
-        return int(self._write("revoke_token", work)) > 0
-
-    def assign_trial(self, assignment: TrialAssignment) -> TrialAssignment:
-        def work(tx: ManagedTransaction) -> dict[str, Any]:
-            record = tx.run(queries.load("merge_trial_assignment"), trial=assignment.trial,
-                            cv_id=assignment.cv_id, arm=assignment.arm, stratum=assignment.stratum,
-                            assigned_at=assignment.assigned_at).single(strict=True)
-            return dict(record["props"])
-
-        return _from_props(TrialAssignment, self._write("assign_trial", work))
-
-    def trial_assignments(self, trial: str) -> list[TrialAssignment]:
-        rows = self._read("find_trial_assignments", trial=trial)
-        return sorted((_from_props(TrialAssignment, r["props"]) for r in rows), key=lambda t: t.cv_id)
-
-    def add_exposures(self, week: str, cv_id: str, targets: list[str]) -> None:
-        if not targets:
-            return
-        unique = sorted(set(targets))
-        self._write("add_exposures", lambda tx: tx.run(queries.load("merge_exposures"), week=week, cv_id=cv_id,
-                                                       targets=unique).consume())
-
-    def exposure_counts(self, week: str, targets: list[str], exclude_cv: str = "") -> dict[str, int]:
-        unique = sorted(set(targets))
-        counts = {r["target"]: int(r["n"])
-                  for r in self._read("count_exposures", week=week, targets=unique, exclude_cv=exclude_cv)}
-        return {t: counts[t] for t in unique if counts.get(t)}
-
 
 # -- rows to and from the graph ------------------------------------------------------------------
 def _concept_row(c: Concept, token: str) -> dict[str, Any]:
@@ -793,32 +501,3 @@ def _metas(r: Record) -> list[PostingMeta]:
     ]
 
 
-_NO_LIMIT = 2**62
-
-
-def _camel(name: str) -> str:
-    return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
-
-
-def _props(row: AuditRecord | Feedback | TokenRecord | TrialAssignment) -> dict[str, Any]:
-    """A ledger record as node properties (camelCase, as the graph names properties)."""
-    return {_camel(f.name): getattr(row, f.name) for f in fields(row)}
-
-
-def _from_props(cls: type[_Row], props: dict[str, Any]) -> _Row:
-    return cls(**{f.name: props[_camel(f.name)] for f in fields(cls)})
-
-
-def _audit_from(props: dict[str, Any]) -> AuditRecord:
-    body = props["body"]
-    # Bytes are compressed bodies; text bodies were written before compression.
-    text = zlib.decompress(body).decode("utf-8") if isinstance(body, (bytes, bytearray)) else body
-    return _from_props(AuditRecord, {**props, "body": text})
-
-
-if TYPE_CHECKING:
-    from graph.store import Store
-
-    def _is_a_store(store: Neo4jStore) -> Store:
-        """mypy proves here that Neo4jStore has every method of the Store protocol."""
-        return store

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from graph.explain import PathStep
+from graph.matching.explain import PathStep
 from graph.store import Store
 
 CV_PREFIX = "cv:"

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from graph.impact import PAGE, cv_links, fetch_pages, posting_links
 from graph.records import CvRecord, CvSkill, OntologyVersion, PostingRecord, PostingRequirement
 from graph.store import Store
+from graph.taxonomy.impact import PAGE, cv_links, fetch_pages, posting_links
 from ontology.errors import ValidationError
 from ontology.esco_csv import ESCO_URI
 from ontology.local_additions import LOCAL_NAMESPACE, LOCAL_URI, Problem
@@ -297,7 +297,7 @@ def _stale(links: Iterable[tuple[str, str]], live: set[str]) -> bool:
 # -- rewriting records ------------------------------------------------------------------------------
 def _rewrite_cv(cv: CvRecord, route: _Route) -> CvRecord | None:
     """The CV with its links routed; a skill reached twice keeps one entry with all its evidence
-    (as :func:`graph.match.cv_skill_map` reads it). None if nothing changes."""
+    (as :func:`graph.matching.match.cv_skill_map` reads it). None if nothing changes."""
     skills: dict[str, CvSkill] = {}
     for s in cv.skills:
         uri = route("cv", cv.id, "skill", s.skill)

@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from graph.explain import MatchResult, result_json
 from graph.ledger import AuditQuery, AuditRecord, Ledger
+from graph.matching.explain import MatchResult, result_json
 
 GENESIS = "0" * 64
 

@@ -17,6 +17,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -27,8 +28,8 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
-from graph.backends.sqlite_ledger import SCHEMA as LEDGER_SCHEMA
-from graph.backends.sqlite_ledger import SqliteLedger, transaction
+from graph.backends.memory.ledger import SCHEMA as LEDGER_SCHEMA
+from graph.backends.memory.ledger import SqliteLedger, transaction
 from graph.codec import (
     cv_from_dict,
     cv_to_dict,
@@ -67,7 +68,15 @@ CREATE TABLE IF NOT EXISTS ontology_versions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, version TEXT NOT NULL, languages TEXT NOT NULL,
     source TEXT NOT NULL, checksum TEXT NOT NULL, loaded_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, id TEXT NOT NULL);
 """
+# Another process (the CLI beside a running server) writes the same journal; each write also appends to
+# ``changes``. A reader notices through SQLite's data_version (a counter that moves when another
+# connection commits) and reloads just the rows named since the change it saw last. Checked at most
+# this often, so a busy hot path pays one clock read, not one SQL statement.
+REFRESH_SECONDS = 0.5
+# Changes older than this many writes are pruned; a process further behind reloads everything.
+KEEP_CHANGES = 100_000
 
 
 def _day(iso: str) -> int:
@@ -114,7 +123,7 @@ class MemoryStore(SqliteLedger):
     """networkx + SQLite store; ``data_dir`` None keeps everything in memory (tests)."""
 
     # The batch may fork workers over an opened store: they only read the in-memory indexes, never
-    # the SQLite connection (graph/batch.py).
+    # the SQLite connection (graph/accountability/batch.py).
     fork_safe = True
 
     def __init__(self, data_dir: Path | None = None) -> None:
@@ -134,6 +143,10 @@ class MemoryStore(SqliteLedger):
         self._profiles: dict[str, list[ProfileSkill]] = {}
         self._required_by: dict[str, list[tuple[str, ProfileSkill]]] = {}
         self._n_essential: dict[str, int] = {}
+        self._seen_change = 0
+        self._data_version = 0
+        self._next_check = 0.0
+        self._pid = os.getpid()
 
     # -- lifecycle -------------------------------------------------------------------------------
     def open(self) -> MemoryStore:
@@ -151,18 +164,87 @@ class MemoryStore(SqliteLedger):
                 self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
             self._db.executescript(_SCHEMA)
             self._db.executescript(LEDGER_SCHEMA)
-            for (body,) in self._db.execute("SELECT body FROM cvs"):
-                cv = cv_from_dict(json.loads(body))
-                self._cvs[cv.id] = cv
-            for (body,) in self._db.execute("SELECT body FROM postings"):
-                p = posting_from_dict(json.loads(body))
-                self._postings[p.id] = p
-            snap = self.data_dir / SNAPSHOT if self.data_dir else None
-            if snap is not None and snap.exists():
-                self._set_taxonomy(taxonomy_from_dict(json.loads(snap.read_text("utf-8"))))
+            self._load_all(self._db)
             self._opened = True
             log.info("memory store opened: %d cvs, %d postings", len(self._cvs), len(self._postings))
             return self
+
+    def _load_all(self, db: sqlite3.Connection) -> None:
+        self._seen_change = db.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
+        self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
+        self._cvs = {}
+        for (body,) in db.execute("SELECT body FROM cvs"):
+            cv = cv_from_dict(json.loads(body))
+            self._cvs[cv.id] = cv
+        self._postings = {}
+        for (body,) in db.execute("SELECT body FROM postings"):
+            p = posting_from_dict(json.loads(body))
+            self._postings[p.id] = p
+        self._index = None
+        self._load_snapshot()
+
+    def _load_snapshot(self) -> None:
+        snap = self.data_dir / SNAPSHOT if self.data_dir else None
+        if snap is not None and snap.exists():
+            self._set_taxonomy(taxonomy_from_dict(json.loads(snap.read_text("utf-8"))))
+
+    def refresh(self) -> None:
+        """Take in what other processes wrote to the journal since this one last looked (CVs, postings,
+        a new taxonomy). Reads call it, at most every :data:`REFRESH_SECONDS`; a forked batch worker
+        never does (it must not touch the parent's SQLite connection)."""
+        if self._db is None or self.data_dir is None or os.getpid() != self._pid:
+            return
+        now = time.monotonic()
+        if now < self._next_check:
+            return
+        with self._lock:
+            self._next_check = now + REFRESH_SECONDS
+            db = self._db
+            version = db.execute("PRAGMA data_version").fetchone()[0]
+            if version == self._data_version:
+                return
+            self._data_version = version
+            oldest = db.execute("SELECT min(seq) FROM changes").fetchone()[0]
+            if oldest is not None and oldest > self._seen_change + 1 and self._seen_change:
+                log.info("memory store: more changes than kept since this process looked; reloading all")
+                self._load_all(db)
+                return
+            rows = db.execute("SELECT seq, kind, id FROM changes WHERE seq > ? ORDER BY seq",
+                              (self._seen_change,)).fetchall()
+            if not rows:
+                return
+            self._seen_change = rows[-1][0]
+            cv_ids = sorted({i for _, k, i in rows if k == "cv"})
+            posting_ids = sorted({i for _, k, i in rows if k == "posting"})
+            for ids, table, target, decode in (
+                    (cv_ids, "cvs", self._cvs, cv_from_dict), (posting_ids, "postings", self._postings,
+                                                                posting_from_dict)):
+                found: dict[str, object] = {}
+                for start in range(0, len(ids), 500):
+                    part = ids[start:start + 500]
+                    marks = ",".join("?" * len(part))
+                    for key, body in db.execute(f"SELECT id, body FROM {table} WHERE id IN ({marks})", part):  # noqa: S608 - table is one of two literals
+                        found[key] = decode(json.loads(body))
+                for key in ids:
+                    if key in found:
+                        target[key] = found[key]  # type: ignore[assignment]
+                    else:
+                        target.pop(key, None)
+            if posting_ids:
+                self._index = None
+            if any(k == "taxonomy" for _, k, _ in rows):
+                self._load_snapshot()
+            log.info("memory store: took in %d CV and %d posting change(s) from another process",
+                     len(cv_ids), len(posting_ids))
+
+    def _log_changes(self, db: sqlite3.Connection, kind: str, ids: Iterable[str]) -> None:
+        """Inside a write transaction: name what changed for other processes; this process has it already,
+        so when nothing else wrote since it last looked, it moves past its own entries."""
+        before = db.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
+        db.executemany("INSERT INTO changes (kind, id) VALUES (?, ?)", [(kind, i) for i in ids])
+        if before == self._seen_change:
+            self._seen_change = db.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
+        db.execute("DELETE FROM changes WHERE seq <= ?", (self._seen_change - KEEP_CHANGES,))
 
     def close(self) -> None:
         with self._lock:
@@ -192,12 +274,14 @@ class MemoryStore(SqliteLedger):
                 tmp.replace(self.data_dir / SNAPSHOT)
             now = datetime.now(UTC).isoformat(timespec="seconds")
             last = db.execute("SELECT version, checksum FROM ontology_versions ORDER BY seq DESC LIMIT 1").fetchone()
-            if last != (tax.version, tax.checksum):
-                db.execute(
-                    "INSERT INTO ontology_versions (version, languages, source, checksum, loaded_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (tax.version, ",".join(tax.languages), tax.source, tax.checksum, now),
-                )
+            with transaction(db):
+                if last != (tax.version, tax.checksum):
+                    db.execute(
+                        "INSERT INTO ontology_versions (version, languages, source, checksum, loaded_at) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (tax.version, ",".join(tax.languages), tax.source, tax.checksum, now),
+                    )
+                self._log_changes(db, "taxonomy", [tax.version])
             self._set_taxonomy(tax)
             return summarise(tax)
 
@@ -258,6 +342,7 @@ class MemoryStore(SqliteLedger):
         return summarise(self.tax) if self.tax is not None else None
 
     def ontology_versions(self) -> list[OntologyVersion]:
+        self.refresh()
         rows = self._conn().execute(
             "SELECT version, languages, source, checksum, loaded_at FROM ontology_versions ORDER BY seq"
         ).fetchall()
@@ -353,11 +438,13 @@ class MemoryStore(SqliteLedger):
             rows = [(cv.id, cv.municipality, json.dumps(cv_to_dict(cv), ensure_ascii=False)) for cv in cvs]
             with transaction(db):
                 db.executemany("INSERT OR REPLACE INTO cvs (id, municipality, body) VALUES (?, ?, ?)", rows)
+                self._log_changes(db, "cv", (cv.id for cv in cvs))
             for cv in cvs:
                 self._cvs[cv.id] = cv
             return len(cvs)
 
     def get_cvs(self, ids: Iterable[str]) -> dict[str, CvRecord]:
+        self.refresh()
         return {i: self._cvs[i] for i in ids if i in self._cvs}
 
     def delete_cvs(self, ids: Iterable[str]) -> int:
@@ -366,11 +453,13 @@ class MemoryStore(SqliteLedger):
             db = self._conn()
             with transaction(db):
                 db.executemany("DELETE FROM cvs WHERE id = ?", [(i,) for i in present])
+                self._log_changes(db, "cv", present)
             for i in present:
                 del self._cvs[i]
             return len(present)
 
     def cv_ids(self, municipality: str | None = None) -> list[str]:
+        self.refresh()
         return sorted(i for i, cv in self._cvs.items() if municipality is None or cv.municipality == municipality)
 
     def upsert_postings(self, postings: Sequence[PostingRecord]) -> int:
@@ -387,21 +476,26 @@ class MemoryStore(SqliteLedger):
             rows = [(p.id, json.dumps(posting_to_dict(p), ensure_ascii=False)) for p in postings]
             with transaction(db):
                 db.executemany("INSERT OR REPLACE INTO postings (id, body) VALUES (?, ?)", rows)
+                self._log_changes(db, "posting", (p.id for p in postings))
             for p in postings:
                 self._postings[p.id] = p
             self._index = None
             return len(postings)
 
     def get_postings(self, ids: Iterable[str]) -> dict[str, PostingRecord]:
+        self.refresh()
         return {i: self._postings[i] for i in ids if i in self._postings}
 
     def posting_ids(self) -> list[str]:
+        self.refresh()
         return sorted(self._postings)
 
     def posting_count(self) -> int:
+        self.refresh()
         return len(self._postings)
 
     def _posting_index(self) -> _PostingIndex:
+        self.refresh()
         with self._lock:
             if self._index is not None:
                 return self._index

@@ -11,7 +11,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
-ALGORITHM_VERSION = "graph-match/1.0"
+from graph.matching.vocabulary import MAX_LIMIT, MAX_RADIUS_KM
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,8 @@ class MatchSettings:
     default_radius_km: float = 25.0
     default_limit: int = 10
     # Beyond this a radius is no longer "within a geographic area" (Denmark is ~450 km across).
-    max_radius_km: float = 500.0
-    max_limit: int = 100
+    max_radius_km: float = MAX_RADIUS_KM
+    max_limit: int = MAX_LIMIT
 
     # --- alternatives (adjacent occupations) -------------------------------------------------------
     alt_w_essential: float = 0.6  # share of the occupation's essential skills already covered

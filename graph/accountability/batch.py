@@ -1,0 +1,107 @@
+"""The nightly batch: serve every CV its direct matches and alternatives through the one serving use case.
+
+Each list goes through :class:`graph.accountability.serving.ListServer` exactly as the API's and the
+CLI's do — trial arm, crowding guard, audit record with the same metadata. Only the middle step
+(matching, CPU-bound Python/numpy) runs in parallel: the parent plans a chunk (trial arms are writes),
+workers compute, and the parent settles each list in CV order (the crowding guard counts exposures in
+that order) and appends the chunk's records in one transaction, because the hash chain has one writer.
+
+On the embedded store the workers are forked processes that inherit the opened store copy-on-write
+(its indexes are built once, before the fork); on a server store (``fork_safe`` unset) they are
+threads, which overlap the round trips. Nothing is handed to workers through module globals: a forked
+worker inherits the compute function it was started with, and only plans and results cross the queues.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from graph.accountability.audit import Actor
+from graph.accountability.serving import KINDS, ListServer, Plan, ServeRequest, compute_planned
+from graph.accountability.workers import ordered_map
+from graph.matching.explain import MatchResult
+from graph.records import BBox
+from graph.store import Store
+
+BATCH_ACTOR = Actor(id="batch", role="batch", municipality="")
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    cvs: int
+    with_matches: int
+    with_alternatives: int
+    seconds: float
+    workers: int
+    held_back: int = 0
+
+
+def _chunks(ids: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
+
+
+class _Compute:
+    """What a worker runs on one chunk of plans: matching only, on the store it was started with."""
+
+    def __init__(self, store: Store, server: ListServer) -> None:
+        self.store = store
+        self.settings = server.policy.settings
+
+    def __call__(self, plans: list[Plan]) -> list[MatchResult]:
+        return [compute_planned(self.store, p, self.settings) for p in plans]
+
+
+def run_batch(server: ListServer, cv_ids: Sequence[str], *, valid_on: str, workers: int = 1,
+              record: bool = True, chunk: int = 200, compute_on: Store | None = None,
+              today: date | None = None) -> BatchReport:
+    """Serve ``cv_ids`` (those with a location) their matches and alternatives, as actor ``batch``.
+
+    ``record`` off (benchmarks) computes only: no trial assignment, exposure or audit record is
+    written. ``compute_on`` (e.g. an :func:`graph.backends.memory.snapshot.embedded_snapshot` of the
+    store) is where matching reads; by default the server's store.
+    """
+    source = compute_on or server.store
+    fork = bool(getattr(source, "fork_safe", False))
+    if fork:
+        # Build lazy indexes in the parent so every worker inherits them instead of rebuilding.
+        source.postings_in(_everywhere(), valid_on)
+
+    def planned() -> Iterator[list[Plan]]:
+        for ids in _chunks(cv_ids, chunk):
+            cvs = server.store.get_cvs(ids)
+            plans: list[Plan] = []
+            for cid in ids:
+                cv = cvs.get(cid)
+                if cv is None or cv.lat is None:
+                    continue
+                plans += [server.plan(cv, BATCH_ACTOR, ServeRequest(kind=kind, valid_on=valid_on), today=today,
+                                      assign_arm=record, snapshot=False) for kind in KINDS]
+            yield plans
+
+    t0 = time.perf_counter()
+    n = with_m = with_a = held = 0
+    chunks = planned()
+    # ordered_map pulls the next chunk of plans in this thread, so trial writes stay in the parent.
+    for plans, results in ordered_map(_Compute(source, server), chunks, workers=workers, processes=fork):
+        drafts = []
+        for plan, result in zip(plans, results, strict=True):
+            if record:
+                result, draft, kept_back = server.settle(plan, result)
+                drafts.append(draft)
+                held += len(kept_back)
+            if plan.effective.kind == "matches":
+                n += 1
+                with_m += bool(result.suggestions)
+            else:
+                with_a += bool(result.alternatives)
+        if drafts:
+            server.record(drafts)
+    return BatchReport(n, with_m, with_a, time.perf_counter() - t0, workers, held)
+
+
+def _everywhere() -> BBox:
+    return BBox(south=-90.0, west=-180.0, north=90.0, east=180.0)

@@ -1,0 +1,234 @@
+"""The one use case that serves a recommendation list: trial arm → compute → crowding guard → audit record.
+
+The API, the CLI and the nightly batch all go through :class:`ListServer`, built by the one
+composition root (:mod:`api.wiring`) from the same :class:`ServingPolicy`, and :mod:`.replay`
+recomputes a record through :func:`compute` with the recorded inputs — so what is served, what is
+recorded and what is replayed cannot drift apart.
+
+A list is served in three steps, so the batch can run the middle one in parallel:
+
+1. :meth:`ListServer.plan` — the citizen's trial arm (a write: assigned on first sight), what the arm
+   allows (control: automatch instead of graph matches, no alternatives), and the limit;
+2. :func:`compute` — pure matching on a store (any process, any thread);
+3. :meth:`ListServer.settle` — the crowding guard (a read and a write of exposures) and the audit
+   draft with the policy's metadata; :meth:`ListServer.record` appends drafts to the chain.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from typing import Any, Literal
+
+from graph.accountability.audit import Actor, append_drafts, draft_of
+from graph.accountability.trial import (
+    CONTROL,
+    TREATMENT,
+    TrialConfig,
+    arm_for,
+    assign,
+    crowding_filter,
+    iso_week,
+)
+from graph.codec import cv_to_dict
+from graph.ledger import AuditRecord, Ledger
+from graph.matching.alternatives import find_alternatives
+from graph.matching.automatch import automatch
+from graph.matching.explain import MatchResult
+from graph.matching.match import empty_result, match_postings
+from graph.matching.scoring import MatchSettings
+from graph.matching.vocabulary import ALTERNATIVES, AUTOMATCH, GRAPH, REQUEST_STRATEGIES
+from graph.records import CvRecord
+from graph.store import Store
+from ontology.errors import ValidationError
+
+Kind = Literal["matches", "alternatives"]
+KINDS: tuple[Kind, ...] = ("matches", "alternatives")
+CONTROL_NOTE = "control group in the trial: no graph recommendations (business as usual: automatch)"
+
+
+@dataclass(frozen=True, slots=True)
+class ServeRequest:
+    kind: Kind = "matches"
+    strategy: str = GRAPH
+    radius_km: float | None = None
+    limit: int | None = None
+    valid_on: str | None = None
+    lang: str = "da"
+
+
+@dataclass(frozen=True)
+class ServingPolicy:
+    """What governs every served list, whoever asks: built once by the composition root from settings."""
+
+    settings: MatchSettings = field(default_factory=MatchSettings)
+    trial: TrialConfig | None = None
+    crowding_cap: int | None = None
+    local_additions_version: str = ""
+    reading_model: str = ""  # how CVs are read now (JOBMATCH_READING_MODEL)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One list to compute: the request as asked and as the citizen's arm allows it."""
+
+    cv: CvRecord
+    actor: Actor  # as filed: with the citizen's municipality when the asker has none (admin, CLI, batch)
+    request: ServeRequest
+    effective: ServeRequest  # limit resolved; strategy as the arm allows
+    arm: str | None
+    notes: tuple[str, ...]
+    day: date
+    ontology_version: str
+    guard: bool  # the crowding guard applies (treatment arm, graph matches, a cap configured)
+    snapshot: bool = True  # the record carries the CV as it was (the batch leaves it out: 100k a night)
+
+
+@dataclass(frozen=True)
+class Served:
+    result: MatchResult
+    record: AuditRecord
+    arm: str | None
+    held_back: tuple[str, ...]
+
+
+def effective_limit(request: ServeRequest, settings: MatchSettings) -> int:
+    if request.limit is not None:
+        return request.limit
+    return settings.alt_default_limit if request.kind == "alternatives" else settings.default_limit
+
+
+def active_ontology_version(store: Store) -> str:
+    active = [v.version for v in store.ontology_versions() if v.active]
+    return active[0] if active else ""
+
+
+def compute(store: Store, cv: CvRecord, request: ServeRequest, settings: MatchSettings, *,
+            ontology_version: str, extra_limit: int = 0) -> MatchResult:
+    """The result for ``request`` before any crowding guard (``extra_limit`` asks for spare items)."""
+    if request.strategy not in REQUEST_STRATEGIES:
+        raise ValidationError(f"strategy must be one of {', '.join(REQUEST_STRATEGIES)}", field="strategy")
+    limit = request.limit
+    if extra_limit and limit is not None:
+        limit = min(settings.max_limit, limit + extra_limit)
+    args: dict[str, Any] = {"settings": settings, "radius_km": request.radius_km, "limit": limit,
+                            "valid_on": request.valid_on, "lang": request.lang, "ontology_version": ontology_version}
+    if request.kind == "alternatives":
+        return find_alternatives(store, cv, **args)
+    fn = match_postings if request.strategy == GRAPH else automatch
+    return fn(store, cv, **args)
+
+
+def compute_planned(store: Store, plan: Plan, settings: MatchSettings) -> MatchResult:
+    """Step 2: the plan's result (pure: reads ``store`` only). A control citizen's alternatives are empty."""
+    request = plan.effective
+    if request.kind == "alternatives" and plan.arm == CONTROL:
+        radius = request.radius_km or plan.cv.max_km or settings.default_radius_km
+        return empty_result(plan.cv, settings, radius, request.valid_on or plan.day.isoformat(),
+                            plan.ontology_version, ALTERNATIVES)
+    assert request.limit is not None  # resolved by plan()
+    result = compute(store, plan.cv, request, settings, ontology_version=plan.ontology_version,
+                     extra_limit=request.limit if plan.guard else 0)
+    if not plan.guard and request.kind == "matches":
+        result = replace(result, suggestions=result.suggestions[:request.limit])
+    return result
+
+
+def apply_held_back(result: MatchResult, held: set[str], limit: int) -> MatchResult:
+    """Drop held-back postings, re-number ranks, keep ``limit``."""
+    kept = [s for s in result.suggestions if s.posting.id not in held][:limit]
+    return replace(result, suggestions=tuple(replace(s, rank=i) for i, s in enumerate(kept, start=1)))
+
+
+class ListServer:
+    """Serving a list, for one store and ledger under one policy. Thread-safe when given a ``lock``.
+
+    ``lock`` (held by a multi-threaded caller) guards only the writes — the trial assignment, the
+    crowding check and the audit append (the chain's head is read and extended by one writer at a
+    time); matching runs outside it.
+    """
+
+    def __init__(self, store: Store, ledger: Ledger, policy: ServingPolicy, *,
+                 lock: AbstractContextManager[Any] | None = None) -> None:
+        self.store = store
+        self.ledger = ledger
+        self.policy = policy
+        self._lock = lock
+
+    def _locked(self) -> AbstractContextManager[Any]:
+        return self._lock or nullcontext()
+
+    def serve(self, cv: CvRecord, actor: Actor, request: ServeRequest, *, today: date | None = None) -> Served:
+        """Plan, compute, guard, record and return one list for ``cv``.
+
+        :raise ValidationError: on a bad strategy, radius or limit.
+        """
+        plan = self.plan(cv, actor, request, today=today)
+        result = compute_planned(self.store, plan, self.policy.settings)
+        with self._locked():
+            result, draft, held = self.settle(plan, result)
+            record = append_drafts(self.ledger, [draft])[0]
+        return Served(result=result, record=record, arm=plan.arm, held_back=held)
+
+    def plan(self, cv: CvRecord, actor: Actor, request: ServeRequest, *, today: date | None = None,
+             assign_arm: bool = True, snapshot: bool = True) -> Plan:
+        """Step 1. ``assign_arm`` off (a benchmark that records nothing) draws the arm without recording it.
+
+        :raise ValidationError: on a bad strategy.
+        """
+        if request.strategy not in REQUEST_STRATEGIES:
+            raise ValidationError(f"strategy must be one of {', '.join(REQUEST_STRATEGIES)}", field="strategy")
+        trial, settings = self.policy.trial, self.policy.settings
+        arm: str | None = None
+        effective = request
+        notes: tuple[str, ...] = ()
+        if trial is not None:
+            if assign_arm:
+                with self._locked():  # a write: one writer at a time, like the audit append
+                    arm = assign(self.ledger, trial, cv.municipality, cv.id).arm
+            else:
+                arm = arm_for(trial, cv.municipality, cv.id)
+            if arm == CONTROL and request.strategy == GRAPH:
+                effective = replace(request, strategy=AUTOMATCH)
+                notes = (CONTROL_NOTE,)
+        effective = replace(effective, limit=effective_limit(effective, settings))
+        guard = (arm == TREATMENT and self.policy.crowding_cap is not None and effective.kind == "matches"
+                 and effective.strategy == GRAPH)
+        # An actor without a municipality (admin, CLI, batch) files the record under the citizen's, so
+        # that an ethics reviewer of that municipality sees every list served about its citizens.
+        filed = Actor(actor.id, actor.role, actor.municipality or cv.municipality)
+        return Plan(cv=cv, actor=filed, request=request, effective=effective, arm=arm, notes=notes,
+                    day=today or date.today(), ontology_version=active_ontology_version(self.store), guard=guard,
+                    snapshot=snapshot)
+
+    def settle(self, plan: Plan, result: MatchResult) -> tuple[MatchResult, AuditRecord, tuple[str, ...]]:
+        """Step 3 (the caller holds the lock): the crowding guard, then the audit draft; returns the list
+        as served, its draft and the postings held back."""
+        held: list[str] = []
+        if plan.guard:
+            assert self.policy.crowding_cap is not None and plan.effective.limit is not None
+            week = iso_week(date.fromisoformat(result.valid_on))
+            _allowed, held = crowding_filter(self.ledger, week, plan.cv.id,
+                                             [s.posting.id for s in result.suggestions], self.policy.crowding_cap)
+            result = apply_held_back(result, set(held), plan.effective.limit)
+            self.ledger.add_exposures(week, plan.cv.id, [s.posting.id for s in result.suggestions])
+        if plan.notes:
+            result = replace(result, notes=result.notes + plan.notes)
+        trial = self.policy.trial
+        extra: dict[str, Any] = {
+            "request": asdict(plan.request), "effective_request": asdict(plan.effective), "trial_arm": plan.arm,
+            "trial": trial.name if trial else None, "held_back": held, "settings": self.policy.settings.as_json(),
+            "served_on": plan.day.isoformat(),
+            # how CVs are read now, beside how this CV was read (cv_snapshot.read_by)
+            "reading_model": self.policy.reading_model,
+        }
+        if plan.snapshot:
+            extra["cv_snapshot"] = cv_to_dict(plan.cv)
+        draft = draft_of(result, plan.actor, local_additions_version=self.policy.local_additions_version,
+                         extra=extra)
+        return result, draft, tuple(held)
+
+    def record(self, drafts: list[AuditRecord]) -> list[AuditRecord]:
+        """Append drafts to the chain in one transaction (the caller holds the lock)."""
+        return append_drafts(self.ledger, drafts)

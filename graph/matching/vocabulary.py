@@ -1,0 +1,135 @@
+"""The service's vocabularies, defined once: strategies, score parts, verdicts and request bounds.
+
+Everything else reads them from here — matching writes part names through :data:`PART`, the API
+validates against :data:`REQUEST_STRATEGIES`, :data:`VERDICT_NAMES` and :data:`BOUNDS`, the OpenAPI
+document lists them, and the pages fetch them from ``GET /api/v1/vocabulary`` — so a renamed part or a
+new verdict cannot silently diverge between the arithmetic, the record and what a reader is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    """A way of producing a list. ``algorithm_version`` is what its audit records cite; it changes when
+    the strategy's arithmetic changes, so replay can tell a changed algorithm from changed data."""
+
+    name: str
+    algorithm_version: str
+    da: str
+    en: str
+    requestable: bool  # can a caller ask for it as ``strategy`` (alternatives are a kind, not a strategy)
+
+
+@dataclass(frozen=True, slots=True)
+class ScorePart:
+    """One named part of a score (``weight × value``, value in [0, 1]); ``weight`` names the
+    :class:`graph.matching.scoring.MatchSettings` field that weighs it ("" when the part is a constant)."""
+
+    name: str
+    strategy: str
+    da: str
+    en: str
+    weight: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A consultant's verdict on one item of a served list."""
+
+    name: str
+    da: str
+    en: str
+    positive: bool  # counts as "useful" in feedback summaries
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """An accepted range of a request parameter (``minimum`` exclusive when ``exclusive_minimum``)."""
+
+    name: str
+    minimum: float
+    maximum: float
+    exclusive_minimum: bool = False
+
+
+GRAPH, AUTOMATCH, ALTERNATIVES = "graph", "automatch", "alternatives"
+
+STRATEGIES: tuple[Strategy, ...] = (
+    Strategy(GRAPH, "graph-match/1.0", "Job ud fra kompetencer", "Jobs by skills", True),
+    Strategy(AUTOMATCH, "automatch/1.0", "Automatch", "Automatch", True),
+    Strategy(ALTERNATIVES, "graph-alternatives/1.0", "Andre fag", "Other occupations", False),
+)
+STRATEGY: dict[str, Strategy] = {s.name: s for s in STRATEGIES}
+REQUEST_STRATEGIES: tuple[str, ...] = tuple(s.name for s in STRATEGIES if s.requestable)
+
+
+def algorithm_version(strategy: str) -> str:
+    """The version a result of ``strategy`` cites. :raise KeyError: for an unknown strategy."""
+    return STRATEGY[strategy].algorithm_version
+
+
+class PART:
+    """Score part names, read as attributes (``PART.essential_skills``) so a typo fails mypy, not silently."""
+
+    essential_skills = "essential_skills"
+    optional_skills = "optional_skills"
+    personal_competences = "personal_competences"
+    occupation_fit = "occupation_fit"
+    distance = "distance"
+    essential_coverage = "essential_coverage"
+    optional_coverage = "optional_coverage"
+    graph_closeness = "graph_closeness"
+    title = "title"
+    unskilled = "unskilled"
+
+
+# In the order a reader weighs them (records store parts sorted by name).
+SCORE_PARTS: tuple[ScorePart, ...] = (
+    ScorePart(PART.essential_skills, GRAPH, "Nødvendige kompetencer", "Essential skills", "w_essential"),
+    ScorePart(PART.optional_skills, GRAPH, "Ønskede kompetencer", "Optional skills", "w_optional"),
+    ScorePart(PART.personal_competences, GRAPH, "Personlige kompetencer", "Personal competences", "w_personal"),
+    ScorePart(PART.occupation_fit, GRAPH, "Passer til borgerens fag", "Fits the citizen's occupation",
+              "w_occupation"),
+    ScorePart(PART.distance, GRAPH, "Afstand", "Distance", "w_distance"),
+    ScorePart(PART.essential_coverage, ALTERNATIVES, "Fagets nødvendige kompetencer",
+              "Occupation's essential skills", "alt_w_essential"),
+    ScorePart(PART.optional_coverage, ALTERNATIVES, "Fagets ønskede kompetencer", "Occupation's optional skills",
+              "alt_w_optional"),
+    ScorePart(PART.graph_closeness, ALTERNATIVES, "Ligner borgerens fag", "Close to the citizen's occupations",
+              "alt_w_closeness"),
+    ScorePart(PART.title, AUTOMATCH, "Titlen passer", "Title matches", ""),
+    ScorePart(PART.unskilled, AUTOMATCH, "Kræver ingen uddannelse", "No qualifications needed", ""),
+)
+PART_NAMES: tuple[str, ...] = tuple(p.name for p in SCORE_PARTS)
+
+VERDICTS: tuple[Verdict, ...] = (
+    Verdict("useful", "Nyttig", "Useful", True),
+    Verdict("not_useful", "Ikke nyttig", "Not useful", False),
+    Verdict("applied", "Søgt", "Applied", True),
+)
+VERDICT_NAMES: tuple[str, ...] = tuple(v.name for v in VERDICTS)
+POSITIVE_VERDICTS: frozenset[str] = frozenset(v.name for v in VERDICTS if v.positive)
+
+# Beyond 500 km a radius is no longer "within a geographic area" (Denmark is ~450 km across); a list
+# longer than 100 is not read in a conversation. Defaults live in MatchSettings.
+MAX_RADIUS_KM = 500.0
+MAX_LIMIT = 100
+BOUNDS: tuple[Bound, ...] = (
+    Bound("radius_km", 0.0, MAX_RADIUS_KM, exclusive_minimum=True),
+    Bound("limit", 1, MAX_LIMIT),
+)
+BOUND: dict[str, Bound] = {b.name: b for b in BOUNDS}
+
+
+def vocabulary_json() -> dict[str, Any]:
+    """Every vocabulary as plain data, for ``GET /api/v1/vocabulary`` and the pages."""
+    return {
+        "strategies": [asdict(s) for s in STRATEGIES],
+        "score_parts": [asdict(p) for p in SCORE_PARTS],
+        "verdicts": [asdict(v) for v in VERDICTS],
+        "bounds": [asdict(b) for b in BOUNDS],
+    }

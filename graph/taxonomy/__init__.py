@@ -1,0 +1,1 @@
+"""The taxonomy lifecycle: what an ESCO upgrade changes and whom it affects."""
