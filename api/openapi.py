@@ -468,13 +468,14 @@ def _paths() -> Json:
             tag="consultant", op_id="postFeedback")},
         f"{API}/recommendations": {"get": _op(
             "Search served lists by pseudonym, time and consultant", ["ethics"],
-            _ok("RecordList", "matching records, oldest first"),
+            _ok("RecordList", "matching records, newest first unless order=oldest"),
             params=[_query("cv_id", _str(maxLength=200), "citizen pseudonym"),
                     _query("since", _str(), "ISO date or date-time, inclusive"),
                     _query("until", _str(), "ISO date or date-time, exclusive"),
                     _query("actor", _str(maxLength=200), "token id of the consultant"),
                     _limit(500, "page size (default 100)"),
-                    _query("offset", _int(minimum=0, maximum=10_000_000), "records to skip")],
+                    _query("offset", _int(minimum=0, maximum=10_000_000), "records to skip"),
+                    _query("order", _str(enum=["newest", "oldest"], default="newest"), "newest or oldest first")],
             tag="ethics", op_id="listRecommendations")},
         f"{API}/recommendations/{{rec_id}}": {"get": _op(
             "One served list in full: paths, evidence, versions, chain link, feedback", ["ethics"],

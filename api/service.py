@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -332,8 +333,7 @@ class Service:
     def recommendations(self, actor: Actor, query: AuditQuery) -> list[AuditRecord]:
         """Audit records matching ``query``, limited to the actor's municipality if it has one."""
         if actor.municipality:
-            query = AuditQuery(cv_id=query.cv_id, actor=query.actor, municipality=actor.municipality,
-                               since=query.since, until=query.until, limit=query.limit, offset=query.offset)
+            query = replace(query, municipality=actor.municipality)
         return self.store.audit_records(query)
 
     def record_for(self, actor: Actor, rec_id: str) -> AuditRecord:

@@ -52,6 +52,7 @@ class AuditQuery:
     after_seq: int = 0  # only records with a higher seq: keyset paging through a long trail
     limit: int = 100
     offset: int = 0
+    newest_first: bool = False  # the ethics list reads the latest lists first; verification reads in order
 
 
 @dataclass(frozen=True, slots=True)

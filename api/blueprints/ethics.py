@@ -12,7 +12,7 @@ from dataclasses import asdict
 from flask import Blueprint, Response, jsonify
 
 from api.auth import current_actor, require_roles
-from api.blueprints.params import instant_arg, int_arg, lang_arg, str_arg
+from api.blueprints.params import choice_arg, instant_arg, int_arg, lang_arg, str_arg
 from api.service import current_service, record_summary
 from graph.ledger import AuditQuery
 
@@ -21,6 +21,8 @@ bp = Blueprint("ethics", __name__)
 # A page of records: enough to scan a day's lists of one job centre, small enough to render.
 MAX_PAGE = 500
 DEFAULT_PAGE = 100
+# The reviewer usually looks at what was served lately: newest first unless asked otherwise.
+ORDERS = ("newest", "oldest")
 
 
 @bp.get("/recommendations")
@@ -29,8 +31,10 @@ def list_recommendations() -> Response:
     """Served lists by citizen pseudonym, time window (since inclusive, until exclusive) and actor."""
     limit = int_arg("limit", DEFAULT_PAGE, 1, MAX_PAGE)
     offset = int_arg("offset", 0, 0, 10_000_000)
+    newest = choice_arg("order", ORDERS, "newest") == "newest"
     query = AuditQuery(cv_id=str_arg("cv_id"), actor=str_arg("actor"), since=instant_arg("since"),
-                       until=instant_arg("until"), limit=limit or DEFAULT_PAGE, offset=offset or 0)
+                       until=instant_arg("until"), limit=limit or DEFAULT_PAGE, offset=offset or 0,
+                       newest_first=newest)
     records = current_service().recommendations(current_actor(), query)
     return jsonify({"limit": query.limit, "offset": query.offset, "count": len(records),
                     "recommendations": [record_summary(r) for r in records]})

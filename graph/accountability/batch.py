@@ -20,8 +20,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from graph.accountability.audit import Actor
-from graph.accountability.serving import KINDS, ListServer, Plan, ServeRequest, compute_planned
+from graph.accountability.serving import (
+    KINDS,
+    ListServer,
+    Plan,
+    ServeRequest,
+    active_ontology_version,
+    compute_planned,
+)
 from graph.accountability.workers import ordered_map
+from graph.ledger import AuditRecord
 from graph.matching.explain import MatchResult
 from graph.records import BBox
 from graph.store import Store
@@ -44,15 +52,38 @@ def _chunks(ids: Sequence[str], size: int) -> Iterator[Sequence[str]]:
         yield ids[i:i + size]
 
 
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """A worker's answer for one plan: the result when the parent still settles it, else its draft."""
+
+    result: MatchResult | None
+    draft: AuditRecord | None
+    held: tuple[str, ...]
+    nonempty: bool
+
+
 class _Compute:
-    """What a worker runs on one chunk of plans: matching only, on the store it was started with."""
+    """What a worker runs on one chunk of plans: matching on the store it was started with, and — for a
+    list the crowding guard does not touch, whose settling reads and writes nothing — its audit draft,
+    so the parent only chains. A guarded list is settled by the parent, in CV order."""
 
-    def __init__(self, store: Store, server: ListServer) -> None:
+    def __init__(self, store: Store, server: ListServer, record: bool) -> None:
         self.store = store
-        self.settings = server.policy.settings
+        self.server = server
+        self.record = record
 
-    def __call__(self, plans: list[Plan]) -> list[MatchResult]:
-        return [compute_planned(self.store, p, self.settings) for p in plans]
+    def __call__(self, plans: list[Plan]) -> list[_Done]:
+        out: list[_Done] = []
+        for plan in plans:
+            result = compute_planned(self.store, plan, self.server.policy.settings)
+            nonempty = bool(result.suggestions or result.alternatives)
+            if self.record and not plan.guard:
+                # The result itself stays here: only its (already serialised) draft crosses the pipe.
+                _served, draft, held = self.server.settle(plan, result)
+                out.append(_Done(None, draft, held, nonempty))
+            else:
+                out.append(_Done(result, None, (), nonempty))
+        return out
 
 
 def run_batch(server: ListServer, cv_ids: Sequence[str], *, valid_on: str, workers: int = 1,
@@ -70,6 +101,8 @@ def run_batch(server: ListServer, cv_ids: Sequence[str], *, valid_on: str, worke
         # Build lazy indexes in the parent so every worker inherits them instead of rebuilding.
         source.postings_in(_everywhere(), valid_on)
 
+    version = active_ontology_version(server.store)
+
     def planned() -> Iterator[list[Plan]]:
         for ids in _chunks(cv_ids, chunk):
             cvs = server.store.get_cvs(ids)
@@ -79,25 +112,30 @@ def run_batch(server: ListServer, cv_ids: Sequence[str], *, valid_on: str, worke
                 if cv is None or cv.lat is None:
                     continue
                 plans += [server.plan(cv, BATCH_ACTOR, ServeRequest(kind=kind, valid_on=valid_on), today=today,
-                                      assign_arm=record, snapshot=False) for kind in KINDS]
+                                      assign_arm=record, snapshot=False, ontology_version=version)
+                          for kind in KINDS]
             yield plans
 
     t0 = time.perf_counter()
     n = with_m = with_a = held = 0
     chunks = planned()
     # ordered_map pulls the next chunk of plans in this thread, so trial writes stay in the parent.
-    for plans, results in ordered_map(_Compute(source, server), chunks, workers=workers, processes=fork):
+    for plans, results in ordered_map(_Compute(source, server, record), chunks, workers=workers, processes=fork):
         drafts = []
-        for plan, result in zip(plans, results, strict=True):
-            if record:
-                result, draft, kept_back = server.settle(plan, result)
-                drafts.append(draft)
+        for plan, done in zip(plans, results, strict=True):
+            nonempty, draft = done.nonempty, done.draft
+            if record and draft is None:
+                assert done.result is not None
+                served, draft, kept_back = server.settle(plan, done.result)
+                nonempty = bool(served.suggestions or served.alternatives)
                 held += len(kept_back)
+            if draft is not None:
+                drafts.append(draft)
             if plan.effective.kind == "matches":
                 n += 1
-                with_m += bool(result.suggestions)
+                with_m += nonempty
             else:
-                with_a += bool(result.alternatives)
+                with_a += nonempty
         if drafts:
             server.record(drafts)
     return BatchReport(n, with_m, with_a, time.perf_counter() - t0, workers, held)

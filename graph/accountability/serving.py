@@ -172,8 +172,9 @@ class ListServer:
         return Served(result=result, record=record, arm=plan.arm, held_back=held)
 
     def plan(self, cv: CvRecord, actor: Actor, request: ServeRequest, *, today: date | None = None,
-             assign_arm: bool = True, snapshot: bool = True) -> Plan:
-        """Step 1. ``assign_arm`` off (a benchmark that records nothing) draws the arm without recording it.
+             assign_arm: bool = True, snapshot: bool = True, ontology_version: str | None = None) -> Plan:
+        """Step 1. ``assign_arm`` off (a benchmark that records nothing) draws the arm without recording it;
+        ``ontology_version`` (the batch asks once for all its lists) saves a store call.
 
         :raise ValidationError: on a bad strategy.
         """
@@ -199,7 +200,8 @@ class ListServer:
         # that an ethics reviewer of that municipality sees every list served about its citizens.
         filed = Actor(actor.id, actor.role, actor.municipality or cv.municipality)
         return Plan(cv=cv, actor=filed, request=request, effective=effective, arm=arm, notes=notes,
-                    day=today or date.today(), ontology_version=active_ontology_version(self.store), guard=guard,
+                    day=today or date.today(), ontology_version=ontology_version if ontology_version is not None else active_ontology_version(self.store),
+                    guard=guard,
                     snapshot=snapshot)
 
     def settle(self, plan: Plan, result: MatchResult) -> tuple[MatchResult, AuditRecord, tuple[str, ...]]:

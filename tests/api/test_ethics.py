@@ -36,9 +36,11 @@ def test_search_by_pseudonym_actor_and_time(client: FlaskClient, tokens: Tokens)
     a = _serve(client, tokens.consultant, "cv-cook")
     b = _serve(client, tokens.consultant, "cv-dev", "alternatives")
     c = _serve(client, tokens.consultant_aarhus, "cv-aarhus")
-    assert [r["id"] for r in _list(client, tokens.ethics)["recommendations"]] == [a, b, c]
+    # Newest first by default (what a reviewer looks at lately), oldest first on request.
+    assert [r["id"] for r in _list(client, tokens.ethics)["recommendations"]] == [c, b, a]
+    assert [r["id"] for r in _list(client, tokens.ethics, "?order=oldest")["recommendations"]] == [a, b, c]
     assert [r["id"] for r in _list(client, tokens.ethics, "?cv_id=cv-dev")["recommendations"]] == [b]
-    assert [r["id"] for r in _list(client, tokens.ethics, f"?actor={tokens.consultant_id}")["recommendations"]] == [a, b]
+    assert [r["id"] for r in _list(client, tokens.ethics, f"?actor={tokens.consultant_id}")["recommendations"]] == [b, a]
     assert _list(client, tokens.ethics, "?since=2000-01-01&until=2000-01-02")["recommendations"] == []
     assert len(_list(client, tokens.ethics, "?since=2000-01-01T00:00:00Z")["recommendations"]) == 3
     page = _list(client, tokens.ethics, "?limit=1&offset=1")
@@ -52,7 +54,7 @@ def test_ethics_token_with_a_municipality_sees_only_it(client: FlaskClient, toke
     c = _serve(client, tokens.consultant_aarhus, "cv-aarhus")
     own = _list(client, tokens.ethics_aarhus)["recommendations"]
     assert [r["id"] for r in own] == [c]
-    other = _list(client, tokens.ethics)["recommendations"][0]["id"]
+    other = _list(client, tokens.ethics, "?order=oldest")["recommendations"][0]["id"]
     assert client.get(f"/api/v1/recommendations/{other}", headers=bearer(tokens.ethics_aarhus)).status_code == 404
 
 

@@ -43,6 +43,10 @@ def test_audit_chain(empty_store: Store) -> None:
     assert store.audit_records(AuditQuery(cv_id="cv-a", after_seq=1)) == [records[2], records[3]]
     assert store.audit_records(AuditQuery(after_seq=4)) == []
     assert store.audit_records(AuditQuery(cv_id="cv-a", limit=-1, offset=-5)) == [records[0], records[2], records[3]]
+    # Newest first, for the ethics list: the same records, the paging counted from the newest.
+    assert store.audit_records(AuditQuery(newest_first=True)) == records[::-1]
+    assert store.audit_records(AuditQuery(newest_first=True, limit=2, offset=1)) == records[::-1][1:3]
+    assert store.audit_records(AuditQuery(cv_id="cv-a", newest_first=True)) == [records[3], records[2], records[0]]
     assert store.purge_audit("2026-03-03") == 2
     assert store.audit_records(AuditQuery()) == records[2:]
     assert store.purge_audit("2000-01-01") == 0

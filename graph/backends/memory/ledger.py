@@ -108,8 +108,9 @@ class SqliteLedger:
         if query.until is not None:
             where.append("at < ?")
             args.append(query.until)
+        order = "seq DESC" if query.newest_first else "seq"
         sql = (f"SELECT {_AUDIT_COLS} FROM audit WHERE {' AND '.join(where)} "  # noqa: S608 - fixed fragments
-               "ORDER BY seq LIMIT ? OFFSET ?")
+               f"ORDER BY {order} LIMIT ? OFFSET ?")
         rows = self._conn().execute(sql, (*args, query.limit, query.offset)).fetchall()
         return [_audit(r) for r in rows]
 

@@ -52,8 +52,10 @@ class Neo4jLedger(Neo4jConnection):
     def audit_records(self, query: AuditQuery) -> list[AuditRecord]:
         # SQLite semantics, which the embedded ledger has: a negative limit is no limit, a negative
         # offset is none.
+        # One statement per direction: ORDER BY cannot take its direction as a parameter, and a CASE
+        # expression would stop the planner from reading the seq index in order.
         rows = self._read(
-            "find_audit_records", cv_id=query.cv_id, actor=query.actor, municipality=query.municipality,
+            "find_audit_records_newest" if query.newest_first else "find_audit_records", cv_id=query.cv_id, actor=query.actor, municipality=query.municipality,
             since=query.since, until=query.until, after_seq=query.after_seq, offset=max(0, query.offset),
             limit=query.limit if query.limit >= 0 else _NO_LIMIT)
         return [_audit_from(r["props"]) for r in rows]
