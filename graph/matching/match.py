@@ -243,7 +243,10 @@ def match_postings(
 
     fits = occupation_fits(occupation_set, cv, concepts, settings)
     occ_part = np.array([fits[o][1] if o else 0.0 for o in occupations])
-    dist_part = np.clip(1.0 - dist / radius, 0.0, 1.0)
+    # A function of kilometres only: the radius filters, it never scores. (With 1 − d/radius, widening
+    # the search lowered every posting's distance part, so close postings fell under the minimum score
+    # and the order depended on how wide the consultant happened to search.)
+    dist_part = np.exp(-dist / settings.distance_scale_km)
 
     parts = {
         PART.essential_skills: settings.w_essential * ess_part,

@@ -28,6 +28,9 @@ class MatchSettings:
     w_occupation: float = 0.25
     # Closer is better within the radius the citizen accepts; a small share, the radius already filters.
     w_distance: float = 0.10
+    # The distance part is exp(−km / scale), whatever the radius: 1 at the door, ½ at ~10 km (a typical
+    # Danish commute), about 0.2 at 25 km (Jobnet's default range), ~0 at an hour's drive.
+    distance_scale_km: float = 15.0
 
     # --- near matches through the ESCO hierarchy (credit for one requirement) --------------------
     # CV has a specific skill, posting asks its broader parent: the specific usually implies the general.

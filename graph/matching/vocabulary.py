@@ -59,7 +59,7 @@ class Bound:
 GRAPH, AUTOMATCH, ALTERNATIVES = "graph", "automatch", "alternatives"
 
 STRATEGIES: tuple[Strategy, ...] = (
-    Strategy(GRAPH, "graph-match/1.0", "Job ud fra kompetencer", "Jobs by skills", True),
+    Strategy(GRAPH, "graph-match/1.1", "Job ud fra kompetencer", "Jobs by skills", True),
     Strategy(AUTOMATCH, "automatch/1.0", "Automatch", "Automatch", True),
     Strategy(ALTERNATIVES, "graph-alternatives/1.0", "Andre fag", "Other occupations", False),
 )
