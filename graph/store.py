@@ -76,6 +76,11 @@ class Store(Protocol):
     def occupation_profiles(self, uris: Iterable[str]) -> dict[str, list[ProfileSkill]]:
         """Essential and optional skills of each occupation, by skill uri; unknown URIs absent."""
 
+    def skill_profile_counts(self, skill_uris: Iterable[str]) -> dict[str, int]:
+        """How many occupation profiles (essential or optional) list each skill; skills in none are
+        absent. Alternatives weigh a shared skill by how specific it is (a skill in 900 profiles says
+        little about which occupation fits)."""
+
     def occupations_sharing(self, skill_uris: Iterable[str], min_shared: int = 1) -> list[OccupationOverlap]:
         """Occupations whose profile contains at least ``min_shared`` of the skills, by occupation uri."""
 

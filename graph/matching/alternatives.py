@@ -9,7 +9,9 @@ current postings nearby.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import replace
 
 import numpy as np
@@ -33,8 +35,24 @@ from graph.records import CvRecord, OccupationOverlap, ProfileSkill, Requirement
 from graph.store import Store
 
 
+def _specificity(store: Store, profiles: Mapping[str, list[ProfileSkill]], power: float) -> dict[str, float]:
+    """Each profile skill's weight, idf^power (see ``MatchSettings.alt_specificity``); empty when off."""
+    if power <= 0:
+        return {}
+    skills = sorted({p.skill for ps in profiles.values() for p in ps})
+    counts = store.skill_profile_counts(skills)
+    summary = store.taxonomy_summary()
+    n = summary.occupations if summary is not None else max(counts.values(), default=1)
+    return {s: math.log((n + 1) / (counts.get(s, 0) + 1)) ** power for s in skills}
+
+
 def _sub_major(isco_group: str) -> str:
     return isco_group[:2]
+
+
+def _weighted_jaccard(a: set[str], b: set[str], weight: Mapping[str, float]) -> float:
+    union = sum(weight.get(s, 1.0) for s in a | b)
+    return sum(weight.get(s, 1.0) for s in a & b) / union if union else 0.0
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -89,13 +107,19 @@ def find_alternatives(
     # Graph closeness: profile overlap (Jaccard) with the nearest focus occupation.
     profiles = store.occupation_profiles(sorted(focus | {o.occupation for o in pool}))
     focus_sets = [{p.skill for p in profiles.get(f, ())} for f in sorted(focus)]
+    weight = _specificity(store, profiles, settings.alt_specificity)
+
+    def share(kind: str, o: OccupationOverlap) -> float:
+        """The weighted share of the occupation's ``kind`` skills the citizen has."""
+        total = sum(weight.get(p.skill, 1.0) for p in profiles.get(o.occupation, ()) if p.kind == kind)
+        have = sum(weight.get(p.skill, 1.0) for p in o.shared if p.kind == kind)
+        return have / total if total else 0.0
 
     scored: list[tuple[float, str, dict[str, float]]] = []
     for o in pool:
-        ess_cov = sum(1 for p in o.shared if p.kind == "essential") / o.n_essential
-        opt_cov = sum(1 for p in o.shared if p.kind == "optional") / o.n_optional if o.n_optional else 0.0
+        ess_cov, opt_cov = share("essential", o), share("optional", o)
         mine = {p.skill for p in profiles.get(o.occupation, ())}
-        closeness = max((_jaccard(mine, f) for f in focus_sets), default=0.0)
+        closeness = max((_weighted_jaccard(mine, f, weight) for f in focus_sets), default=0.0)
         parts = {
             PART.essential_coverage: round(settings.alt_w_essential * ess_cov, 6),
             PART.optional_coverage: round(settings.alt_w_optional * opt_cov, 6),

@@ -67,15 +67,27 @@ class MatchSettings:
     max_limit: int = MAX_LIMIT
 
     # --- alternatives (adjacent occupations) -------------------------------------------------------
-    alt_w_essential: float = 0.6  # share of the occupation's essential skills already covered
-    alt_w_optional: float = 0.1  # share of its optional skills covered
-    alt_w_closeness: float = 0.3  # profile overlap with the citizen's focus occupations (graph closeness)
+    # Weights measured against counsellors' lists of related occupations (bench/eval_alternatives.py,
+    # nDCG@8 at ISCO unit-group level, 0.41 with 0.6/0.1/0.3 → 0.54): closeness to the occupation the
+    # citizen seeks or held says most about what a counsellor would name; essential coverage alone
+    # favoured occupations with small profiles that the citizen's generic skills cover.
+    alt_w_essential: float = 0.25  # share of the occupation's essential skills already covered
+    alt_w_optional: float = 0.125  # share of its optional skills covered
+    alt_w_closeness: float = 0.625  # profile overlap with the citizen's focus occupations (graph closeness)
+    # How much a shared skill's specificity counts: each skill weighs idf^this in coverage and closeness,
+    # idf = ln((occupations + 1) / (profiles listing the skill + 1)). "manage budgets" is in hundreds of
+    # profiles and says little about which occupation fits; "policy analysis" is in a handful and says
+    # much. 0 counts every skill alike (plain overlap). Off by default: on our counsellors' lists it did
+    # not help (0.54 off, 0.53 at 0.5, 0.52 at 1.0); a municipality can turn it on and measure.
+    alt_specificity: float = 0.0
     # Occupations with very small profiles are covered trivially; ESCO profiles usually have 10-40.
     alt_min_essential: int = 5
     # At least this many shared skills before an occupation is an alternative at all.
     alt_min_shared: int = 2
-    # Each earlier pick from the same ISCO sub-major group multiplies the score by this: variety.
-    alt_diversity_decay: float = 0.6
+    # Each earlier pick from the same ISCO sub-major group multiplies the score by this: some variety.
+    # Mild, because related occupations cluster in a sub-major group (policy, economics and analysis
+    # are all 24xx/26xx): 0.6 pushed the most related ones off the list (nDCG@8 0.41 → 0.54 at 0.9).
+    alt_diversity_decay: float = 0.9
     # Only the best-covered occupations are compared with the focus profiles (closeness is the costly
     # part); 60 leaves ample room for the diversity re-rank of a list of 8.
     alt_pool_size: int = 60

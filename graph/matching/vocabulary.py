@@ -61,7 +61,7 @@ GRAPH, AUTOMATCH, ALTERNATIVES = "graph", "automatch", "alternatives"
 STRATEGIES: tuple[Strategy, ...] = (
     Strategy(GRAPH, "graph-match/1.1", "Job ud fra kompetencer", "Jobs by skills", True),
     Strategy(AUTOMATCH, "automatch/1.0", "Automatch", "Automatch", True),
-    Strategy(ALTERNATIVES, "graph-alternatives/1.0", "Andre fag", "Other occupations", False),
+    Strategy(ALTERNATIVES, "graph-alternatives/1.1", "Andre fag", "Other occupations", False),
 )
 STRATEGY: dict[str, Strategy] = {s.name: s for s in STRATEGIES}
 REQUEST_STRATEGIES: tuple[str, ...] = tuple(s.name for s in STRATEGIES if s.requestable)

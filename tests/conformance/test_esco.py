@@ -89,6 +89,18 @@ def test_occupation_profiles(stores: tuple[MemoryStore, Neo4jStore], sample: dic
         assert got[uri] == oracle.profile(esco_111, uri)
 
 
+def test_skill_profile_counts(stores: tuple[MemoryStore, Neo4jStore], sample: dict[str, list[str]],
+                              esco_111: Taxonomy) -> None:
+    memory, neo4j = stores
+    asked = sample["skills"] + sample["occupations"][:5]
+    got = neo4j.skill_profile_counts(asked)
+    assert got == memory.skill_profile_counts(asked) and got
+    expected: dict[str, int] = {}
+    for r in esco_111.occupation_skills:
+        expected[r.skill] = expected.get(r.skill, 0) + 1
+    assert got == {u: expected[u] for u in dict.fromkeys(asked) if u in expected}
+
+
 def test_occupations_sharing(stores: tuple[MemoryStore, Neo4jStore], sample: dict[str, list[str]],
                              esco_111: Taxonomy) -> None:
     memory, neo4j = stores

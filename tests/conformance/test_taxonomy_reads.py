@@ -124,6 +124,16 @@ def test_occupation_profiles(mini_store: Store, mini_taxonomy: Taxonomy) -> None
     assert got_all == expected and list(got_all) == list(expected)
 
 
+def test_skill_profile_counts(mini_store: Store, mini_taxonomy: Taxonomy) -> None:
+    every = list(mini_taxonomy.concepts)
+    expected: dict[str, int] = {}
+    for r in mini_taxonomy.occupation_skills:
+        expected[r.skill] = expected.get(r.skill, 0) + 1
+    got = mini_store.skill_profile_counts([*every, UNKNOWN_SKILL, CV_UNKNOWN_SKILL, S + "teamwork"])
+    assert got == {u: expected[u] for u in every if u in expected}
+    assert got[S + "foodsafety"] >= 2 and mini_store.skill_profile_counts([]) == {}
+
+
 def test_occupations_sharing(mini_store: Store, mini_taxonomy: Taxonomy) -> None:
     asked = [S + "foodsafety", S + "cleankitchen", S + "foodsafety"]
     assert mini_store.occupations_sharing(asked, min_shared=2) == [

@@ -32,6 +32,7 @@ from api.auth import create_token
 from api.settings import Settings
 from graph.backends.memory.graph_store import MemoryStore
 from graph.matching.scoring import MatchSettings
+from graph.matching.vocabulary import GRAPH, STRATEGY
 from graph.records import CvRecord, CvSkill, Evidence
 from loaders.privacy import PseudonymKey, pseudonymise
 from ontology.model import Taxonomy
@@ -286,7 +287,7 @@ def test_ethics_reviewer_finds_opens_and_replays_the_served_list(served: Served,
     assert "CV" in (drawing.get_attribute("aria-label") or "")
     versions = record.locator("section[aria-label=Versioner] dl")
     expect(versions).to_contain_text("1.1.0")
-    expect(versions).to_contain_text("graph-match/1.0")
+    expect(versions).to_contain_text(STRATEGY[GRAPH].algorithm_version)
     expect(record).to_contain_text("Indholdet stemmer med listens hash.")
 
     page.get_by_role("button", name="Genafspil").click()

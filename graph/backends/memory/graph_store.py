@@ -398,6 +398,9 @@ class MemoryStore(SqliteLedger):
         return {u: list(self._profiles.get(u, [])) for u in uris
                 if u in concepts and concepts[u].kind == "Occupation"}
 
+    def skill_profile_counts(self, skill_uris: Iterable[str]) -> dict[str, int]:
+        return {u: len(self._required_by[u]) for u in dict.fromkeys(skill_uris) if self._required_by.get(u)}
+
     def occupations_sharing(self, skill_uris: Iterable[str], min_shared: int = 1) -> list[OccupationOverlap]:
         shared: dict[str, list[ProfileSkill]] = defaultdict(list)
         # Skills in URI order, so each occupation's shared list comes out sorted without a sort.

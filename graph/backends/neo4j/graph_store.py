@@ -229,6 +229,12 @@ class Neo4jGraphStore(Neo4jConnection):
         }
         return {u: found[u] for u in asked if u in found}
 
+    def skill_profile_counts(self, skill_uris: Iterable[str]) -> dict[str, int]:
+        asked = list(dict.fromkeys(skill_uris))
+        [r] = self._read("find_skill_profile_counts", skill_uris=asked)
+        found = dict(zip(r["skills"], r["counts"], strict=True))
+        return {u: int(found[u]) for u in asked if found.get(u)}
+
     def occupations_sharing(self, skill_uris: Iterable[str], min_shared: int = 1) -> list[OccupationOverlap]:
         [r] = self._read("find_occupations_sharing", skill_uris=sorted(set(skill_uris)), min_shared=min_shared)
         counts = {o: (int(e), int(n)) for o, e, n in zip(r["occupations"], r["nEssential"], r["nOptional"],
