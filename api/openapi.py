@@ -173,12 +173,18 @@ def _schemas() -> Json:
         "item": _str(description="posting id or occupation URI ('' for the list as a whole)"),
         "change": _str(enum=["no longer suggested", "changed", "newly suggested", "result metadata differs"]),
         "fields": _arr(_str()), "rank_was": _int(), "rank_now": _int(), "score_was": _num(), "score_now": _num(),
+        "written": _arr(_obj({"action": _str(), "at": _str(), "actor": _str()}),
+                        description="writes of this posting since the list was served: a reason it differs"),
     }, required=["item", "change"])
+    write = _obj({"kind": _str(enum=["cv", "posting"]), "target": _str(),
+                  "action": _str(enum=["created", "replaced", "confirmed", "rejected"]), "at": _str(),
+                  "actor": _str(description="token id or cli:<user>"), "role": _str(), "content_hash": _str()})
     replay_report = _obj({
         "record_id": _str(), "identical": {"type": "boolean", "description": "the recomputed list is the "
                                                                             "served list, exactly"},
         "recorded_versions": versions, "current_versions": versions, "differences": _arr(difference),
         "notes": _arr(_str()),
+        "writes": _arr(write, description="the CV's and the listed postings' writes since the list was served"),
     })
     explanation = _obj({"rank": _int(minimum=1), "kind": _str(enum=["suggestion", "alternative"]),
                         "text_da": _str(description="plain-language Danish, written for the citizen")})
@@ -315,7 +321,8 @@ ERRORS: Json = {
     "BadRequest": _problem("Malformed request (e.g. the body is not valid JSON)"),
     "Unauthenticated": _problem("Missing, unknown or revoked token",
                                 {"WWW-Authenticate": {**_header("Bearer challenge"), "required": True}}),
-    "Forbidden": _problem("The token's role may not do this (or a consultant wrote another municipality's CV)"),
+    "Forbidden": _problem("The token's role may not do this (or a consultant wrote another municipality's CV, or "
+                          "replaced a posting another owner wrote)"),
     "NotFound": _problem("No such resource, or one of another municipality (deliberately the same answer)"),
     "MethodNotAllowed": _problem("Another method is allowed on this path",
                                  {"Allow": {**_header("the allowed methods"), "required": True}}),

@@ -31,6 +31,7 @@ from graph.accountability.citizen import explain_alternative_da, explain_suggest
 from graph.accountability.feedback import summarise_feedback
 from graph.accountability.replay import replay
 from graph.accountability.serving import ListServer, ServeRequest, ServingPolicy
+from graph.accountability.writes import write_cvs, write_postings
 from graph.codec import cv_to_dict
 from graph.ledger import AuditQuery, AuditRecord, Feedback
 from graph.matching.explain import result_json
@@ -39,7 +40,13 @@ from graph.matching.scoring import MatchSettings
 from graph.matching.search import find_concepts
 from graph.matching.vocabulary import VERDICT_NAMES
 from graph.records import CvRecord, PostingRecord
-from ontology.errors import ConfigurationError, NotFoundError, StoreUnavailableError, ValidationError
+from ontology.errors import (
+    ConfigurationError,
+    NotFoundError,
+    NotPermittedError,
+    StoreUnavailableError,
+    ValidationError,
+)
 from ontology.model import ConceptKind
 
 log = logging.getLogger(__name__)
@@ -200,7 +207,7 @@ class Service:
             if old is not None and not can_see_municipality(actor, old.municipality):
                 raise ForbiddenError("you can only write CVs of your own municipality", field="/municipality")
             cv = carry_over(cv, old)
-            store.upsert_cvs([cv])
+            write_cvs(store, store, [cv], actor)
         log.info("stored cv %s by %s (%s)", cv.id, actor.id, "new" if old is None else "replaced")
         return cv, old is None
 
@@ -232,7 +239,7 @@ class Service:
                 cv, done = confirm_skills(cv, uris, actor.id, date.today().isoformat())
             else:
                 cv, done = reject_skills(cv, uris or (), actor.id)
-            store.upsert_cvs([cv])
+            write_cvs(store, store, [cv], actor, action="confirmed" if confirm else "rejected")
         log.info("cv %s: %d inferred skill(s) %s by %s", cv.id, len(done), "confirmed" if confirm else "rejected",
                  actor.id)
         return cv, done
@@ -242,6 +249,7 @@ class Service:
 
         :raise ValidationError: naming the field; with ``pointer_prefix`` the pointer starts with the
             document's index in the list (``/3/title``).
+        :raise NotPermittedError: (403) if a document would replace a posting another owner wrote.
         """
         from loaders.documents import posting_record_from
         from loaders.documents.postings import occupation_check
@@ -259,7 +267,11 @@ class Service:
                 field = f"/{i}{e.field or ''}"
                 raise ValidationError(f"document {i}: {e.detail}", field=field) from e
         with self.writing() as store:
-            store.upsert_postings(records)
+            try:
+                write_postings(store, store, records, actor)
+            except NotPermittedError as e:
+                # One document: its pointer has no index.
+                raise NotPermittedError(e.detail, field=e.field if pointer_prefix else "/id") from e
         log.info("stored %d posting(s) by %s", len(records), actor.id)
         return records
 
@@ -371,7 +383,7 @@ class Service:
         """
         rec = self.record_for(actor, rec_id)
         t0 = time.perf_counter()
-        report = replay(self.store, rec).as_json()
+        report = replay(self.store, self.store, rec).as_json()
         report["current_versions"]["local_additions"] = self.local_additions_version
         log.info("replayed record %s for %s: %s in %.0f ms", rec.id, actor.id,
                  "identical" if report["identical"] else f"{len(report['differences'])} difference(s)",

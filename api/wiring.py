@@ -5,6 +5,7 @@ batch build what they need here, so they serve and record alike.
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from api.settings import Settings
+from graph.accountability.audit import Actor
 from graph.accountability.serving import ListServer, ServingPolicy
 from graph.accountability.trial import TrialConfig
 from graph.ledger import Ledger
@@ -67,6 +69,11 @@ def reading_config(settings: Settings) -> ReadingConfig:
     from loaders.extract.reading import ReadingConfig
 
     return ReadingConfig(settings.reading_model, settings.reading_dir)
+
+
+def cli_actor() -> Actor:
+    """Who the command line acts as: the operator (an admin: it runs on the server, with the data dir)."""
+    return Actor(id=f"cli:{getpass.getuser()}", role="admin", municipality="")
 
 
 def trial_config(settings: Settings) -> TrialConfig | None:

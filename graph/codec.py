@@ -90,6 +90,8 @@ def posting_to_dict(p: PostingRecord) -> Json:
             {"skill": r.skill, "kind": r.kind, "evidence": [evidence_to_dict(e) for e in r.evidence]}
             for r in p.requirements
         ],
+        # Written only when set, so postings stored before owners read back (and hash) as they were.
+        **({"owner": p.owner} if p.owner else {}),
     }
 
 
@@ -104,6 +106,7 @@ def posting_from_dict(d: Json) -> PostingRecord:
                                evidence=tuple(evidence_from_dict(e) for e in r.get("evidence", ())))
             for r in d.get("requirements", ())
         ),
+        owner=str(d.get("owner", "")),
     )
 
 

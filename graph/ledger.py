@@ -89,6 +89,22 @@ class TrialAssignment:
     assigned_at: str
 
 
+@dataclass(frozen=True, slots=True)
+class WriteEvent:
+    """One write of a CV or posting: who, when, and a hash of what was stored (no content: a CV's
+    content is personal data and lives in the store, where erasure can reach it)."""
+
+    id: str
+    at: str
+    kind: str  # cv | posting
+    target: str  # the pseudonym or posting id
+    action: str  # created | replaced | confirmed | rejected
+    content_hash: str  # sha256 of the stored record's canonical JSON
+    actor: str
+    role: str
+    municipality: str
+
+
 class Ledger(Protocol):
     def append_audit(self, record: AuditRecord) -> None:
         """Append one record; ``record.seq`` must be the next sequence number (else ValueError)."""
@@ -112,6 +128,12 @@ class Ledger(Protocol):
 
     def feedback_records(self, recommendation_id: str | None = None) -> list[Feedback]:
         """Feedback (of one recommendation), by (at, id)."""
+
+    def add_write_events(self, events: Sequence[WriteEvent]) -> None:
+        """Record writes, all in one transaction (idempotent per event id)."""
+
+    def write_events(self, kind: str, targets: Sequence[str], since: str = "") -> list[WriteEvent]:
+        """Writes of these CVs or postings at or after ``since`` (ISO timestamp; "" = all), by (at, id)."""
 
     def put_token(self, token: TokenRecord) -> None: ...
 

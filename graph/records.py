@@ -103,6 +103,7 @@ class PostingRecord:
     lang: str = ""
     url: str = ""
     requirements: tuple[PostingRequirement, ...] = ()
+    owner: str = ""  # who may replace it (graph.accountability.writes.owner_of); "" before owners
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,3 +41,10 @@ class StoreUnavailableError(JobmatchError):
 class ConfigurationError(JobmatchError):
     status = 500
     title = "Configuration error"
+
+
+class NotPermittedError(JobmatchError):
+    """The caller may not do this to this thing (e.g. replace another owner's posting)."""
+
+    status = 403
+    title = "Forbidden"

@@ -146,7 +146,7 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
         rec = store.get_audit(args.record_id)
         if rec is None:
             raise NotFoundError(f"no audit record {args.record_id!r}", field="record_id")
-        rep = replay(store, rec)
+        rep = replay(store, store, rec)
     finally:
         store.close()
     if args.json:

@@ -7,10 +7,9 @@ import argparse
 import json
 from typing import Any
 
-from api.cli.matching import _cli_actor
 from api.service import Service
 from api.settings import Settings
-from api.wiring import open_store
+from api.wiring import cli_actor, open_store
 
 
 def register(sub: Any) -> None:
@@ -36,7 +35,7 @@ def cmd_settle(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings)
     try:
         service = Service(settings, store=store)
-        cv, done = service.settle_inferred(_cli_actor(), args.cv_id, None if args.all else args.skills,
+        cv, done = service.settle_inferred(cli_actor(), args.cv_id, None if args.all else args.skills,
                                            confirm=args.confirm)
     finally:
         store.close()
@@ -48,7 +47,7 @@ def cmd_settle(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_lookup(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings)
     try:
-        cv = Service(settings, store=store).lookup(_cli_actor(), args.citizen_ref)
+        cv = Service(settings, store=store).lookup(cli_actor(), args.citizen_ref)
     finally:
         store.close()
     print(json.dumps({"id": cv.id, "municipality": cv.municipality, "updated": cv.updated}))

@@ -17,7 +17,7 @@ from typing import Any
 
 from api.cli import EXIT_INPUT
 from api.settings import Settings
-from api.wiring import open_store, reading_config
+from api.wiring import cli_actor, open_store, reading_config
 from graph.matching.geo import Gazetteer
 from loaders.documents import (
     BATCH_SIZE,
@@ -70,10 +70,11 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         extractor = extractor_for(store, settings.local_additions, reading_config(settings))
         if key is not None:
             report = ingest_cvs(docs, store, extractor=extractor, gazetteer=gazetteer, key=key,
-                                today=args.today or date.today(), batch_size=args.batch_size, dry_run=args.dry_run)
+                                today=args.today or date.today(), ledger=store, actor=cli_actor(),
+                                batch_size=args.batch_size, dry_run=args.dry_run)
         else:
-            report = ingest_postings(docs, store, extractor=extractor, gazetteer=gazetteer,
-                                     batch_size=args.batch_size, dry_run=args.dry_run)
+            report = ingest_postings(docs, store, extractor=extractor, gazetteer=gazetteer, ledger=store,
+                                     actor=cli_actor(), batch_size=args.batch_size, dry_run=args.dry_run)
     finally:
         store.close()
     return _finish(args, report)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 import time
@@ -11,8 +10,7 @@ from datetime import date
 from typing import Any
 
 from api.settings import Settings
-from api.wiring import composed, open_store
-from graph.accountability.audit import Actor
+from api.wiring import cli_actor, composed, open_store
 from graph.accountability.serving import ServeRequest
 from graph.matching.explain import MatchResult, result_json
 from graph.matching.geo import Gazetteer
@@ -53,10 +51,6 @@ def register(sub: Any) -> None:
     load.set_defaults(func=cmd_sample_load)
 
 
-def _cli_actor() -> Actor:
-    return Actor(id=f"cli:{getpass.getuser()}", role="admin", municipality="")
-
-
 def _run(args: argparse.Namespace, settings: Settings, alternatives: bool) -> int:
     with composed(settings) as root:
         cv = root.backend.get_cvs([args.cv_id]).get(args.cv_id)
@@ -65,7 +59,7 @@ def _run(args: argparse.Namespace, settings: Settings, alternatives: bool) -> in
         request = ServeRequest(kind="alternatives" if alternatives else "matches",
                                strategy=getattr(args, "strategy", GRAPH), radius_km=args.radius_km,
                                limit=args.limit, valid_on=args.valid_on, lang=args.lang)
-        served = root.server().serve(cv, _cli_actor(), request)
+        served = root.server().serve(cv, cli_actor(), request)
     if args.json:
         print(json.dumps({"recommendation_id": served.record.id, "trial_arm": served.arm,
                           **result_json(served.result)}, ensure_ascii=False))

@@ -20,7 +20,7 @@ from graph.accountability.serving import (
     effective_limit,
 )
 from graph.codec import cv_from_dict
-from graph.ledger import AuditRecord
+from graph.ledger import AuditRecord, Ledger, WriteEvent
 from graph.matching.explain import result_json
 from graph.matching.scoring import MatchSettings
 from graph.matching.vocabulary import STRATEGY
@@ -36,11 +36,12 @@ class ReplayReport:
     current_versions: dict[str, str]
     differences: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    writes: list[dict[str, Any]] = field(default_factory=list)  # CV and posting writes since the record
 
     def as_json(self) -> dict[str, Any]:
         return {"record_id": self.record_id, "identical": self.identical,
                 "recorded_versions": self.recorded_versions, "current_versions": self.current_versions,
-                "differences": self.differences, "notes": self.notes}
+                "differences": self.differences, "notes": self.notes, "writes": self.writes}
 
 
 def _items(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -51,8 +52,14 @@ def _key(item: dict[str, Any]) -> str:
     return str(item["posting"]["id"] if "posting" in item else item["occupation"]["uri"])
 
 
-def replay(store: Store, record: AuditRecord) -> ReplayReport:
-    """Recompute ``record`` and compare it with what was served."""
+def _write_json(e: WriteEvent) -> dict[str, Any]:
+    return {"kind": e.kind, "target": e.target, "action": e.action, "at": e.at, "actor": e.actor, "role": e.role,
+            "content_hash": e.content_hash}
+
+
+def replay(store: Store, ledger: Ledger, record: AuditRecord) -> ReplayReport:
+    """Recompute ``record`` and compare it with what was served; name the CV and posting writes (who,
+    when) since it was served, beside each difference they explain."""
     body = json.loads(record.body)
     served = body["result"]
     req = body.get("effective_request") or body["request"]
@@ -101,8 +108,20 @@ def replay(store: Store, record: AuditRecord) -> ReplayReport:
     for k, item in new_by.items():
         if k not in old_by:
             diffs.append({"item": k, "change": "newly suggested", "rank_now": item["rank"]})
+    # Which documents were written since: the reasons a list changes while every version stayed put.
+    posting_ids = sorted({k for k in (*old_by, *new_by) if not k.startswith(("http://", "https://"))})
+    written = [*ledger.write_events("cv", [record.cv_id], since=record.at),
+               *ledger.write_events("posting", posting_ids, since=record.at)]
+    by_target: dict[str, list[dict[str, Any]]] = {}
+    for e in written:
+        by_target.setdefault(e.target, []).append({"action": e.action, "at": e.at, "actor": e.actor})
+    for d in diffs:
+        if d["item"] in by_target:
+            d["written"] = by_target[d["item"]]
+    if any(e.kind == "cv" for e in written):
+        notes.append("the CV was written again after this list was served (see writes)")
     identical = not diffs and again == served
     if not identical and not diffs:
         diffs.append({"item": "", "change": "result metadata differs",
                       "fields": sorted(f for f in served if served.get(f) != again.get(f))})
-    return ReplayReport(record.id, identical, recorded, current, diffs, notes)
+    return ReplayReport(record.id, identical, recorded, current, diffs, notes, [_write_json(e) for e in written])

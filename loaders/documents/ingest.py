@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
+from graph.accountability.audit import Actor
+from graph.accountability.writes import write_cvs, write_postings
+from graph.ledger import Ledger
 from graph.matching.geo import Gazetteer
 from graph.records import CvRecord
 from graph.store import Store
@@ -115,15 +118,16 @@ def ingest(docs: Iterable[RawDocument], convert: Callable[[Any], R], upsert: Cal
 
 
 def ingest_cvs(docs: Iterable[RawDocument], store: Store, *, extractor: TextExtractor, gazetteer: Gazetteer,
-               key: PseudonymKey, today: date, batch_size: int = BATCH_SIZE, dry_run: bool = False) -> IngestReport:
+               key: PseudonymKey, today: date, ledger: Ledger, actor: Actor, batch_size: int = BATCH_SIZE,
+               dry_run: bool = False) -> IngestReport:
     """Ingest CV documents into ``store`` (see :func:`cv_record_from`), with skills inferred from the
-    occupations they name; a replaced CV keeps what was confirmed or rejected with the citizen.
-    ``dry_run`` writes nothing."""
+    occupations they name; a replaced CV keeps what was confirmed or rejected with the citizen. Each
+    write is an event in ``ledger``, attributed to ``actor``. ``dry_run`` writes nothing."""
     profiles = essential_skills_of(store)
 
     def write(records: Sequence[CvRecord]) -> int:
         old = store.get_cvs([r.id for r in records])
-        return store.upsert_cvs([carry_over(r, old.get(r.id)) for r in records])
+        return write_cvs(store, ledger, [carry_over(r, old.get(r.id)) for r in records], actor)
 
     return ingest(docs, lambda d: cv_record_from(d, extractor=extractor, gazetteer=gazetteer, key=key, today=today,
                                                  profiles=profiles),
@@ -131,10 +135,12 @@ def ingest_cvs(docs: Iterable[RawDocument], store: Store, *, extractor: TextExtr
 
 
 def ingest_postings(docs: Iterable[RawDocument], store: Store, *, extractor: TextExtractor, gazetteer: Gazetteer,
-                    batch_size: int = BATCH_SIZE, dry_run: bool = False) -> IngestReport:
-    """Ingest posting documents into ``store`` (see :func:`posting_record_from`); ``dry_run`` writes nothing."""
+                    ledger: Ledger, actor: Actor, batch_size: int = BATCH_SIZE, dry_run: bool = False) -> IngestReport:
+    """Ingest posting documents into ``store`` (see :func:`posting_record_from`), each write an event in
+    ``ledger`` attributed to ``actor`` (who must own what it replaces, or be an admin); ``dry_run``
+    writes nothing."""
     is_occupation = occupation_check(store)
     return ingest(docs, lambda d: posting_record_from(d, extractor=extractor, gazetteer=gazetteer,
                                                       is_occupation=is_occupation),
-                  (lambda rs: len(rs)) if dry_run else store.upsert_postings, batch_size=batch_size,
-                  what="postings")
+                  (lambda rs: len(rs)) if dry_run else (lambda rs: write_postings(store, ledger, rs, actor)),
+                  batch_size=batch_size, what="postings")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.ledger import AuditQuery, AuditRecord, Feedback, TokenRecord, TrialAssignment
+from graph.ledger import AuditQuery, AuditRecord, Feedback, TokenRecord, TrialAssignment, WriteEvent
 from graph.store import Store
 
 
@@ -138,3 +138,20 @@ def test_exposures(empty_store: Store) -> None:
     assert store.exposure_counts("2026-W10", ["p02"], exclude_cv="cv-b") == {"p02": 1}
     assert store.exposure_counts("2026-W12", ["p01"]) == {}
     assert store.exposure_counts("2026-W10", []) == {}
+
+
+def test_write_events(empty_store: Store) -> None:
+    store = empty_store
+
+    def ev(i: int, kind: str, target: str, action: str = "created") -> WriteEvent:
+        return WriteEvent(id=f"w{i}", at=f"2026-03-0{i}T10:00:00+00:00", kind=kind, target=target, action=action,
+                          content_hash=f"{i:064d}", actor="tok-1", role="consultant", municipality="0101")
+
+    events = [ev(1, "cv", "cv-a"), ev(2, "posting", "p1"), ev(3, "posting", "p1", "replaced"), ev(4, "posting", "p2")]
+    store.add_write_events(events)
+    store.add_write_events(events[:1])  # idempotent per id
+    assert store.write_events("posting", ["p1", "p2", "p-none"]) == events[1:]
+    assert store.write_events("posting", ["p1"], since="2026-03-03") == [events[2]]
+    assert store.write_events("cv", ["cv-a", "p1"]) == [events[0]]
+    assert store.write_events("cv", []) == []
+    store.add_write_events([])

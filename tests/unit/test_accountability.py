@@ -72,17 +72,17 @@ def test_tampering_with_a_record_makes_verify_fail(store: MemoryStore, tmp_path:
 
 def test_replay_of_an_unchanged_setup_is_identical(store: MemoryStore) -> None:
     served = serve(store, _cook(), CONSULTANT, ServeRequest(valid_on=TODAY), today=DAY)  # type: ignore[arg-type]
-    rep = replay(store, served.record)
+    rep = replay(store, store, served.record)
     assert rep.identical, rep.differences
     alt = serve(store, _cook(), CONSULTANT, ServeRequest(kind="alternatives", valid_on=TODAY), today=DAY)  # type: ignore[arg-type]
-    assert replay(store, alt.record).identical
+    assert replay(store, store, alt.record).identical
 
 
 def test_replay_shows_what_differs_after_a_change(store: MemoryStore) -> None:
     served = serve(store, _cook(), CONSULTANT, ServeRequest(valid_on=TODAY), today=DAY)  # type: ignore[arg-type]
     p = next(x for x in POSTINGS if x.id == "p-cook-1")
     store.upsert_postings([replace(p, requirements=p.requirements[:1])])
-    rep = replay(store, served.record)
+    rep = replay(store, store, served.record)
     assert not rep.identical
     assert any(d["item"] == "p-cook-1" for d in rep.differences)
 

@@ -14,6 +14,7 @@ import pytest
 
 import api.cli.documents as documents_cli
 from api.cli import main
+from graph.accountability.audit import Actor
 from graph.backends.memory.graph_store import MemoryStore
 from graph.matching.geo import Gazetteer
 from graph.store import Store
@@ -32,6 +33,7 @@ PII = ("Mette", "Sørensen", "Kirstine", "mette.k.sorensen", "120370", "22 33 44
 CV_TEXT = ("truckkørsel", "kundeservice", "Hotel Royal", "prepare meat dishes", "structured query language")
 # (line, field) of each bad line in cvs.jsonl: broken JSON, a gender field, a negative max_km, an
 # unknown postcode, an array instead of an object. Line 6 is blank and not counted.
+OPERATOR = Actor("cli:test", "admin", "")
 CV_REJECTIONS = [(2, ""), (3, "/gender"), (4, "/max_km"), (7, "/postcode"), (9, "")]
 
 
@@ -50,7 +52,8 @@ def gazetteer() -> Gazetteer:
 
 def _ingest(store: MemoryStore, gazetteer: Gazetteer, path: Path = DOCS / "cvs.jsonl", **kw: Any) -> Any:
     extractor = kw.pop("extractor", None) or KeywordExtractor.from_store(store)
-    return ingest_cvs(read_documents(path), store, extractor=extractor, gazetteer=gazetteer, key=KEY, today=TODAY, **kw)
+    return ingest_cvs(read_documents(path), store, extractor=extractor, gazetteer=gazetteer, key=KEY, today=TODAY,
+                      ledger=store, actor=OPERATOR, **kw)
 
 
 # -- the ingestion core ------------------------------------------------------------------------------
@@ -125,7 +128,7 @@ def test_logs_hold_counts_and_pseudonyms_never_cv_text_or_names(store: MemorySto
 
 def test_expired_postings_load_and_bad_postings_are_reported(store: MemoryStore, gazetteer: Gazetteer) -> None:
     report = ingest_postings(read_documents(DOCS / "postings.jsonl"), store,
-                             extractor=KeywordExtractor.from_store(store), gazetteer=gazetteer)
+                             extractor=KeywordExtractor.from_store(store), gazetteer=gazetteer, ledger=store, actor=OPERATOR)
     assert (report.read, report.loaded, report.rejected) == (5, 3, 2)
     assert [(e.line, e.field) for e in report.errors] == [(3, "/title"), (5, "/valid_through")]
     assert sorted(store.get_postings(["jobnet:48213", "jobindex:r123", "jobnet:40001"])) == [

@@ -13,7 +13,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from graph.ledger import AuditQuery, AuditRecord, Feedback, TokenRecord, TrialAssignment, check_consecutive
+from graph.ledger import (
+    AuditQuery,
+    AuditRecord,
+    Feedback,
+    TokenRecord,
+    TrialAssignment,
+    WriteEvent,
+    check_consecutive,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
@@ -33,6 +41,10 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE TABLE IF NOT EXISTS trial (
     trial TEXT NOT NULL, cv_id TEXT NOT NULL, arm TEXT NOT NULL, stratum TEXT NOT NULL,
     assigned_at TEXT NOT NULL, PRIMARY KEY (trial, cv_id));
+CREATE TABLE IF NOT EXISTS writes (
+    id TEXT PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, action TEXT NOT NULL,
+    content_hash TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, municipality TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS writes_target ON writes (kind, target);
 CREATE TABLE IF NOT EXISTS exposures (
     week TEXT NOT NULL, target TEXT NOT NULL, cv_id TEXT NOT NULL, PRIMARY KEY (week, target, cv_id));
 """
@@ -141,6 +153,25 @@ class SqliteLedger:
             rows = self._conn().execute(sql + " WHERE recommendation_id = ? ORDER BY at, id",
                                         (recommendation_id,)).fetchall()
         return [Feedback(*r) for r in rows]
+
+    def add_write_events(self, events: Sequence[WriteEvent]) -> None:
+        db = self._conn()
+        with transaction(db):
+            db.executemany("INSERT OR IGNORE INTO writes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(e.id, e.at, e.kind, e.target, e.action, e.content_hash, e.actor, e.role,
+                             e.municipality) for e in events])
+
+    def write_events(self, kind: str, targets: Sequence[str], since: str = "") -> list[WriteEvent]:
+        out: list[WriteEvent] = []
+        unique = list(dict.fromkeys(targets))
+        for start in range(0, len(unique), 500):
+            part = unique[start:start + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._conn().execute(
+                "SELECT id, at, kind, target, action, content_hash, actor, role, municipality FROM writes "  # noqa: S608 - placeholders only
+                f"WHERE kind = ? AND at >= ? AND target IN ({marks})", (kind, since, *part)).fetchall()
+            out += [WriteEvent(*r) for r in rows]
+        return sorted(out, key=lambda e: (e.at, e.id))
 
     def put_token(self, token: TokenRecord) -> None:
         db = self._conn()

@@ -16,9 +16,17 @@ from neo4j import exceptions as neo4j_errors
 
 import queries
 from graph.backends.neo4j.connection import Neo4jConnection
-from graph.ledger import AuditQuery, AuditRecord, Feedback, TokenRecord, TrialAssignment, check_consecutive
+from graph.ledger import (
+    AuditQuery,
+    AuditRecord,
+    Feedback,
+    TokenRecord,
+    TrialAssignment,
+    WriteEvent,
+    check_consecutive,
+)
 
-_Row = TypeVar("_Row", AuditRecord, Feedback, TokenRecord, TrialAssignment)
+_Row = TypeVar("_Row", AuditRecord, Feedback, TokenRecord, TrialAssignment, WriteEvent)
 
 
 class Neo4jLedger(Neo4jConnection):
@@ -78,6 +86,16 @@ class Neo4jLedger(Neo4jConnection):
         rows = self._read("find_feedback", recommendation_id=recommendation_id)
         return sorted((_from_props(Feedback, r["props"]) for r in rows), key=lambda f: (f.at, f.id))
 
+    def add_write_events(self, events: Sequence[WriteEvent]) -> None:
+        rows = [_props(e) for e in events]
+        if rows:
+            self._write("add_write_events",
+                        lambda tx: tx.run(queries.load("merge_write_events"), rows=rows).consume())
+
+    def write_events(self, kind: str, targets: Sequence[str], since: str = "") -> list[WriteEvent]:
+        rows = self._read("find_write_events", kind=kind, targets=list(dict.fromkeys(targets)), since=since)
+        return sorted((_from_props(WriteEvent, r["props"]) for r in rows), key=lambda e: (e.at, e.id))
+
     def put_token(self, token: TokenRecord) -> None:
         props = _props(token)
         try:
@@ -135,7 +153,7 @@ def _camel(name: str) -> str:
     return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
 
 
-def _props(row: AuditRecord | Feedback | TokenRecord | TrialAssignment) -> dict[str, Any]:
+def _props(row: AuditRecord | Feedback | TokenRecord | TrialAssignment | WriteEvent) -> dict[str, Any]:
     """A ledger record as node properties (camelCase, as the graph names properties)."""
     return {_camel(f.name): getattr(row, f.name) for f in fields(row)}
 

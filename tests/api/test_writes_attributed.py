@@ -1,0 +1,87 @@
+"""Writes are attributed: every CV and posting write is a ledger event (who, when, content hash); a posting
+is replaced only by its owner (the job centre that wrote it) or an admin; replay names the writes that
+explain a difference."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, replace
+
+import pytest
+from flask.testing import FlaskClient
+
+from api.cli import main
+from graph.accountability.audit import Actor
+from graph.accountability.writes import content_hash, write_postings
+from graph.backends.memory.graph_store import MemoryStore
+from graph.codec import posting_to_dict
+from tests.api.conftest import GEO, PSEUDONYM_KEY, Tokens, bearer
+from tests.api.test_consultant import cv_doc, posting_doc
+from tests.conftest import FIXTURES
+
+PID = "jobnet:48213"
+
+
+def test_a_posting_is_replaced_only_by_its_owner_or_an_admin(client: FlaskClient, tokens: Tokens,
+                                                             store: MemoryStore) -> None:
+    assert client.post("/api/v1/postings", json=posting_doc(), headers=bearer(tokens.consultant)).status_code == 201
+    assert store.get_postings([PID])[PID].owner == "municipality:0101"
+
+    other = client.post("/api/v1/postings", json=posting_doc(title="Forged"), headers=bearer(tokens.consultant_aarhus))
+    assert other.status_code == 403 and other.mimetype == "application/problem+json"
+    assert other.get_json()["field"] == "/id"
+    many = client.post("/api/v1/postings", json=[posting_doc(id="9"), posting_doc(title="Forged")],
+                       headers=bearer(tokens.consultant_aarhus))
+    assert many.status_code == 403 and many.get_json()["field"] == "/1/id"
+    assert store.get_postings(["jobnet:9"]) == {}  # all or nothing
+    assert store.get_postings([PID])[PID].title != "Forged"
+
+    # A colleague at the same job centre may correct it; an admin may replace anyone's, keeping the owner.
+    assert client.post("/api/v1/postings", json=posting_doc(title="Rettet"),
+                       headers=bearer(tokens.consultant)).status_code == 201
+    assert client.post("/api/v1/postings", json=posting_doc(title="Admin"), headers=bearer(tokens.admin)).status_code == 201
+    stored = store.get_postings([PID])[PID]
+    assert stored.title == "Admin" and stored.owner == "municipality:0101"
+
+    events = store.write_events("posting", [PID])
+    assert [(e.action, e.actor, e.municipality) for e in events] == [
+        ("created", tokens.consultant_id, "0101"), ("replaced", tokens.consultant_id, "0101"),
+        ("replaced", events[2].actor, "")]
+    assert events[-1].content_hash == content_hash(posting_to_dict(stored))
+
+
+def test_cv_writes_and_confirmations_are_events(client: FlaskClient, tokens: Tokens, store: MemoryStore) -> None:
+    first = client.post("/api/v1/cvs", json=cv_doc(), headers=bearer(tokens.consultant)).get_json()
+    client.post("/api/v1/cvs", json=cv_doc(), headers=bearer(tokens.consultant))
+    events = store.write_events("cv", [first["id"]])
+    assert [e.action for e in events] == ["created", "replaced"]
+    assert all(e.actor == tokens.consultant_id and e.role == "consultant" for e in events)
+    # No content in an event: the CV's text stays in the store, where erasure reaches it.
+    stored = store.get_cvs([first["id"]])[first["id"]]
+    sentences = {e.sentence for s in stored.skills for e in s.evidence if e.sentence}
+    assert sentences and not any(s in json.dumps([asdict(e) for e in events]) for s in sentences)
+
+
+def test_replay_names_the_write_that_changed_a_list(client: FlaskClient, tokens: Tokens, store: MemoryStore) -> None:
+    served = client.get("/api/v1/cvs/cv-cook/matches", headers=bearer(tokens.consultant)).get_json()
+    top = served["suggestions"][0]["posting"]["id"]
+    changed = store.get_postings([top])[top]
+    # The job centre's colleague edits the posting's requirements after the list was served.
+    store_write = replace(changed, requirements=changed.requirements[:1])
+    write_postings(store, store, [store_write], Actor(tokens.consultant_id, "consultant", "0101"))
+    report = client.post(f"/api/v1/recommendations/{served['recommendation_id']}/replay",
+                         headers=bearer(tokens.ethics)).get_json()
+    assert not report["identical"]
+    [diff] = [d for d in report["differences"] if d["item"] == top]
+    assert diff["written"][0]["actor"] == tokens.consultant_id and diff["written"][0]["action"] == "replaced"
+    assert [w["target"] for w in report["writes"]] == [top]
+
+
+def test_the_cli_ingest_is_attributed_to_the_operator(store: MemoryStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in {"JOBMATCH_STORE": "memory", "JOBMATCH_DATA_DIR": str(store.data_dir),
+                       "JOBMATCH_GEO_DIR": str(GEO), "JOBMATCH_PSEUDONYM_KEY": PSEUDONYM_KEY,
+                       "JOBMATCH_READING_MODEL": "lexical"}.items():
+        monkeypatch.setenv(key, value)
+    assert main(["ingest", "postings", str(FIXTURES / "documents" / "postings.jsonl")]) in (0, 1)
+    events = store.write_events("posting", ["jobnet:48213", "jobindex:r123", "jobnet:40001"])
+    assert len(events) == 3 and all(e.actor.startswith("cli:") and e.role == "admin" for e in events)
