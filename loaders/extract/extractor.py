@@ -253,7 +253,7 @@ class Extractor:
                 wanted.append((i, m, sentence))
         if not wanted:
             return results
-        links = linker.link([(langs[i], m) for i, m, _ in wanted])
+        links = linker.link([(langs[i], m) for i, m, _ in wanted], kind)
         added: dict[int, dict[str, SkillMention]] = {}
         for (i, m, sentence), found in zip(wanted, links, strict=True):
             lay = layouts[i]
