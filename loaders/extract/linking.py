@@ -135,25 +135,38 @@ class SemanticLinker:
             return []
         vectors = self.embedder.embed(queries)
         hits = self.index.search(vectors, "Skill", CANDIDATES + 2)
-        jobs = self.index.search(vectors, "Occupation", 1)
+        # Per query (the mention as written, then its gloss): its candidates, scored.
+        scored: list[dict[str, tuple[SemanticLink, dict[str, float]]]] = []
+        for q, run in enumerate(hits):
+            gloss = None if q < len(texts) else queries[q]
+            scored.append({})
+            if not run:
+                continue
+            for rank, h in enumerate(run[:CANDIDATES]):
+                f = self.features(queries[q], h, run[0].cosine, rank, gloss is not None)
+                p = self.probability(f)
+                scored[q][h.uri] = (SemanticLink(h.uri, h.label, round(h.cosine, 4), round(p, 4), gloss), f)
+        # Only a query some link of which could be accepted is checked against the occupations (a search
+        # over every occupation label costs as much as the skill search).
+        lowest = min(DEFAULT_ACCEPT, *ACCEPT.values())
+        check = [q for q, c in enumerate(scored) if any(lk.score >= lowest for lk, _f in c.values())]
+        jobs = self.index.search(vectors[check], "Occupation", 1) if check else []
+        for q, job in zip(check, jobs, strict=True):
+            if job and job[0].cosine >= hits[q][0].cosine + OCCUPATION_MARGIN:
+                scored[q] = {}
         out: list[list[tuple[SemanticLink, dict[str, float]]]] = []
         extra = len(texts)
-        for i, (_lang, m) in enumerate(mentions):
-            runs: list[tuple[list[Hit], list[Hit], str | None]] = [(hits[i], jobs[i], None)]
+        for i in range(len(mentions)):
+            runs = [scored[i]]
             if glosses[i] is not None:
-                runs.append((hits[extra], jobs[extra], glosses[i]))
+                runs.append(scored[extra])
                 extra += 1
             best_of: dict[str, tuple[SemanticLink, dict[str, float]]] = {}
-            for run, job, gloss in runs:
-                if not run or (job and job[0].cosine >= run[0].cosine + OCCUPATION_MARGIN):
-                    continue
-                top = run[0].cosine
-                for rank, h in enumerate(run[:CANDIDATES]):
-                    f = self.features(gloss or m.text, h, top, rank, gloss is not None)
-                    p = self.probability(f)
-                    cur = best_of.get(h.uri)
-                    if cur is None or p > cur[0].score:
-                        best_of[h.uri] = (SemanticLink(h.uri, h.label, round(h.cosine, 4), round(p, 4), gloss), f)
+            for found in runs:
+                for uri, (lk, f) in found.items():
+                    cur = best_of.get(uri)
+                    if cur is None or lk.score > cur[0].score:
+                        best_of[uri] = (lk, f)
             out.append(sorted(best_of.values(), key=lambda lf: (-lf[0].score, lf[0].uri)))
         return out
 
