@@ -234,27 +234,30 @@ def _level1(shared: Path) -> dict[str, set[str]]:
 def groups_da(ex, shared: Path, errors: int) -> None:  # type: ignore[no-untyped-def]
     """Danish skill phrases with their ESCO top-level group (Kompetencer's 2_da_train.tsv): the share that
     gets any skill, and the share whose best skill is in the gold group ("A" attitudes, from an older ESCO,
-    is counted as the transversal T groups)."""
+    is counted as the transversal T groups). The phrases come from postings; they are read both as posting
+    text and as CV text (a CV link must be surer: loaders/extract/linking.py ACCEPT_CV)."""
     rows = [line.rstrip("\n").split("\t") for line in
             (shared / "eval-dev/skill-spans-da/2_da_train.tsv").open(encoding="utf-8") if line.strip()]
     rows = [r for r in rows if len(r) >= 2]
     groups = _level1(shared)
-    any_ = right = 0
-    shown = 0
-    for (phrase, gold), o in zip(rows, ex.extract_many([r[0] for r in rows], lang="da", kind="cv"), strict=True):
-        if not o.skills:
-            continue
-        any_ += 1
-        best = max(o.skills, key=lambda s: s.score)
-        codes = groups.get(best.uri, set())
-        want = gold.upper()
-        ok = any(c == want or (want.startswith("A") and c.startswith("T"))
-                 or (len(want) == 2 and c.startswith(want)) for c in codes)
-        right += ok
-        if not ok and shown < errors:
-            shown += 1
-            print(f"  {phrase!r} ({gold}) -> {best.label} {sorted(codes)}")
-    print(f"groups-da 2_da_train: n={len(rows)} any skill={any_ / len(rows):.3f} right group={right / len(rows):.3f}")
+    for kind in ("posting", "cv"):
+        any_ = right = 0
+        shown = 0
+        for (phrase, gold), o in zip(rows, ex.extract_many([r[0] for r in rows], lang="da", kind=kind), strict=True):
+            if not o.skills:
+                continue
+            any_ += 1
+            best = max(o.skills, key=lambda s: s.score)
+            codes = groups.get(best.uri, set())
+            want = gold.upper()
+            ok = any(c == want or (want.startswith("A") and c.startswith("T"))
+                     or (len(want) == 2 and c.startswith(want)) for c in codes)
+            right += ok
+            if not ok and shown < errors and kind == "posting":
+                shown += 1
+                print(f"  {phrase!r} ({gold}) -> {best.label} {sorted(codes)}")
+        print(f"groups-da 2_da_train (as {kind}): n={len(rows)} any skill={any_ / len(rows):.3f} "
+              f"right group={right / len(rows):.3f}")
 
 
 def main() -> int:

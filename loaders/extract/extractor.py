@@ -253,7 +253,7 @@ class Extractor:
                 wanted.append((i, m, sentence))
         if not wanted:
             return results
-        links = linker.link([(langs[i], m) for i, m, _ in wanted])
+        links = linker.link([(langs[i], m) for i, m, _ in wanted], kind)
         added: dict[int, dict[str, SkillMention]] = {}
         for (i, m, sentence), found in zip(wanted, links, strict=True):
             lay = layouts[i]
@@ -296,12 +296,14 @@ class Extractor:
     def _extract_doc(self, doc: Doc, lay: Layout, lang: str, kind: DocumentKind, title: str | None,
                      vector: Matrix | None = None) -> Extraction:
         ix = self._indexes[lang]
+        # Doc.text joins every token anew on each access: once per document, not once per skill.
+        text = doc.text
         # The scrubber's placeholders ("[CPR]", "[NAVN]") stand for what was removed: never read them.
-        held = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(doc.text)] + idiom_spans(doc.text)
+        held = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)] + idiom_spans(text)
         matches = [m for m in ix.phrases.find(doc)
                    if not any(a < doc[m.end - 1].idx + len(doc[m.end - 1]) and doc[m.start].idx < b for a, b in held)]
         skills = [s for s in find_skills(doc, matches, lay, kind=kind, lang=lang)
-                  if not is_heading(doc.text, s.start, s.end)]
+                  if not is_heading(text, s.start, s.end)]
         occupations: list[OccupationMention] = []
         if title:
             occupations = self._link_doc(ix, ix.nlp(title), vector=vector)

@@ -9,8 +9,9 @@ supporting context) decided once, at build time, by :func:`loaders.extract.rules
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -25,9 +26,16 @@ log = logging.getLogger(__name__)
 # Longer labels are ESCO descriptions of tasks; they never occur verbatim in a text.
 MAX_LABEL_TOKENS = 10
 ROLE_RANK = {"preferred": 0, "alt": 1, "local": 1, "hidden": 2}
+# A one-word skill label whose word appears in at least this many skill labels (of the index's languages)
+# is generic (:attr:`LabelRisk.generic`). Tuned on half A of the English skill dev sets (by a hash of the
+# sentence) and checked on half B (bench/eval_extract.py): "design" (in ~630 labels), "data", "processes",
+# "energy", "report", "language" were wrong far more often than right; "statistics", "SQL", "economics",
+# the languages (capitalised names) are kept.
+GENERIC_MIN_LABELS = 40
 # All patterns share one match key: a key per label would make spaCy create a lexeme per key (most
 # of the build time); the matched span's normalised tokens find the candidates instead.
 _MATCH_KEY = "ESCO_LABEL"
+_WORD_EDGES = "()[],.;:'\"/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +99,9 @@ class PhraseIndex:
         self.labels: list[IndexedLabel] = []
         reader = LabelReader(nlp)
         patterns: list[Doc] = []
-        for matched, group in ((True, entries), (False, link_only)):
+        entry_list = list(entries)
+        uses = word_label_counts(e.label for e in entry_list if e.kind == "Skill")
+        for matched, group in ((True, entry_list), (False, link_only)):
             by_label = _by_label(group)
             for label in sorted(by_label):
                 form = reader.read(label)
@@ -103,6 +113,8 @@ class PhraseIndex:
                 if not matched:
                     continue
                 risk = label_risk(label, len(tokens), nlp.lang or "")
+                if is_generic(label, len(tokens), uses):
+                    risk = replace(risk, generic=True)
                 found = self._candidates.get(norms)
                 if found is None:
                     found = self._candidates[norms] = []
@@ -121,6 +133,20 @@ class PhraseIndex:
                for _key, start, end in self.matcher(doc)]
         out.sort(key=lambda m: (m.start, m.end))
         return out
+
+
+def is_generic(label: str, n_tokens: int, uses: Counter[str]) -> bool:
+    """True for a one-word label in lower case that at least :data:`GENERIC_MIN_LABELS` skill labels use.
+    A capitalised one is a name ("English", "Polish", "ICT"), however many labels share it."""
+    return n_tokens == 1 and label.islower() and uses.get(label, 0) >= GENERIC_MIN_LABELS
+
+
+def word_label_counts(labels: Iterable[str]) -> Counter[str]:
+    """For each lower-cased word, in how many distinct ``labels`` it occurs."""
+    counts: Counter[str] = Counter()
+    for label in {" ".join(lab.lower().split()) for lab in labels}:
+        counts.update({w.strip(_WORD_EDGES) for w in label.split()} - {""})
+    return counts
 
 
 def is_exact(doc: Doc, start: int, end: int, candidate: Candidate) -> bool:

@@ -241,6 +241,10 @@ class LabelRisk:
 
     case_sensitive: bool  # the text must spell it as the label does ("IT", not "it")
     needs_context: bool  # a technical word must be near ("R", "Go", "Excel")
+    # One word that many other skill labels also use ("design", "data", "processes", "energy"): alone it
+    # names a field or an object, not one skill, and is not read as a label (the semantic linker still
+    # weighs the whole phrase it stands in).
+    generic: bool = False
 
 
 def label_risk(label: str, n_tokens: int, lang: str = "en") -> LabelRisk:

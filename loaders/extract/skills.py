@@ -113,6 +113,8 @@ def _plural_of(word: str, label: str) -> bool:
 
 
 def _admissible(doc: Doc, m: PhraseMatch, c: Candidate, sentence: SentenceInfo, lang: str) -> bool:
+    if c.risk.generic:
+        return False
     if c.risk.case_sensitive and not spelled_as_label(doc, m.start, m.end, c):
         return False
     # One word matched only through its lemma is too loose ("paper" ~ "papering", "engineers" ~

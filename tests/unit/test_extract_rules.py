@@ -119,3 +119,16 @@ def test_requirement_strength(sentence: str, section: Section, expected: bool | 
 def test_label_risk(label: str, tokens: int, case_sensitive: bool, needs_context: bool) -> None:
     risk = label_risk(label, tokens)
     assert (risk.case_sensitive, risk.needs_context) == (case_sensitive, needs_context)
+
+
+def test_generic_one_word_labels_are_not_read_alone() -> None:
+    from collections import Counter
+
+    from loaders.extract.matcher import GENERIC_MIN_LABELS, is_generic, word_label_counts
+
+    labels = [f"design {i} things" for i in range(GENERIC_MIN_LABELS)] + ["design", "English", "statistics"]
+    uses: Counter[str] = word_label_counts(labels)
+    assert is_generic("design", 1, uses)  # a word many skill labels share names no one skill
+    assert not is_generic("statistics", 1, uses)
+    assert not is_generic("English", 1, uses)  # a capitalised name (a language) is never generic
+    assert not is_generic("design thinking", 2, uses)
