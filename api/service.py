@@ -187,23 +187,30 @@ class Service:
         ``expect_id`` (PUT) is the pseudonym the document's reference must hash to.
 
         :raise ValidationError: naming the field (JSON pointer) of a bad document.
-        :raise ForbiddenError: (``/municipality``) if a consultant writes another municipality's CV.
+        :raise ForbiddenError: (``/municipality``) if a consultant's document names another municipality.
+            A citizen another municipality holds is no reason: the CV is placed under the job centre's
+            own scoped pseudonym (:func:`loaders.documents.cvs.place_cv`) and the answer is the one an
+            unknown citizen gets.
         :raise ConfigurationError: if the pseudonym key, postcodes or taxonomy are not configured.
         """
         from loaders.documents import cv_record_from
+        from loaders.documents.cvs import place_cv
         from loaders.documents.inferred import carry_over, essential_skills_of
         from loaders.privacy import require_pseudonym_key
 
         key = require_pseudonym_key(self.settings.pseudonym_key)
+        # Placed so that a citizen another municipality holds answers exactly like an unknown one.
         cv = cv_record_from(doc, extractor=self.extractor(), gazetteer=self.gazetteer(), key=key,
-                            today=date.today(), profiles=essential_skills_of(self.store))
+                            today=date.today(), profiles=essential_skills_of(self.store),
+                            place=place_cv(self.store))
         if expect_id is not None and cv.id != expect_id:
             raise ValidationError("the document's citizen reference does not belong to this CV", field="/id")
         if not can_see_municipality(actor, cv.municipality):
             raise ForbiddenError("you can only write CVs of your own municipality", field="/municipality")
         with self.writing() as store:
             old = store.get_cvs([cv.id]).get(cv.id)
-            # Replacing a CV another municipality holds would let a consultant overwrite it.
+            # Replacing a CV another municipality holds would let a consultant overwrite it. Placement
+            # already put this CV elsewhere; only a concurrent write of the same citizen lands here.
             if old is not None and not can_see_municipality(actor, old.municipality):
                 raise ForbiddenError("you can only write CVs of your own municipality", field="/municipality")
             cv = carry_over(cv, old)
@@ -218,10 +225,17 @@ class Service:
         :raise NotFoundError: if no CV has that reference, or it is another municipality's: the same answer.
         :raise ConfigurationError: without a pseudonymisation key.
         """
-        from loaders.privacy import pseudonymise, require_pseudonym_key
+        from loaders.privacy import pseudonymise, require_pseudonym_key, scoped_pseudonym
 
-        pseudonym = pseudonymise(citizen_ref.strip(), require_pseudonym_key(self.settings.pseudonym_key))
-        return self.cv_for(actor, pseudonym)
+        key = require_pseudonym_key(self.settings.pseudonym_key)
+        ref = citizen_ref.strip()
+        try:
+            return self.cv_for(actor, pseudonymise(ref, key))
+        except NotFoundError:
+            if not actor.municipality:
+                raise
+        # Where the job centre's own CV went when another municipality held the plain pseudonym.
+        return self.cv_for(actor, scoped_pseudonym(ref, actor.municipality, key))
 
     def settle_inferred(self, actor: Actor, cv_id: str, uris: Sequence[str] | None, *,
                         confirm: bool) -> tuple[CvRecord, list[str]]:

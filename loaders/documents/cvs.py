@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from graph.matching.geo import Gazetteer
 from graph.records import CvRecord, CvSkill, SkillSource, WorkedAs
+from graph.store import Store
 from loaders.documents.cv_formats import check_municipality, read_cv
 from loaders.documents.evidence import Found, evidence_of
 from loaders.documents.extractor import TextExtractor
@@ -22,7 +24,7 @@ from loaders.documents.inferred import EssentialSkills, inferred_skills
 from loaders.documents.linking import best_occupation
 from loaders.documents.model import CvDocument
 from loaders.documents.uris import esco_uri, looks_like_uri
-from loaders.privacy import PseudonymKey, Scrubber, pseudonymise, reject_protected_fields
+from loaders.privacy import PseudonymKey, Scrubber, pseudonymise, reject_protected_fields, scoped_pseudonym
 from ontology.errors import ValidationError
 
 log = logging.getLogger(__name__)
@@ -31,9 +33,31 @@ log = logging.getLogger(__name__)
 NAMED_OCCUPATION_MIN_SCORE = 0.85
 
 
+# Chooses the id a CV is stored under from (its pseudonym, its municipality-scoped pseudonym, its
+# municipality): see place_cv.
+IdPlacer = Callable[[str, str, str], str]
+
+
+def place_cv(store: Store) -> IdPlacer:
+    """Where a CV goes: under its pseudonym, unless another municipality already holds a CV there —
+    then under its municipality-scoped pseudonym, so that a job centre writing its citizen's CV gets
+    exactly the answer an unknown citizen gets and learns nothing of other municipalities' citizens.
+    A CV once placed under the scoped pseudonym stays there."""
+
+    def place(pseudonym: str, scoped: str, municipality: str) -> str:
+        held = store.get_cvs([pseudonym, scoped])
+        if scoped in held:
+            return scoped
+        if pseudonym not in held or held[pseudonym].municipality == municipality:
+            return pseudonym
+        return scoped
+
+    return place
+
+
 def cv_record_from(
     doc: Any, *, extractor: TextExtractor, gazetteer: Gazetteer, key: PseudonymKey, today: date,
-    profiles: EssentialSkills | None = None, rejected: tuple[str, ...] = (),
+    profiles: EssentialSkills | None = None, rejected: tuple[str, ...] = (), place: IdPlacer | None = None,
 ) -> CvRecord:
     """Turn one parsed CV (our JSON or JSON Resume, detected) into the record to store.
 
@@ -42,6 +66,7 @@ def cv_record_from(
     essential skills of the occupations the CV names (sought, held, or named by a degree title) that
     it does not state become *inferred* skills: shown for the consultant to confirm with the citizen,
     never used in matching until confirmed. ``rejected`` (the stored CV's) are not inferred again.
+    ``place`` (:func:`place_cv`) chooses the id when another municipality holds the pseudonym.
 
     :raise ValidationError: naming the field (JSON pointer) of a protected attribute, a schema
         violation, an unknown postcode or kommune code, or a URI that is not an ESCO skill/occupation.
@@ -49,10 +74,12 @@ def cv_record_from(
     reject_protected_fields(doc)
     cv = read_cv(doc)
     pseudonym = pseudonymise(cv.citizen_ref, key)
-    place = gazetteer.locate(cv.postcode)
-    if place is None:
+    located = gazetteer.locate(cv.postcode)
+    if located is None:
         raise ValidationError(f"{cv.postcode_field}: unknown Danish postcode", field=cv.postcode_field)
     check_municipality(cv, gazetteer.municipalities)
+    if place is not None:
+        pseudonym = place(pseudonym, scoped_pseudonym(cv.citizen_ref, cv.municipality, key), cv.municipality)
     scrubber = Scrubber(cv.names, cv.emails, cv.phones)
 
     found: dict[str, Found] = {}
@@ -77,7 +104,7 @@ def cv_record_from(
              pseudonym, len(skills), sum(1 for s in skills if s.source == "declared"), len(seeks),
              len(worked_as), dict(scrubber.counts) or "nothing", unresolved, dropped)
     return CvRecord(
-        id=pseudonym, municipality=cv.municipality, postcode=place.postcode, lat=place.lat, lon=place.lon,
+        id=pseudonym, municipality=cv.municipality, postcode=located.postcode, lat=located.lat, lon=located.lon,
         max_km=cv.max_km, seeks=seeks, desired_titles=titles, worked_as=worked_as, skills=skills, lang=lang,
         updated=today.isoformat(), read_by=read_by(extractor), rejected=rejected,
     )

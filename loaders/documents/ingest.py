@@ -20,7 +20,7 @@ from graph.matching.geo import Gazetteer
 from graph.records import CvRecord
 from graph.store import Store
 from loaders.documents.bulk import RawDocument
-from loaders.documents.cvs import cv_record_from
+from loaders.documents.cvs import cv_record_from, place_cv
 from loaders.documents.extractor import TextExtractor
 from loaders.documents.inferred import carry_over, essential_skills_of
 from loaders.documents.postings import occupation_check, posting_record_from
@@ -129,8 +129,9 @@ def ingest_cvs(docs: Iterable[RawDocument], store: Store, *, extractor: TextExtr
         old = store.get_cvs([r.id for r in records])
         return write_cvs(store, ledger, [carry_over(r, old.get(r.id)) for r in records], actor)
 
+    place = place_cv(store)
     return ingest(docs, lambda d: cv_record_from(d, extractor=extractor, gazetteer=gazetteer, key=key, today=today,
-                                                 profiles=profiles),
+                                                 profiles=profiles, place=place),
                   (lambda rs: len(rs)) if dry_run else write, batch_size=batch_size, what="cvs")
 
 

@@ -17,6 +17,7 @@ from loaders.privacy.pseudonyms import (
     PseudonymKey,
     pseudonymise,
     require_pseudonym_key,
+    scoped_pseudonym,
 )
 from loaders.privacy.scrub import PLACEHOLDERS, Scrubber, scrub
 
@@ -29,6 +30,7 @@ __all__ = [
     "Scrubber",
     "protected_category",
     "pseudonymise",
+    "scoped_pseudonym",
     "reject_protected_fields",
     "require_pseudonym_key",
     "scrub",

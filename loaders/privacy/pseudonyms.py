@@ -25,6 +25,8 @@ MIN_KEY_CHARS = 32
 PSEUDONYM_CHARS = 26
 # Domain separation: the same key used for another purpose never yields the same digest.
 _DOMAIN = b"jobmatch/cv/v1\x1f"
+# Separates the municipality from the reference in a scoped pseudonym (no reference contains it).
+_SCOPE = "\x1e"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,16 @@ def require_pseudonym_key(value: str | None) -> PseudonymKey:
             field=KEY_ENV,
         )
     return PseudonymKey(value.encode("utf-8"))
+
+
+def scoped_pseudonym(citizen_ref: str, municipality: str, key: PseudonymKey) -> str:
+    """The pseudonym of a reference within one municipality: where a job centre's citizen keeps their CV
+    when another municipality already holds a CV under the plain pseudonym (see
+    :func:`loaders.documents.cvs.place_cv`), so that writing it answers exactly as for an unknown one.
+
+    :raise ValidationError: if the reference is empty.
+    """
+    return pseudonymise(f"{municipality}{_SCOPE}{citizen_ref.strip()}", key)
 
 
 def pseudonymise(citizen_ref: str, key: PseudonymKey) -> str:

@@ -86,6 +86,26 @@ def test_consultant_cannot_write_another_municipalitys_cv(client: FlaskClient, t
     assert client.post("/api/v1/cvs", json=doc, headers=bearer(tokens.consultant_aarhus)).status_code == 201
 
 
+def test_a_citizen_another_municipality_holds_is_written_like_an_unknown_one(client: FlaskClient, tokens: Tokens,
+                                                                           store: MemoryStore) -> None:
+    aarhus = client.post("/api/v1/cvs", json=cv_doc(id="REF-7", municipality="0751", postcode="8000"),
+                         headers=bearer(tokens.consultant_aarhus))
+    assert aarhus.status_code == 201
+    held = client.post("/api/v1/cvs", json=cv_doc(id="REF-7"), headers=bearer(tokens.consultant))
+    unknown = client.post("/api/v1/cvs", json=cv_doc(id="REF-8"), headers=bearer(tokens.consultant))
+    # The same answer as for a citizen nobody holds: created, in the job centre's own municipality.
+    assert held.status_code == unknown.status_code == 201
+    assert set(held.get_json()) == set(unknown.get_json())
+    assert held.get_json()["municipality"] == "0101" and held.get_json()["id"] != aarhus.get_json()["id"]
+    # Aarhus's CV is untouched; each job centre finds its own by the reference.
+    assert store.get_cvs([aarhus.get_json()["id"]])[aarhus.get_json()["id"]].municipality == "0751"
+    own = client.post("/api/v1/cvs/lookup", json={"citizen_ref": "REF-7"}, headers=bearer(tokens.consultant))
+    theirs = client.post("/api/v1/cvs/lookup", json={"citizen_ref": "REF-7"}, headers=bearer(tokens.consultant_aarhus))
+    assert own.get_json()["id"] == held.get_json()["id"] and theirs.get_json()["id"] == aarhus.get_json()["id"]
+    again = client.post("/api/v1/cvs", json=cv_doc(id="REF-7"), headers=bearer(tokens.consultant))
+    assert again.status_code == 200 and again.get_json()["id"] == held.get_json()["id"]
+
+
 def test_ingest_does_not_log_cv_text(client: FlaskClient, tokens: Tokens, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level("DEBUG")
     client.post("/api/v1/cvs", json=cv_doc(), headers=bearer(tokens.consultant))
