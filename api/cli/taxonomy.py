@@ -15,7 +15,7 @@ from typing import Any
 
 from api.cli.reading import build_for_store
 from api.settings import Settings
-from api.wiring import open_store
+from api.wiring import cli_actor, open_store
 from graph.store import Store
 from graph.taxonomy.impact import DEFAULT_DAYS, impact_of, render_impact
 from graph.taxonomy.upgrade import render_upgrade, upgrade
@@ -146,7 +146,8 @@ def cmd_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     old = read_taxonomy(Path(args.old), langs, labels) if args.old else None
     store = open_store(settings)
     try:
-        report = upgrade(store, new, mapping_path=Path(args.mapping) if args.mapping else None, old=old,
+        report = upgrade(store, new, ledger=store, actor=cli_actor(),
+                         mapping_path=Path(args.mapping) if args.mapping else None, old=old,
                          lang=langs[0] if langs else "en", dry_run=args.dry_run)
         # The new version's labels need their concept index: built now (only new labels are embedded).
         reading = None if args.dry_run else build_for_store(store, settings)

@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from graph.accountability.audit import Actor
+from graph.accountability.writes import MIGRATED, write_cvs, write_postings
+from graph.ledger import Ledger
 from graph.records import CvRecord, CvSkill, OntologyVersion, PostingRecord, PostingRequirement
 from graph.store import Store
 from graph.taxonomy.impact import PAGE, cv_links, fetch_pages, posting_links
@@ -329,8 +332,10 @@ def _rewrite_posting(p: PostingRecord, route: _Route) -> PostingRecord | None:
 
 
 # -- applying -----------------------------------------------------------------------------------------
-def apply_upgrade(store: Store, new: Taxonomy, plan: UpgradePlan, *, page: int = PAGE) -> UpgradeReport:
-    """Write ``plan``: the taxonomy (unless already active), then CVs and postings in batches of ``page``.
+def apply_upgrade(store: Store, new: Taxonomy, plan: UpgradePlan, *, ledger: Ledger, actor: Actor,
+                  page: int = PAGE) -> UpgradeReport:
+    """Write ``plan``: the taxonomy (unless already active), then CVs and postings in batches of ``page``,
+    each document's write an event in ``ledger`` ("migrated", by ``actor``).
 
     :raise StoreUnavailableError: if the store fails; completed batches stay, and re-planning picks up
         what is left.
@@ -338,17 +343,17 @@ def apply_upgrade(store: Store, new: Taxonomy, plan: UpgradePlan, *, page: int =
     if plan.load_taxonomy:
         store.upsert_taxonomy(new)
     for start in range(0, len(plan.cvs), page):
-        store.upsert_cvs(plan.cvs[start:start + page])
+        write_cvs(store, ledger, plan.cvs[start:start + page], actor, action=MIGRATED)
     for start in range(0, len(plan.postings), page):
-        store.upsert_postings(plan.postings[start:start + page])
+        write_postings(store, ledger, plan.postings[start:start + page], actor, action=MIGRATED)
     return UpgradeReport(plan=plan, dry_run=False, taxonomy_loaded=plan.load_taxonomy,
                          cvs_updated=len(plan.cvs), postings_updated=len(plan.postings),
                          versions=tuple(store.ontology_versions()))
 
 
 def upgrade(
-    store: Store, new: Taxonomy, *, mapping_path: Path | None = None, old: Taxonomy | None = None,
-    lang: str = "en", dry_run: bool = False, page: int = PAGE,
+    store: Store, new: Taxonomy, *, ledger: Ledger, actor: Actor, mapping_path: Path | None = None,
+    old: Taxonomy | None = None, lang: str = "en", dry_run: bool = False, page: int = PAGE,
 ) -> UpgradeReport:
     """Plan and (unless ``dry_run``) apply the upgrade of ``store`` to ``new``.
 
@@ -360,7 +365,7 @@ def upgrade(
     if dry_run:
         return UpgradeReport(plan=plan, dry_run=True, taxonomy_loaded=False, cvs_updated=0, postings_updated=0,
                              versions=tuple(store.ontology_versions()))
-    return apply_upgrade(store, new, plan, page=page)
+    return apply_upgrade(store, new, plan, ledger=ledger, actor=actor, page=page)
 
 
 def render_upgrade(report: UpgradeReport, limit: int = 50) -> str:

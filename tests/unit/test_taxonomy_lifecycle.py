@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
-from graph.accountability.audit import canonical
+from graph.accountability.audit import Actor, canonical
 from graph.backends.memory.graph_store import MemoryStore
 from graph.ledger import AuditRecord
 from graph.records import CvRecord, CvSkill, Evidence, PostingRecord, PostingRequirement, WorkedAs
@@ -51,6 +51,8 @@ def _edit(path: Path, change: Callable[[Rows], Rows]) -> None:
         writer = csv.DictWriter(fh, header, lineterminator="\n")
         writer.writeheader()
         writer.writerows(change(rows))
+
+OPERATOR = Actor("cli:test", "admin", "")
 
 
 def _set(uri: str, **values: str) -> Callable[[Rows], Rows]:
@@ -358,7 +360,7 @@ def test_upgrade_migrates_replaced_concepts_and_lists_the_rest(store: MemoryStor
     before = store.get_cvs(["cv-3"])
     new = _mini(mini_replaced)
 
-    report = upgrade(store, new, mapping_path=FIXTURES / "replacements.tsv")
+    report = upgrade(store, new, ledger=store, actor=OPERATOR, mapping_path=FIXTURES / "replacements.tsv")
 
     assert report.taxonomy_loaded and (report.cvs_updated, report.postings_updated) == (2, 1)
     assert [(m.owner, m.id, m.role, m.old.rsplit("/", 1)[1], m.new.rsplit("/", 1)[1], m.method)
@@ -385,8 +387,13 @@ def test_upgrade_migrates_replaced_concepts_and_lists_the_rest(store: MemoryStor
     assert [(r.skill.rsplit("/", 1)[1], r.kind) for r in p1.requirements] == [("mini-js2", "essential"),
                                                                            ("mini-rlang", "optional")]
     assert [(v.version, v.active) for v in store.ontology_versions()] == [("1.1.0", False), ("1.1.1", True)]
+    # Each migrated document's write is attributed in the ledger; a migration takes no ownership.
+    assert sorted((e.target, e.action, e.actor) for e in store.write_events("cv", ["cv-1", "cv-2", "cv-3"])) == [
+        ("cv-1", "migrated", "cli:test"), ("cv-2", "migrated", "cli:test")]
+    assert [(e.target, e.action) for e in store.write_events("posting", ["p-1"])] == [("p-1", "migrated")]
+    assert p1.owner == ""
 
-    again = upgrade(store, new, mapping_path=FIXTURES / "replacements.tsv")
+    again = upgrade(store, new, ledger=store, actor=OPERATOR, mapping_path=FIXTURES / "replacements.tsv")
     assert again.writes == 0 and again.plan.migrated == ()
     assert [s.uri for s in again.plan.stranded] == [s.uri for s in report.plan.stranded]  # still listed
     assert store.get_cvs(["cv-1", "cv-2", "cv-3"]) == cvs
@@ -395,7 +402,7 @@ def test_upgrade_migrates_replaced_concepts_and_lists_the_rest(store: MemoryStor
 
 def test_upgrade_dry_run_writes_nothing(store: MemoryStore, mini_replaced: Path) -> None:
     store.upsert_cvs([_cv("cv-1", ("mini-cpp",))])
-    report = upgrade(store, _mini(mini_replaced), dry_run=True)
+    report = upgrade(store, _mini(mini_replaced), ledger=store, actor=OPERATOR, dry_run=True)
     assert report.writes == 0 and len(report.plan.migrated) == 1
     assert store.get_cvs(["cv-1"])["cv-1"].skills[0].skill == f"{ESCO}skill/mini-cpp"
     assert [v.version for v in store.ontology_versions()] == ["1.1.0"]
@@ -411,10 +418,10 @@ def test_a_bad_mapping_stops_the_upgrade_before_any_write(store: MemoryStore, mi
         read_mapping(bad)
     bad.write_text(f"oldUri\tnewUri\n{ESCO}skill/mini-javascript\t{ESCO}skill/mini-nowhere\n", "utf-8")
     with pytest.raises(MappingError, match=r"bad.tsv:2: newUri .*mini-nowhere is not in ESCO 1.1.1"):
-        upgrade(store, _mini(mini_replaced), mapping_path=bad)
+        upgrade(store, _mini(mini_replaced), ledger=store, actor=OPERATOR, mapping_path=bad)
     bad.write_text(f"oldUri\tnewUri\n{ESCO}skill/mini-javascript\t{ESCO}occupation/mini-webdev\n", "utf-8")
     with pytest.raises(MappingError, match=r"bad.tsv:2: .*mini-webdev is of kind Occupation, but .* needs a Skill"):
-        upgrade(store, _mini(mini_replaced), mapping_path=bad)
+        upgrade(store, _mini(mini_replaced), ledger=store, actor=OPERATOR, mapping_path=bad)
     assert [v.version for v in store.ontology_versions()] == ["1.1.0"]
 
 
