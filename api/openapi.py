@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any, get_args
+from typing import Any
 
 from graph.matching.vocabulary import BOUND, GRAPH, PART_NAMES, REQUEST_STRATEGIES, STRATEGIES, VERDICT_NAMES
-from graph.records import SkillSource
+from graph.wire import components
 from loaders.mentions import READING_HOWS
 
 Json = dict[str, Any]
@@ -74,68 +74,45 @@ def _limit(maximum: int, description: str) -> Json:
 
 # -- schemas --------------------------------------------------------------------------------------
 
+def _records() -> Json:
+    """The records that leave the process, generated from their dataclasses (:mod:`graph.wire`), with
+    the vocabularies the types alone cannot name (reading hows, strategies, score parts)."""
+    from graph.matching.explain import MatchResult
+    from graph.records import CvRecord
+
+    out = components([MatchResult, CvRecord])
+    # The answer extends the recorded result (below), so the plain result keeps its own name.
+    out["RecordedResult"] = out.pop("MatchResult")
+    out["RecordedResult"]["properties"]["strategy"]["enum"] = [s.name for s in STRATEGIES]
+    out["RecordedResult"]["description"] = "a list as matching returns it and the audit trail records it"
+    # Written only when set (never ""), so its default is no value the wire carries.
+    out["Evidence"]["properties"]["how"] = {"type": "string", "enum": list(READING_HOWS)}
+    out["Evidence"]["description"] = ("where the CV (or posting) says it, in the citizen's own words (text), the "
+                                      "label it was read as, and how (label, local synonym, by meaning with its "
+                                      "similarity, confirmed); scrubbed text")
+    for name in ("Suggestion", "Alternative"):
+        out[name]["properties"]["parts"]["propertyNames"] = {"enum": list(PART_NAMES)}
+        out[name]["properties"]["parts"]["description"] = ("weight × part, by part name (GET /api/v1/vocabulary "
+                                                           "names and labels them)")
+    return out
+
+
+def _extends(base: str, props: Json, required: list[str]) -> Json:
+    """``base`` plus ``props``, and nothing else (``unevaluatedProperties`` sees both parts)."""
+    return {"allOf": [_ref(base), {"type": "object", "properties": props, "required": required}],
+            "unevaluatedProperties": False}
+
+
 def _schemas() -> Json:
-    skill_ref = _obj({"uri": _str(), "label": _str()})
-    evidence = _obj({"section": _str(), "start": _int(), "end": _int(), "text": _str(), "sentence": _str(),
-                     "label": _str(), "how": _str(enum=list(READING_HOWS)), "similarity": _num(),
-                     "via": _str(), "by": _str(), "at": _str()},
-                    required=["section", "start", "end", "text", "sentence", "label"],
-                    description="where the CV (or posting) says it, in the citizen's own words (text), the "
-                                "label it was read as, and how (label, local synonym, by meaning with its "
-                                "similarity, confirmed); scrubbed text")
-    step = _arr(_str(), minItems=3, maxItems=3, description="(source, relation, target) over node ids")
-    matched = _obj({
-        "skill": _ref("SkillRef"), "kind": _str(enum=["essential", "optional"]),
-        "via": _str(enum=["exact", "broader", "narrower", "sibling"]), "cv_skill": _ref("SkillRef"),
-        "credit": _num(), "transversal": {"type": "boolean"}, "evidence": _arr(_ref("Evidence")),
-        "path": _arr(_ref("PathStep")),
-    })
-    posting_meta = {
-        "id": _str(), "title": _str(), "employer": _str(), "lat": _num(), "lon": _num(), "published": _str(),
-        "valid_through": _str(), "occupation": _str(),
-    }
-    parts = {"type": "object", "propertyNames": {"enum": list(PART_NAMES)}, "additionalProperties": _num(),
-             "description": "weight × part, by part name (GET /api/v1/vocabulary names and labels them)"}
-    suggestion = _obj({
-        "rank": _int(), "posting": _obj(posting_meta), "score": _num(), "parts": parts, "distance_km": _num(),
-        "occupation": _nullable(_ref("SkillRef")),
-        "occupation_fit": _str(enum=["desired", "past", "same_unit_group", "same_minor_group", "none"]),
-        "matched": _arr(_ref("MatchedSkill")), "missing_essential": _arr(_ref("SkillRef")), "reason": _str(),
-    })
-    alternative = _obj({
-        "rank": _int(), "occupation": _ref("SkillRef"), "isco_group": _str(), "score": _num(), "parts": parts,
-        "essential_covered": _int(), "essential_total": _int(), "matched": _arr(_ref("MatchedSkill")),
-        "missing_essential": _arr(_ref("SkillRef")), "postings_nearby": _int(),
-        "postings": _arr(_obj({**posting_meta, "distance_km": _num()})),
-    })
-    # The result as matching returns it and the audit trail records it; the served answer adds three fields.
-    recorded_props = {
-        "cv_id": _str(), "strategy": _str(enum=[s.name for s in STRATEGIES]), "valid_on": _str(),
-        "radius_km": _num(), "algorithm_version": _str(), "settings_hash": _str(), "ontology_version": _str(),
-        "candidates": _int(), "notes": _arr(_str()), "suggestions": _arr(_ref("Suggestion")),
-        "alternatives": _arr(_ref("Alternative")),
-    }
-    result = _obj({
-        **recorded_props,
+    records = _records()
+    result = _extends("RecordedResult", {
         "recommendation_id": _str(description="the audit record of this list; feedback refers to it"),
         "trial_arm": _nullable(_str(enum=["treatment", "control"], description="the citizen's arm, when a "
                                            "trial runs (control gets automatch only)")),
         "labels": {"type": "object", "additionalProperties": _str(),
                    "description": "label of every ESCO URI the answer mentions"},
-    })
-    cv = _obj({
-        "id": _str(description="the pseudonym"), "municipality": _str(), "postcode": _str(),
-        "lat": _nullable(_num()), "lon": _nullable(_num()), "max_km": _num(), "seeks": _arr(_str()),
-        "desired_titles": _arr(_str()),
-        "worked_as": _arr(_obj({"occupation": _str(), "start": _str(), "end": _str()})),
-        "skills": _arr(_obj({"skill": _str(), "source": _str(enum=list(get_args(SkillSource))),
-                             "lang": _str(), "evidence": _arr(_ref("Evidence"))})),
-        "lang": _str(), "updated": _str(),
-        "read_by": _str(description="the reading model and concept index that read the CV"),
-        "rejected": _arr(_str(), description="inferred skills the citizen said no to"),
-        "labels": {"type": "object", "additionalProperties": _str()},
-    }, required=["id", "municipality", "postcode", "lat", "lon", "max_km", "seeks", "desired_titles",
-                 "worked_as", "skills", "lang", "updated", "labels"])
+    }, ["recommendation_id", "trial_arm", "labels"])
+    cv = _extends("CvRecord", {"labels": {"type": "object", "additionalProperties": _str()}}, ["labels"])
     cv_written = _obj({"id": _str(), "created": {"type": "boolean"}, "municipality": _str(), "skills": _int(),
                        "seeks": _arr(_str()), "updated": _str()})
     postings_written = _obj({"stored": _int(), "postings": _arr(_obj({
@@ -235,9 +212,7 @@ def _schemas() -> Json:
         "description": "RFC 9457 problem details",
     }
     return {
-        "Problem": problem, "SkillRef": skill_ref, "Evidence": evidence, "PathStep": step, "MatchedSkill": matched,
-        "Suggestion": suggestion, "Alternative": alternative, "MatchResult": result,
-        "RecordedResult": _obj(recorded_props), "Cv": cv, "CitizenExport": export, "Explanation": explanation,
+        **records, "Problem": problem, "MatchResult": result, "Cv": cv, "CitizenExport": export, "Explanation": explanation,
         "ReplayReport": replay_report, "FeedbackSummary": feedback_summary,
         "CvWritten": cv_written, "PostingsWritten": postings_written, "FeedbackRequest": feedback_in,
         "Feedback": feedback, "ConfirmRequest": confirm_in,

@@ -3,14 +3,23 @@
 Frozen dataclasses only; no driver records or networkx views ever leave a backend. Every list a store
 returns has a deterministic order (documented per method in :mod:`graph.store`) so that both backends
 agree exactly.
+
+These dataclasses are also the wire shapes (:mod:`graph.wire`): their JSON and JSON Schema are generated
+from them. ``Unset`` marks a field written only when set — so records stored before the field existed
+read back, and hash, exactly as they were — and ``Internal`` one that never leaves the process.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 from ontology.model import RequirementKind
+
+Unset = Field(exclude_if=lambda v: v is None or v == "" or v == ())
+Internal = Field(exclude=True)
 
 # text: read from the CV's words; declared: listed by the citizen (or confirmed with the consultant);
 # inferred: essential to an occupation the CV names, waiting for confirmation (never used in matching).
@@ -31,11 +40,11 @@ class Evidence:
     text: str
     sentence: str = ""
     label: str = ""
-    how: str = ""  # how the phrase was read (loaders.mentions.READING_HOWS); "" in records from before
-    similarity: float | None = None  # the reading model's cosine, for a semantic link
-    via: str = ""  # inferred: the occupation (URI) whose profile the skill comes from
-    by: str = ""  # confirmed: who confirmed it with the citizen (token id)
-    at: str = ""  # confirmed: when (ISO date)
+    how: Annotated[str, Unset] = ""  # how the phrase was read (loaders.mentions.READING_HOWS)
+    similarity: Annotated[float | None, Unset] = None  # the reading model's cosine, for a semantic link
+    via: Annotated[str, Unset] = ""  # inferred: the occupation (URI) whose profile the skill comes from
+    by: Annotated[str, Unset] = ""  # confirmed: who confirmed it with the citizen (token id)
+    at: Annotated[str, Unset] = ""  # confirmed: when (ISO date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +82,8 @@ class CvRecord:
     skills: tuple[CvSkill, ...] = ()
     lang: str = ""
     updated: str = ""
-    read_by: str = ""  # the reading model and concept index that read it ("<model>#<index key>")
-    rejected: tuple[str, ...] = ()  # inferred skills the citizen said no to: never inferred again
+    read_by: Annotated[str, Unset] = ""  # the reading model and index that read it ("<model>#<index key>")
+    rejected: Annotated[tuple[str, ...], Unset] = ()  # inferred skills the citizen said no to: never again
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +112,7 @@ class PostingRecord:
     lang: str = ""
     url: str = ""
     requirements: tuple[PostingRequirement, ...] = ()
-    owner: str = ""  # who may replace it (graph.accountability.writes.owner_of); "" before owners
+    owner: Annotated[str, Unset] = ""  # who may replace it (graph.accountability.writes.owner_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +140,8 @@ class PostingMeta:
     published: str
     valid_through: str
     occupation: str
-    n_essential: int
-    n_optional: int
+    n_essential: Annotated[int, Internal]
+    n_optional: Annotated[int, Internal]
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from graph.matching.explain import Alternative, MatchedSkill, MatchResult, SkillRef
+from graph.matching.explain import Alternative, MatchedSkill, MatchResult, NearbyPosting, SkillRef
 from graph.matching.geo import bbox_around
 from graph.matching.match import (
     Credit,
@@ -179,6 +179,6 @@ def find_alternatives(
             isco_group=concepts[uri].isco_group, score=score, parts=parts,
             essential_covered=sum(1 for p in o.shared if p.kind == "essential"), essential_total=o.n_essential,
             matched=matched, missing_essential=missing, postings_nearby=len(near),
-            postings=tuple((metas[pid], d) for d, pid in near[: settings.alt_postings_per_occupation]),
+            postings=tuple(NearbyPosting.of(metas[pid], d) for d, pid in near[: settings.alt_postings_per_occupation]),
         ))
     return replace(base, alternatives=tuple(out), candidates=len(pool))

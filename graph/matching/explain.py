@@ -9,16 +9,19 @@ name them: ``cv:<pseudonym>``, ``posting:<id>``, and ESCO URIs. Every step is an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-from graph.codec import evidence_to_dict
 from graph.records import CvRecord, CvSkill, Evidence, PostingMeta
+from graph.wire import to_json
+from ontology.model import RequirementKind
 
 Via = Literal["exact", "broader", "narrower", "sibling"]
+OccupationFit = Literal["desired", "past", "same_unit_group", "same_minor_group", "none"]
 
 
-@dataclass(frozen=True, slots=True)
-class PathStep:
+class PathStep(NamedTuple):
+    """One edge ``(source, relation, target)``; on the wire a 3-item array."""
+
     source: str
     relation: str
     target: str
@@ -35,7 +38,7 @@ class MatchedSkill:
     """A requirement the CV meets, exactly or through the ESCO hierarchy (discounted)."""
 
     skill: SkillRef  # what the posting / occupation requires
-    kind: str  # essential | optional
+    kind: RequirementKind
     via: Via
     cv_skill: SkillRef  # what the CV has
     credit: float  # 1.0 exact, less for near matches
@@ -54,10 +57,29 @@ class Suggestion:
     parts: dict[str, float]  # contribution of each named part (weight × part value)
     distance_km: float
     occupation: SkillRef | None
-    occupation_fit: str  # desired | past | same_unit_group | same_minor_group | none
+    occupation_fit: OccupationFit
     matched: tuple[MatchedSkill, ...]
     missing_essential: tuple[SkillRef, ...]
     reason: str = ""  # for the automatch baseline: title | unskilled
+
+
+@dataclass(frozen=True, slots=True)
+class NearbyPosting:
+    """A current posting for an alternative occupation within the citizen's radius."""
+
+    id: str
+    title: str
+    employer: str
+    lat: float
+    lon: float
+    published: str
+    valid_through: str
+    occupation: str
+    distance_km: float
+
+    @classmethod
+    def of(cls, p: PostingMeta, distance_km: float) -> NearbyPosting:
+        return cls(p.id, p.title, p.employer, p.lat, p.lon, p.published, p.valid_through, p.occupation, distance_km)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +96,7 @@ class Alternative:
     matched: tuple[MatchedSkill, ...]
     missing_essential: tuple[SkillRef, ...]
     postings_nearby: int
-    postings: tuple[tuple[PostingMeta, float], ...]  # (posting, distance km), nearest first
+    postings: tuple[NearbyPosting, ...]  # nearest first
 
 
 @dataclass(frozen=True)
@@ -120,55 +142,8 @@ def evidence_of(skill: CvSkill | None) -> tuple[Evidence, ...]:
     return skill.evidence if skill is not None else ()
 
 
-# -- JSON shapes (the API, the CLI and the audit trail all use these) ---------------------------------
-
-def _ref(r: SkillRef | None) -> dict[str, str] | None:
-    return {"uri": r.uri, "label": r.label} if r is not None else None
-
-
-def _evidence(e: Evidence) -> dict[str, Any]:
-    return evidence_to_dict(e)
-
-
-def matched_json(m: MatchedSkill) -> dict[str, Any]:
-    return {
-        "skill": _ref(m.skill), "kind": m.kind, "via": m.via, "cv_skill": _ref(m.cv_skill),
-        "credit": m.credit, "transversal": m.transversal,
-        "evidence": [_evidence(e) for e in m.evidence],
-        "path": [[s.source, s.relation, s.target] for s in m.path],
-    }
-
-
-def posting_json(p: PostingMeta) -> dict[str, Any]:
-    return {"id": p.id, "title": p.title, "employer": p.employer, "lat": p.lat, "lon": p.lon,
-            "published": p.published, "valid_through": p.valid_through, "occupation": p.occupation}
-
-
-def suggestion_json(s: Suggestion) -> dict[str, Any]:
-    return {
-        "rank": s.rank, "posting": posting_json(s.posting), "score": s.score, "parts": s.parts,
-        "distance_km": s.distance_km, "occupation": _ref(s.occupation), "occupation_fit": s.occupation_fit,
-        "matched": [matched_json(m) for m in s.matched],
-        "missing_essential": [_ref(r) for r in s.missing_essential], "reason": s.reason,
-    }
-
-
-def alternative_json(a: Alternative) -> dict[str, Any]:
-    return {
-        "rank": a.rank, "occupation": _ref(a.occupation), "isco_group": a.isco_group, "score": a.score,
-        "parts": a.parts, "essential_covered": a.essential_covered, "essential_total": a.essential_total,
-        "matched": [matched_json(m) for m in a.matched],
-        "missing_essential": [_ref(r) for r in a.missing_essential],
-        "postings_nearby": a.postings_nearby,
-        "postings": [{**posting_json(p), "distance_km": d} for p, d in a.postings],
-    }
-
+# -- JSON (the API, the CLI and the audit trail all use this; graph.wire generates it from the dataclasses)
 
 def result_json(r: MatchResult) -> dict[str, Any]:
-    return {
-        "cv_id": r.cv_id, "strategy": r.strategy, "valid_on": r.valid_on, "radius_km": r.radius_km,
-        "algorithm_version": r.algorithm_version, "settings_hash": r.settings_hash,
-        "ontology_version": r.ontology_version, "candidates": r.candidates, "notes": list(r.notes),
-        "suggestions": [suggestion_json(s) for s in r.suggestions],
-        "alternatives": [alternative_json(a) for a in r.alternatives],
-    }
+    out: dict[str, Any] = to_json(r)
+    return out

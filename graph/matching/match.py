@@ -18,6 +18,7 @@ import numpy.typing as npt
 from graph.matching.explain import (
     MatchedSkill,
     MatchResult,
+    OccupationFit,
     PathStep,
     SkillRef,
     Suggestion,
@@ -149,12 +150,12 @@ def focus_of(cv: CvRecord) -> tuple[set[str], set[str]]:
 
 def occupation_fits(
     occupations: Iterable[str], cv: CvRecord, concepts: Mapping[str, Concept], settings: MatchSettings
-) -> dict[str, tuple[str, float]]:
+) -> dict[str, tuple[OccupationFit, float]]:
     """Relation of each occupation to the citizen's focus: (name, part value)."""
     seeks, past = focus_of(cv)
     focus_groups = {concepts[o].isco_group for o in seeks | past if o in concepts and concepts[o].isco_group}
     minor = {g[:3] for g in focus_groups}
-    out: dict[str, tuple[str, float]] = {}
+    out: dict[str, tuple[OccupationFit, float]] = {}
     for occ in occupations:
         group = concepts[occ].isco_group if occ in concepts else ""
         if occ in seeks:

@@ -109,7 +109,7 @@ def test_alternatives_outside_focus_with_gaps(store: MemoryStore) -> None:
     assert (kitchen.essential_covered, kitchen.essential_total) == (2, 2)
     assert kitchen.missing_essential == ()
     assert all(m.path[-1].relation.startswith("REQUIRES:") for m in kitchen.matched)
-    assert kitchen.postings_nearby == 1 and kitchen.postings[0][0].id == "p-kitchen"
+    assert kitchen.postings_nearby == 1 and kitchen.postings[0].id == "p-kitchen"
     shop = next(a for a in res.alternatives if a.occupation.uri == O("shop"))
     assert {m.uri for m in shop.missing_essential} == {S("till"), S("display")}
     assert res.alternatives == find_alternatives(store, c, valid_on=TODAY, settings=small_profiles).alternatives
