@@ -223,7 +223,11 @@ def _schemas() -> Json:
         "RecordList": _obj({"limit": _int(), "offset": _int(), "count": _int(),
                             "recommendations": _arr(_ref("RecordSummary"))}),
         "Record": record,
+        "Checkpoint": _obj({"seq": _int(description="the head's sequence number"), "hash": _str(), "at": _str(),
+                            "signature": _str(description="HMAC-SHA256 over seq:hash:at with the audit key")}),
         "ChainReport": _obj({"ok": {"type": "boolean"}, "checked": _int(), "first_bad_seq": _nullable(_int()),
+                             "checkpoints": _int(description="authentic checkpoints the chain was held to"),
+                             "anchor": _str(description="genesis, or the purge record the kept chain starts after"),
                              "problem": _str()}),
         "Concept": _obj(concept_props),
         "ConceptHits": _obj({"q": _str(), "count": _int(), "concepts": _arr(_obj({
@@ -238,6 +242,7 @@ def _schemas() -> Json:
                                      "da": _str(), "en": _str(), "requestable": {"type": "boolean"}})),
             "score_parts": _arr(_obj({"name": _str(enum=list(PART_NAMES)), "strategy": _str(), "da": _str(),
                                       "en": _str(), "weight": _str()})),
+            "audit_events": _arr(_obj({"name": _str(), "da": _str(), "en": _str()})),
             "verdicts": _arr(_obj({"name": _str(enum=list(VERDICT_NAMES)), "da": _str(), "en": _str(),
                                    "positive": {"type": "boolean"}})),
             "bounds": _arr(_obj({"name": _str(), "minimum": _num(), "maximum": _num(),
@@ -472,8 +477,11 @@ def _paths() -> Json:
             _ok("FeedbackSummary", "the counts (of the token's municipality, if it has one)"), tag="ethics",
             op_id="feedbackSummary")},
         f"{API}/audit/verify": {"get": _op(
-            "Verify the audit hash chain", ["ethics"], _ok("ChainReport", "the report"), tag="ethics",
-            op_id="verifyAudit")},
+            "Verify the audit hash chain, its purge records and (with the audit key) the archived checkpoints",
+            ["ethics"], _ok("ChainReport", "the report"), tag="ethics", op_id="verifyAudit")},
+        f"{API}/audit/checkpoint": {"get": _op(
+            "The chain's head, signed with the audit key, to archive", ["ethics"],
+            _ok("Checkpoint", "the signed head"), not_found=True, tag="ethics", op_id="auditCheckpoint")},
         f"{API}/concepts": {"get": _op(
             "Search ESCO concepts by Danish or English label", ["taxonomy"], _ok("ConceptHits", "best first"),
             params=[_query("q", _str(minLength=1, maxLength=200, pattern="\\S"), "label text or URI", required=True),

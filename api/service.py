@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -25,8 +25,9 @@ from flask import current_app
 from api.auth import can_see_municipality, check_municipality
 from api.errors import ForbiddenError
 from api.settings import Settings
-from api.wiring import Backend, reading_config, serving_policy
-from graph.accountability.audit import Actor, ChainReport, now_iso, record_hash, verify_chain
+from api.wiring import Backend, audit_key, reading_config, serving_policy, verify_trail
+from graph.accountability.audit import Actor, ChainReport, now_iso, record_hash
+from graph.accountability.checkpoint import signed_head
 from graph.accountability.citizen import explain_alternative_da, explain_suggestion_da
 from graph.accountability.feedback import summarise_feedback
 from graph.accountability.replay import replay
@@ -385,7 +386,20 @@ class Service:
         return out
 
     def verify(self) -> ChainReport:
-        return verify_chain(self.store)
+        return verify_trail(self.settings, self.store)
+
+    def checkpoint(self) -> dict[str, Any]:
+        """A signed checkpoint of the chain's head now, for the operator to archive (nothing is written).
+
+        :raise NotFoundError: without ``JOBMATCH_AUDIT_KEY`` (checkpoints are off) or on an empty trail.
+        """
+        key = audit_key(self.settings)
+        if key is None:
+            raise NotFoundError("checkpoints are off: the server has no JOBMATCH_AUDIT_KEY")
+        cp = signed_head(self.store, key)
+        if cp is None:
+            raise NotFoundError("the audit trail is empty")
+        return asdict(cp)
 
     def replay(self, actor: Actor, rec_id: str) -> dict[str, Any]:
         """Recompute a served list with its recorded inputs on the current store and compare.

@@ -41,6 +41,10 @@ class Settings:
     port: int = field(default=8080, metadata=_env("JOBMATCH_PORT"))
     max_body_bytes: int = field(default=5 * 1024 * 1024, metadata=_env("JOBMATCH_MAX_BODY_BYTES"))
     audit_retention_days: int = field(default=183, metadata=_env("JOBMATCH_AUDIT_RETENTION_DAYS"))
+    # Signs the audit trail's checkpoints (HMAC-SHA256); held outside the store, like the pseudonym key.
+    audit_key: str | None = field(default=None, metadata=_env("JOBMATCH_AUDIT_KEY"), repr=False)
+    # Where signed checkpoints are appended: a file the operator archives (default beside the data).
+    audit_checkpoints: Path | None = field(default=None, metadata=_env("JOBMATCH_AUDIT_CHECKPOINTS"))
     trial_seed: str | None = field(default=None, metadata=_env("JOBMATCH_TRIAL_SEED"), repr=False)
     trial_name: str = field(default="jobmatch-pilot", metadata=_env("JOBMATCH_TRIAL_NAME"))
     trial_treatment_share: float = field(default=0.5, metadata=_env("JOBMATCH_TRIAL_TREATMENT_SHARE"))
@@ -83,6 +87,10 @@ class Settings:
     def reading_dir(self) -> Path:
         """Where the reading model's concept indexes are kept (beside the embedded store by default)."""
         return self.reading_index_dir if self.reading_index_dir is not None else self.data_dir / "reading"
+
+    @property
+    def checkpoint_file(self) -> Path:
+        return self.audit_checkpoints if self.audit_checkpoints is not None else self.data_dir / "audit-checkpoints.jsonl"
 
     def neo4j_auth(self) -> tuple[str, str]:
         if not self.neo4j_password:

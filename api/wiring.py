@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from api.settings import Settings
-from graph.accountability.audit import Actor
+from graph.accountability.audit import Actor, ChainReport, verify_chain
+from graph.accountability.checkpoint import Checkpoint, append_checkpoint, read_checkpoints, signed_head
 from graph.accountability.serving import ListServer, ServingPolicy
 from graph.accountability.trial import TrialConfig
 from graph.ledger import Ledger
@@ -69,6 +70,25 @@ def reading_config(settings: Settings) -> ReadingConfig:
     from loaders.extract.reading import ReadingConfig
 
     return ReadingConfig(settings.reading_model, settings.reading_dir)
+
+
+def audit_key(settings: Settings) -> bytes | None:
+    """The checkpoint signing key (``JOBMATCH_AUDIT_KEY``), or None: checkpoints are then off."""
+    return settings.audit_key.encode("utf-8") if settings.audit_key else None
+
+
+def verify_trail(settings: Settings, ledger: Ledger) -> ChainReport:
+    """The audit trail checked: chain, purge records, and (with the key) the archived checkpoints."""
+    return verify_chain(ledger, checkpoints=read_checkpoints(settings.checkpoint_file), key=audit_key(settings))
+
+
+def write_checkpoint(settings: Settings, ledger: Ledger) -> Checkpoint | None:
+    """Sign the chain's head and append it to the checkpoint file; None without a key or records."""
+    key = audit_key(settings)
+    cp = signed_head(ledger, key) if key is not None else None
+    if cp is not None:
+        append_checkpoint(settings.checkpoint_file, cp)
+    return cp
 
 
 def cli_actor() -> Actor:

@@ -70,6 +70,14 @@ def feedback_summary() -> Response:
     return jsonify(current_service().feedback_summary(current_actor()))
 
 
+@bp.get("/audit/checkpoint")
+@require_roles("ethics")
+def audit_checkpoint() -> Response:
+    """The chain's head now — length, hash, time — signed with the server's audit key, to archive and to
+    hold a later ``audit verify`` to (nothing is written here; ``jobmatch audit checkpoint`` appends)."""
+    return jsonify(current_service().checkpoint())
+
+
 @bp.get("/audit/verify")
 @require_roles("ethics")
 def verify_audit() -> Response:

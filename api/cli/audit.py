@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from api.settings import Settings
-from api.wiring import open_store, trial_config
-from graph.accountability.audit import verify_chain
+from api.wiring import cli_actor, open_store, trial_config, verify_trail, write_checkpoint
+from graph.accountability.audit import tombstone
 from graph.accountability.citizen import explain_alternative_da, explain_suggestion_da
 from graph.accountability.fairness import fairness_report, read_groups
 from graph.accountability.feedback import summarise_feedback
@@ -22,7 +22,7 @@ from graph.accountability.replay import replay
 from graph.accountability.trial import TrialConfig, assign
 from graph.codec import cv_to_dict
 from graph.ledger import AuditQuery, AuditRecord, Ledger
-from ontology.errors import ConfigurationError, NotFoundError
+from ontology.errors import ConfigurationError, NotFoundError, ValidationError
 
 log = logging.getLogger(__name__)
 EXPORT_FIELDS = ("id", "seq", "at", "cv_id", "actor", "role", "municipality", "strategy", "settings_hash",
@@ -46,9 +46,15 @@ def register(sub: Any) -> None:
     r.add_argument("record_id")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_replay)
-    p = asub.add_parser("purge", help="delete records older than the retention period (logged)")
-    p.add_argument("--older-than-days", type=int, help="default JOBMATCH_AUDIT_RETENTION_DAYS")
+    p = asub.add_parser("purge", help="delete records older than the retention period, leaving a purge record")
+    p.add_argument("--older-than-days", type=int, help="default JOBMATCH_AUDIT_RETENTION_DAYS (at least 1)")
+    p.add_argument("--reason", default="retention period (JOBMATCH_AUDIT_RETENTION_DAYS)",
+                   help="why: kept in the purge record")
+    p.add_argument("--yes", action="store_true", help="really delete (without it: say what would go)")
     p.set_defaults(func=cmd_purge)
+    c = asub.add_parser("checkpoint", help="sign the chain's head and append it to the checkpoint file")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_checkpoint)
 
     t = sub.add_parser("trial", help="randomised controlled trial: assignment and export")
     tsub = t.add_subparsers(dest="trial_command", required=True)
@@ -95,13 +101,15 @@ def _all_records(store: Ledger, query: AuditQuery) -> list[AuditRecord]:
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings)
     try:
-        rep = verify_chain(store)
+        rep = verify_trail(settings, store)
     finally:
         store.close()
     if args.json:
         print(json.dumps(asdict(rep)))
     elif rep.ok:
-        print(f"audit trail intact: {rep.checked} records checked")
+        held = (f"; holds {rep.checkpoints} signed checkpoint(s)" if settings.audit_key
+                else "; no JOBMATCH_AUDIT_KEY, so no checkpoint was checked")
+        print(f"audit trail intact: {rep.checked} records checked, starting at the {rep.anchor}{held}")
     else:
         print(f"AUDIT TRAIL BROKEN at record seq {rep.first_bad_seq}: {rep.problem} "
               f"({rep.checked} records before it are intact)")
@@ -125,7 +133,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             w = csv.writer(out)
             w.writerow([*EXPORT_FIELDS, "rank", "item", "score", "parts", "paths"])
             for r in records:
-                result = json.loads(r.body)["result"]
+                result = json.loads(r.body).get("result", {})  # a purge record has none
                 items = result.get("suggestions") or result.get("alternatives") or [{}]
                 for it in items:
                     key = it.get("posting", {}).get("id") or it.get("occupation", {}).get("uri", "")
@@ -164,15 +172,48 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     days = args.older_than_days if args.older_than_days is not None else settings.audit_retention_days
+    if days < 1:
+        raise ValidationError("--older-than-days must be at least 1 (a purge never reaches today's records)",
+                              field="older-than-days")
     before = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds")
     store = open_store(settings)
     try:
-        n = store.purge_audit(before)
+        older = store.audit_records(AuditQuery(until=before, newest_first=True, limit=1))
+        if not args.yes:
+            print(f"would delete the audit records older than {before} ({days} days)"
+                  + (f", through record {older[0].seq}" if older else ": there are none")
+                  + "; run again with --yes to delete them (a purge record stays in the trail)")
+            return 0
+        # The purge is itself a record of the chain — range, count, who, why — appended before anything
+        # is deleted, so verification accepts the cut and a purge without one is caught.
+        mark = tombstone(store, before, cli_actor(), args.reason)
+        n = store.purge_audit(before) if mark is not None else 0
+        write_checkpoint(settings, store)
     finally:
         store.close()
-    # The deletion itself is logged (retention is a documented policy, deletions must be traceable).
-    logging.getLogger("jobmatch.audit").warning("audit purge: %d records older than %s deleted", n, before)
-    print(f"deleted {n} audit records older than {before} ({days} days)")
+    logging.getLogger("jobmatch.audit").warning("audit purge: %d records older than %s deleted (purge record %s)",
+                                                n, before, mark.seq if mark else "-")
+    print(f"deleted {n} audit records older than {before} ({days} days)"
+          + (f"; purge record {mark.seq} keeps the range, who and why" if mark else ""))
+    return 0
+
+
+def cmd_checkpoint(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.audit_key:
+        raise ConfigurationError("JOBMATCH_AUDIT_KEY is not set: checkpoints are signed with it",
+                                 field="JOBMATCH_AUDIT_KEY")
+    store = open_store(settings)
+    try:
+        cp = write_checkpoint(settings, store)
+    finally:
+        store.close()
+    if cp is None:
+        print("the audit trail is empty: nothing to checkpoint")
+        return 0
+    if args.json:
+        print(json.dumps(asdict(cp)))
+    else:
+        print(f"checkpoint: record {cp.seq}, hash {cp.hash[:16]}…, {cp.at} → {settings.checkpoint_file}")
     return 0
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from api.settings import Settings
-from api.wiring import cli_actor, composed, open_store
+from api.wiring import cli_actor, composed, open_store, write_checkpoint
 from graph.accountability.serving import ServeRequest
 from graph.matching.explain import MatchResult, result_json
 from graph.matching.geo import Gazetteer
@@ -168,6 +168,9 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             if compute_on is not None:
                 compute_on.close()
+        if not args.no_audit:
+            # The night's records under a signed checkpoint (with JOBMATCH_AUDIT_KEY): cutting them off later shows.
+            write_checkpoint(settings, store)
     print(f"batch: {rep.cvs:,} CVs in {rep.seconds:.1f} s with {rep.workers} workers "
           f"({rep.seconds / max(rep.cvs, 1) * 1000:.1f} ms/CV); {rep.with_matches:,} with direct matches, "
           f"{rep.with_alternatives:,} with alternatives; {rep.held_back:,} postings held back by the crowding guard")

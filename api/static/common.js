@@ -94,7 +94,7 @@ export function vocabulary() {
     vocabularyPromise = fetch(API + "/vocabulary", { headers: { Accept: "application/json" } })
       .then((resp) => (resp.ok ? resp.json() : null))
       .catch(() => null)
-      .then((v) => v || { strategies: [], score_parts: [], verdicts: [], bounds: [] });
+      .then((v) => v || { strategies: [], audit_events: [], score_parts: [], verdicts: [], bounds: [] });
   }
   return vocabularyPromise;
 }

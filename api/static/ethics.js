@@ -20,7 +20,7 @@ let search = null;  // the current search: URLSearchParams without limit/offset,
 
 const time = (iso) => when.format(new Date(iso));
 const role = (r) => T["role_" + r] || r;
-const kind = (s) => labelOf(VOCABULARY.strategies, s);
+const kind = (s) => labelOf([...VOCABULARY.strategies, ...(VOCABULARY.audit_events || [])], s);
 const short = (hash, n) => (hash ? hash.slice(0, n || 12) : T.v_none);
 
 function problemText(err, notFound) {
@@ -54,6 +54,10 @@ $("chain-check").addEventListener("click", checkChain);
 function chainProblem(problem) {
   if (problem.startsWith("record content")) return T.chain_problem_content;
   if (problem.startsWith("record does not link")) return T.chain_problem_link;
+  if (problem.startsWith("the records before this one")) return T.chain_problem_start;
+  if (problem.startsWith("records after")) return T.chain_problem_cut;
+  if (problem.startsWith("record differs from the checkpoint")) return T.chain_problem_rewritten;
+  if (problem.startsWith("a checkpoint in the file")) return T.chain_problem_checkpoint;
   return problem;
 }
 

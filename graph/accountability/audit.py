@@ -16,8 +16,10 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from graph.accountability.checkpoint import Checkpoint, is_authentic
 from graph.ledger import AuditQuery, AuditRecord, Ledger
 from graph.matching.explain import MatchResult, result_json
+from graph.matching.vocabulary import PURGE  # the strategy column of a purge's record
 
 GENESIS = "0" * 64
 
@@ -105,17 +107,43 @@ def record_result(
     return append_drafts(ledger, [draft])[0]
 
 
+
+
 @dataclass(frozen=True, slots=True)
 class ChainReport:
     ok: bool
     checked: int
     first_bad_seq: int | None = None
     problem: str = ""
+    checkpoints: int = 0  # authentic checkpoints the chain was held to
+    anchor: str = "genesis"  # where the kept chain starts: the genesis, or the purge record that explains it
 
 
-def verify_chain(ledger: Ledger, page: int = 1000) -> ChainReport:
-    """Check every record's hash and its link to the previous record."""
-    checked, prev = 0, None
+def tombstone(ledger: Ledger, before: str, actor: Actor, reason: str) -> AuditRecord | None:
+    """Append the record of a retention purge of everything older than ``before`` — which records
+    (through seq and hash), how many, who, why — before anything is deleted; None if nothing is older."""
+    last = ledger.audit_records(AuditQuery(until=before, newest_first=True, limit=1))
+    first = ledger.audit_records(AuditQuery(limit=1))
+    if not last or not first:
+        return None
+    body = {"purge": {"before": before, "from_seq": first[0].seq, "through_seq": last[0].seq,
+                      "through_hash": last[0].hash, "count": last[0].seq - first[0].seq + 1, "reason": reason}}
+    draft = AuditRecord(id=uuid.uuid4().hex, seq=0, at=now_iso(), cv_id="", actor=actor.id, role=actor.role,
+                        municipality=actor.municipality, strategy=PURGE, settings_hash="", algorithm_version="",
+                        ontology_version="", local_additions_version="", body=canonical(body), prev_hash="",
+                        hash="")
+    return append_drafts(ledger, [draft])[0]
+
+
+def verify_chain(ledger: Ledger, page: int = 1000, *, checkpoints: Sequence[Checkpoint] = (),
+                 key: bytes | None = None) -> ChainReport:
+    """Check every record's hash and its link to the previous record; that the chain starts at the
+    genesis or where a purge record says it was cut; and, with the signing ``key``, that it still holds
+    every checkpoint it covers (nothing cut off after one, nothing rewritten up to one)."""
+    wanted = {cp.seq for cp in checkpoints}
+    hashes: dict[int, str] = {}
+    purged: dict[int, str] = {}  # through_seq → through_hash, from the purge records
+    checked, prev, first = 0, None, None
     while True:
         # Keyset paging: each page starts after the last seq seen, so a long trail is read once.
         batch = ledger.audit_records(AuditQuery(limit=page, after_seq=prev.seq if prev else 0))
@@ -126,6 +154,35 @@ def verify_chain(ledger: Ledger, page: int = 1000) -> ChainReport:
                 return ChainReport(False, checked, rec.seq, "record content does not match its hash")
             if prev is not None and (rec.prev_hash != prev.hash or rec.seq != prev.seq + 1):
                 return ChainReport(False, checked, rec.seq, "record does not link to the previous record")
+            if rec.strategy == PURGE:
+                info = json.loads(rec.body).get("purge", {})
+                purged[int(info.get("through_seq", -1))] = str(info.get("through_hash", ""))
+            if rec.seq in wanted:
+                hashes[rec.seq] = rec.hash
+            first = first or rec
             prev = rec
             checked += 1
-    return ChainReport(True, checked)
+    anchor = "genesis"
+    if first is not None and (first.seq != 1 or first.prev_hash != GENESIS):
+        if purged.get(first.seq - 1) != first.prev_hash:
+            return ChainReport(False, checked, first.seq, "the records before this one were removed without a "
+                                                          "purge record")
+        anchor = f"purge through record {first.seq - 1}"
+    held = 0
+    if key is not None:
+        for cp in checkpoints:
+            if not is_authentic(cp, key):
+                return ChainReport(False, checked, cp.seq if cp.seq > 0 else None,
+                                   "a checkpoint in the file is not authentic (its signature does not hold)", held,
+                                   anchor)
+            if first is not None and cp.seq < first.seq:
+                continue  # purged since, with a purge record
+            head = prev.seq if prev is not None else 0
+            if cp.seq > head:
+                return ChainReport(False, checked, head + 1, f"records after {head} were removed (a checkpoint of "
+                                                             f"{cp.at} saw the chain up to {cp.seq})", held, anchor)
+            if hashes.get(cp.seq) != cp.hash:
+                return ChainReport(False, checked, cp.seq, f"record differs from the checkpoint of {cp.at} (the "
+                                                           "chain was rewritten)", held, anchor)
+            held += 1
+    return ChainReport(True, checked, checkpoints=held, anchor=anchor)

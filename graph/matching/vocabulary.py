@@ -67,6 +67,21 @@ STRATEGY: dict[str, Strategy] = {s.name: s for s in STRATEGIES}
 REQUEST_STRATEGIES: tuple[str, ...] = tuple(s.name for s in STRATEGIES if s.requestable)
 
 
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """A record of the audit trail that is not a served list."""
+
+    name: str
+    da: str
+    en: str
+
+
+PURGE = "purge"
+AUDIT_EVENTS: tuple[AuditEvent, ...] = (
+    AuditEvent(PURGE, "Sletning efter opbevaringsfristen", "Retention purge"),
+)
+
+
 def algorithm_version(strategy: str) -> str:
     """The version a result of ``strategy`` cites. :raise KeyError: for an unknown strategy."""
     return STRATEGY[strategy].algorithm_version
@@ -129,6 +144,7 @@ def vocabulary_json() -> dict[str, Any]:
     """Every vocabulary as plain data, for ``GET /api/v1/vocabulary`` and the pages."""
     return {
         "strategies": [asdict(s) for s in STRATEGIES],
+        "audit_events": [asdict(e) for e in AUDIT_EVENTS],
         "score_parts": [asdict(p) for p in SCORE_PARTS],
         "verdicts": [asdict(v) for v in VERDICTS],
         "bounds": [asdict(b) for b in BOUNDS],

@@ -11,9 +11,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from api.app import create_app
+from api.settings import Settings
+from graph.accountability.checkpoint import Checkpoint, is_authentic
 from graph.backends.memory.graph_store import MemoryStore
 from graph.matching.scoring import MatchSettings
-from tests.api.conftest import Tokens, bearer, current_postings
+from tests.api.conftest import Tokens, ValidatingClient, bearer, current_postings
 from tests.matching_data import S
 from tests.tamper import rewrite_bodies
 
@@ -80,12 +83,27 @@ def test_full_record_has_paths_evidence_versions_and_feedback(client: FlaskClien
     assert client.get("/api/v1/recommendations/nope", headers=bearer(tokens.ethics)).status_code == 404
 
 
+def test_a_signed_checkpoint_of_the_head(settings: Settings, store: MemoryStore, tokens: Tokens) -> None:
+    app = create_app(replace(settings, audit_key="api-audit-key-0123456789abcdefghijk"), store=store)
+    app.test_client_class = ValidatingClient
+    client = app.test_client()
+    _serve(client, tokens.consultant, "cv-cook")
+    cp = client.get("/api/v1/audit/checkpoint", headers=bearer(tokens.ethics)).get_json()
+    head = store.last_audit()
+    assert head is not None and (cp["seq"], cp["hash"]) == (head.seq, head.hash)
+    assert is_authentic(Checkpoint(**cp), b"api-audit-key-0123456789abcdefghijk")
+    assert client.get("/api/v1/audit/checkpoint", headers=bearer(tokens.consultant)).status_code == 403
+
+
 def test_verify_reports_an_intact_and_a_tampered_chain(client: FlaskClient, tokens: Tokens,
                                                        store: MemoryStore) -> None:
     for _ in range(3):
         _serve(client, tokens.consultant, "cv-cook")
     r = client.get("/api/v1/audit/verify", headers=bearer(tokens.ethics))
-    assert r.get_json() == {"ok": True, "checked": 3, "first_bad_seq": None, "problem": ""}
+    assert r.get_json() == {"ok": True, "checked": 3, "first_bad_seq": None, "problem": "", "checkpoints": 0,
+                            "anchor": "genesis"}
+    # Without an audit key checkpoints are off: nothing to sign.
+    assert client.get("/api/v1/audit/checkpoint", headers=bearer(tokens.ethics)).status_code == 404
     # Tamper with the stored record directly, as someone with database access could.
     assert rewrite_bodies(store._conn(), "p-cook-1", "p-fake", seq=2) == 1
     report = client.get("/api/v1/audit/verify", headers=bearer(tokens.ethics)).get_json()
