@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from graph.accountability.trial import block_size_for
 from ontology.errors import ConfigurationError
 
 STORES = ("memory", "neo4j")
@@ -48,6 +49,9 @@ class Settings:
     trial_seed: str | None = field(default=None, metadata=_env("JOBMATCH_TRIAL_SEED"), repr=False)
     trial_name: str = field(default="jobmatch-pilot", metadata=_env("JOBMATCH_TRIAL_NAME"))
     trial_treatment_share: float = field(default=0.5, metadata=_env("JOBMATCH_TRIAL_TREATMENT_SHARE"))
+    # Places per permuted block (stratified block randomisation); 0 = the smallest size ≥ 4 that holds the
+    # share exactly (4 for 0.5, 10 for 0.3).
+    trial_block_size: int = field(default=0, metadata=_env("JOBMATCH_TRIAL_BLOCK_SIZE"))
     crowding_cap_per_week: int = field(default=20, metadata=_env("JOBMATCH_CROWDING_CAP_PER_WEEK"))
     # The reading model (loaders/extract/embedding.py): e5-small (packaged, the default), lexical, or
     # local:FOLDER. A setting decides; an installed package never does.
@@ -65,6 +69,10 @@ class Settings:
         if not 0.0 <= self.trial_treatment_share <= 1.0:
             raise ConfigurationError("JOBMATCH_TRIAL_TREATMENT_SHARE must be between 0 and 1",
                                      field="JOBMATCH_TRIAL_TREATMENT_SHARE")
+        try:
+            block_size_for(self.trial_treatment_share, self.trial_block_size)
+        except ValueError as e:
+            raise ConfigurationError(f"JOBMATCH_TRIAL_BLOCK_SIZE: {e}", field="JOBMATCH_TRIAL_BLOCK_SIZE") from e
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -17,7 +17,7 @@ from api.settings import Settings
 from graph.accountability.audit import Actor, ChainReport, verify_chain
 from graph.accountability.checkpoint import Checkpoint, append_checkpoint, read_checkpoints, signed_head
 from graph.accountability.serving import ListServer, ServingPolicy
-from graph.accountability.trial import TrialConfig
+from graph.accountability.trial import TrialConfig, block_size_for
 from graph.ledger import Ledger
 from graph.matching.scoring import MatchSettings
 from graph.store import Store
@@ -100,7 +100,8 @@ def trial_config(settings: Settings) -> TrialConfig | None:
     """The configured trial (``JOBMATCH_TRIAL_*``), or None when no trial seed is set."""
     if not settings.trial_seed:
         return None
-    return TrialConfig(settings.trial_name, settings.trial_seed, settings.trial_treatment_share)
+    return TrialConfig(settings.trial_name, settings.trial_seed, settings.trial_treatment_share,
+                       block_size_for(settings.trial_treatment_share, settings.trial_block_size))
 
 
 def serving_policy(settings: Settings, match_settings: MatchSettings | None = None) -> ServingPolicy:

@@ -87,6 +87,7 @@ class TrialAssignment:
     arm: str  # treatment | control
     stratum: str  # job centre / municipality
     assigned_at: str
+    position: int = -1  # the n-th assignment in its stratum, from 0 (block randomisation); -1 before blocks
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +151,9 @@ class Ledger(Protocol):
 
     def trial_assignments(self, trial: str) -> list[TrialAssignment]:
         """All assignments of a trial, by cv_id."""
+
+    def trial_count(self, trial: str, stratum: str) -> int:
+        """How many citizens of ``stratum`` the trial has assigned (the next one's position)."""
 
     def add_exposures(self, week: str, cv_id: str, targets: list[str]) -> None:
         """Record that ``cv_id`` was shown these postings in ISO week ``week`` (idempotent per pair)."""

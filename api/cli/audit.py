@@ -7,6 +7,7 @@ import csv
 import json
 import logging
 import sys
+from collections import Counter
 from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -257,17 +258,24 @@ def cmd_trial_export(args: argparse.Namespace, settings: Settings) -> int:
     out = Path(args.out).open("w", encoding="utf-8", newline="") if args.out else sys.stdout  # noqa: SIM115
     try:
         w = csv.writer(out)
-        w.writerow(["cv_id", "trial", "arm", "stratum", "assigned_at", "lists_served", "first_served",
-                     "last_served", "feedback_useful", "feedback_not_useful", "feedback_applied"])
+        w.writerow(["cv_id", "trial", "arm", "stratum", "assigned_at", "position", "block_size", "lists_served",
+                    "first_served", "last_served", "feedback_useful", "feedback_not_useful", "feedback_applied"])
         for a in assignments:
             recs = served.get(a.cv_id, [])
             counts = fb.get(a.cv_id, {})
-            w.writerow([a.cv_id, a.trial, a.arm, a.stratum, a.assigned_at, len(recs),
+            w.writerow([a.cv_id, a.trial, a.arm, a.stratum, a.assigned_at, a.position, cfg.block_size, len(recs),
                         recs[0].at if recs else "", recs[-1].at if recs else "",
                         counts.get("useful", 0), counts.get("not_useful", 0), counts.get("applied", 0)])
     finally:
         if args.out:
             out.close()
+    # The balance per job centre, for the evaluation unit (stderr: the CSV stays one table).
+    arms: dict[str, Counter[str]] = {}
+    for a in assignments:
+        arms.setdefault(a.stratum, Counter())[a.arm] += 1
+    print(f"balance ({cfg.name}, treatment share {cfg.treatment_share:g}, permuted blocks of {cfg.block_size}): "
+          + "; ".join(f"{s} {c['treatment']} treatment / {c['control']} control" for s, c in sorted(arms.items())),
+          file=sys.stderr)
     return 0
 
 

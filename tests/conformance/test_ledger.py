@@ -122,6 +122,13 @@ def test_trial_assignments_never_change(empty_store: Store) -> None:
     assert store.assign_trial(elsewhere) == elsewhere
     assert store.trial_assignments("t2026") == [other, a]
     assert store.trial_assignments("none") == []
+    # Block randomisation counts a stratum's assignments and records each one's position.
+    assert (store.trial_count("t2026", "0101"), store.trial_count("t2026", "0751"), store.trial_count("t2026", "x")) \
+        == (1, 1, 0)
+    placed = TrialAssignment(cv_id="cv-c", trial="t2026", arm="control", stratum="0101", assigned_at="2026-03-03",
+                             position=1)
+    assert store.assign_trial(placed) == placed and store.trial_count("t2026", "0101") == 2
+    assert store.trial_assignments("t2026")[-1].position == 1 and a.position == -1
 
 
 def test_exposures(empty_store: Store) -> None:

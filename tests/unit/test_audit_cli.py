@@ -118,9 +118,12 @@ def test_trial_assign_and_export(data_dir: Path, capsys: pytest.CaptureFixture[s
     assert main(["trial", "assign"]) == 0
     assert capsys.readouterr().out == first  # stable
     assert main(["trial", "export"]) == 0
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    out, err = capsys.readouterr()
+    rows = list(csv.DictReader(io.StringIO(out)))
     assert sorted(r["cv_id"] for r in rows) == ["cook-1", "dev-1"]
     assert {r["arm"] for r in rows} <= {"treatment", "control"}
+    assert {r["block_size"] for r in rows} == {"4"} and sorted(r["position"] for r in rows) in (["0", "1"], ["0", "0"])
+    assert "permuted blocks of 4" in err and "treatment /" in err
 
 
 @pytest.mark.parametrize("flag", ["--snapshot", "--no-snapshot"])

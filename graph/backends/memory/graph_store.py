@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from graph.backends.memory.ledger import SCHEMA as LEDGER_SCHEMA
 from graph.backends.memory.ledger import SqliteLedger, transaction
+from graph.backends.memory.ledger import migrate as migrate_ledger
 from graph.codec import (
     cv_from_dict,
     cv_to_dict,
@@ -164,6 +165,7 @@ class MemoryStore(SqliteLedger):
                 self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
             self._db.executescript(_SCHEMA)
             self._db.executescript(LEDGER_SCHEMA)
+            migrate_ledger(self._db)
             self._load_all(self._db)
             self._opened = True
             log.info("memory store opened: %d cvs, %d postings", len(self._cvs), len(self._postings))

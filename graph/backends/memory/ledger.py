@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS tokens (
     name TEXT NOT NULL, created TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS trial (
     trial TEXT NOT NULL, cv_id TEXT NOT NULL, arm TEXT NOT NULL, stratum TEXT NOT NULL,
-    assigned_at TEXT NOT NULL, PRIMARY KEY (trial, cv_id));
+    assigned_at TEXT NOT NULL, position INTEGER NOT NULL DEFAULT -1, PRIMARY KEY (trial, cv_id));
 CREATE TABLE IF NOT EXISTS writes (
     id TEXT PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, action TEXT NOT NULL,
     content_hash TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, municipality TEXT NOT NULL);
@@ -51,6 +51,14 @@ CREATE TABLE IF NOT EXISTS exposures (
 
 _AUDIT_COLS = ("id, seq, at, cv_id, actor, role, municipality, strategy, settings_hash, algorithm_version, "
                "ontology_version, local_additions_version, body, prev_hash, hash")
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Bring a ledger written by an earlier version up to this schema (idempotent)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(trial)")}
+    if "position" not in columns:
+        db.execute("ALTER TABLE trial ADD COLUMN position INTEGER NOT NULL DEFAULT -1")
+    db.execute("CREATE INDEX IF NOT EXISTS trial_stratum ON trial (trial, stratum)")
 
 
 def _audit(row: tuple[Any, ...]) -> AuditRecord:
@@ -200,18 +208,24 @@ class SqliteLedger:
     def assign_trial(self, assignment: TrialAssignment) -> TrialAssignment:
         db = self._conn()
         with transaction(db):
-            db.execute("INSERT OR IGNORE INTO trial VALUES (?, ?, ?, ?, ?)",
+            db.execute("INSERT OR IGNORE INTO trial (trial, cv_id, arm, stratum, assigned_at, position) "
+                       "VALUES (?, ?, ?, ?, ?, ?)",
                        (assignment.trial, assignment.cv_id, assignment.arm, assignment.stratum,
-                        assignment.assigned_at))
-            row = db.execute("SELECT cv_id, trial, arm, stratum, assigned_at FROM trial WHERE trial = ? AND cv_id = ?",
-                             (assignment.trial, assignment.cv_id)).fetchone()
+                        assignment.assigned_at, assignment.position))
+            row = db.execute("SELECT cv_id, trial, arm, stratum, assigned_at, position FROM trial "
+                             "WHERE trial = ? AND cv_id = ?", (assignment.trial, assignment.cv_id)).fetchone()
         return TrialAssignment(*row)
 
     def trial_assignments(self, trial: str) -> list[TrialAssignment]:
         rows = self._conn().execute(
-            "SELECT cv_id, trial, arm, stratum, assigned_at FROM trial WHERE trial = ? ORDER BY cv_id",
+            "SELECT cv_id, trial, arm, stratum, assigned_at, position FROM trial WHERE trial = ? ORDER BY cv_id",
             (trial,)).fetchall()
         return [TrialAssignment(*r) for r in rows]
+
+    def trial_count(self, trial: str, stratum: str) -> int:
+        row = self._conn().execute("SELECT count(*) FROM trial WHERE trial = ? AND stratum = ?",
+                                   (trial, stratum)).fetchone()
+        return int(row[0])
 
     def add_exposures(self, week: str, cv_id: str, targets: list[str]) -> None:
         db = self._conn()

@@ -121,7 +121,7 @@ class Neo4jLedger(Neo4jConnection):
         def work(tx: ManagedTransaction) -> dict[str, Any]:
             record = tx.run(queries.load("merge_trial_assignment"), trial=assignment.trial,
                             cv_id=assignment.cv_id, arm=assignment.arm, stratum=assignment.stratum,
-                            assigned_at=assignment.assigned_at).single(strict=True)
+                            assigned_at=assignment.assigned_at, position=assignment.position).single(strict=True)
             return dict(record["props"])
 
         return _from_props(TrialAssignment, self._write("assign_trial", work))
@@ -129,6 +129,10 @@ class Neo4jLedger(Neo4jConnection):
     def trial_assignments(self, trial: str) -> list[TrialAssignment]:
         rows = self._read("find_trial_assignments", trial=trial)
         return sorted((_from_props(TrialAssignment, r["props"]) for r in rows), key=lambda t: t.cv_id)
+
+    def trial_count(self, trial: str, stratum: str) -> int:
+        [r] = self._read("count_trial_assignments", trial=trial, stratum=stratum)
+        return int(r["n"])
 
     def add_exposures(self, week: str, cv_id: str, targets: list[str]) -> None:
         if not targets:
@@ -159,7 +163,8 @@ def _props(row: AuditRecord | Feedback | TokenRecord | TrialAssignment | WriteEv
 
 
 def _from_props(cls: type[_Row], props: dict[str, Any]) -> _Row:
-    return cls(**{f.name: props[_camel(f.name)] for f in fields(cls)})
+    # A property added in a later version is absent on older nodes: the field's default then.
+    return cls(**{f.name: props[_camel(f.name)] for f in fields(cls) if _camel(f.name) in props})
 
 
 def _audit_from(props: dict[str, Any]) -> AuditRecord:

@@ -1,0 +1,2 @@
+MATCH (t:TrialAssignment {trial: $trial, stratum: $stratum})
+RETURN count(t) AS n
