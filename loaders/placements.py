@@ -33,7 +33,7 @@ from graph.matching.geo import Gazetteer
 from graph.matching.match import haversine_np
 from graph.records import CvRecord, PostingRecord
 from loaders.documents import cv_record_from, posting_record_from, read_documents
-from loaders.documents.extractor import TextExtractor
+from loaders.documents.text_port import TextExtractor
 from loaders.privacy import PseudonymKey
 from loaders.synthetic import Generator, Profile
 

@@ -15,11 +15,11 @@ formats and the decisions behind them are described in docs/INPUT_FORMATS.md.
 from loaders.documents.bulk import RawDocument, read_documents
 from loaders.documents.cv_formats import cv_format, read_cv
 from loaders.documents.cvs import cv_record_from
-from loaders.documents.extractor import TextExtractor, extractor_for
 from loaders.documents.ingest import BATCH_SIZE, IngestReport, Rejection, ingest_cvs, ingest_postings
-from loaders.documents.linking import TITLE_LINK_MIN_SCORE
 from loaders.documents.posting_formats import posting_format, read_posting
 from loaders.documents.postings import DEFAULT_VALIDITY_DAYS, posting_record_from
+from loaders.documents.text_port import TextExtractor, extractor_for
+from loaders.documents.title_links import TITLE_LINK_MIN_SCORE
 from loaders.documents.validation import SCHEMA_NAMES, schema, validate
 
 __all__ = [

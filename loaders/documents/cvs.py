@@ -19,10 +19,10 @@ from graph.records import CvRecord, CvSkill, SkillSource, WorkedAs
 from graph.store import Store
 from loaders.documents.cv_formats import check_municipality, read_cv
 from loaders.documents.evidence import Found, evidence_of
-from loaders.documents.extractor import TextExtractor
 from loaders.documents.inferred import EssentialSkills, inferred_skills
-from loaders.documents.linking import best_occupation
 from loaders.documents.model import CvDocument
+from loaders.documents.text_port import TextExtractor
+from loaders.documents.title_links import best_occupation
 from loaders.documents.uris import esco_uri, looks_like_uri
 from loaders.privacy import PseudonymKey, Scrubber, pseudonymise, reject_protected_fields, scoped_pseudonym
 from ontology.errors import ValidationError

@@ -21,9 +21,9 @@ from graph.records import CvRecord
 from graph.store import Store
 from loaders.documents.bulk import RawDocument
 from loaders.documents.cvs import cv_record_from, place_cv
-from loaders.documents.extractor import TextExtractor
 from loaders.documents.inferred import carry_over, essential_skills_of
 from loaders.documents.postings import occupation_check, posting_record_from
+from loaders.documents.text_port import TextExtractor
 from loaders.privacy import PseudonymKey
 from ontology.errors import ValidationError
 

@@ -26,10 +26,10 @@ from graph.matching.geo import Gazetteer
 from graph.records import Evidence, PostingRecord, PostingRequirement
 from graph.store import Store
 from loaders.documents.evidence import Found, evidence_of
-from loaders.documents.extractor import TextExtractor
-from loaders.documents.linking import best_occupation
 from loaders.documents.model import PostingDocument
 from loaders.documents.posting_formats import read_posting
+from loaders.documents.text_port import TextExtractor
+from loaders.documents.title_links import best_occupation
 from loaders.privacy import Scrubber
 from ontology.errors import ValidationError
 from ontology.model import RequirementKind

@@ -8,6 +8,13 @@ The rest of jobmatch calls:
 * :meth:`Extractor.link_title` for a job title → ranked :class:`loaders.mentions.OccupationMention`.
 """
 
+from loaders.extract.additions import (
+    Addition,
+    LocalAdditionsError,
+    packaged_local_additions,
+    parse_local_additions,
+    read_local_additions,
+)
 from loaders.extract.extractor import (
     DocumentKind,
     Extractor,
@@ -17,13 +24,6 @@ from loaders.extract.extractor import (
     labels_from_taxonomy,
 )
 from loaders.extract.language import detect_language
-from loaders.extract.local_additions import (
-    Addition,
-    LocalAdditionsError,
-    packaged_local_additions,
-    parse_local_additions,
-    read_local_additions,
-)
 
 __all__ = [
     "DocumentKind",

@@ -19,11 +19,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from graph.records import LabelEntry
+from loaders.extract.additions import Addition, addition_entries
 from loaders.extract.chunks import PLACEHOLDER, Mention, is_heading, mentions
 from loaders.extract.embedding import Matrix
 from loaders.extract.language import ENGLISH, detect_language
 from loaders.extract.linking import SemanticLinker
-from loaders.extract.local_additions import Addition, addition_entries
 from loaders.extract.matcher import PhraseIndex, PhraseMatch, is_exact, resolve_overlaps, spelled_as_label
 from loaders.extract.pipeline import LANGUAGES, get_nlp
 from loaders.extract.reading import Reading

@@ -12,6 +12,12 @@ from pathlib import Path
 
 from graph.records import LabelEntry
 from graph.store import Store
+from loaders.extract.additions import (
+    Addition,
+    addition_entries,
+    packaged_local_additions,
+    read_local_additions,
+)
 from loaders.extract.concept_index import ConceptIndex, Progress
 from loaders.extract.extractor import (
     EXTRACT_KINDS,
@@ -19,12 +25,6 @@ from loaders.extract.extractor import (
     build_extractor,
     cached_extractor,
     labels_from_taxonomy,
-)
-from loaders.extract.local_additions import (
-    Addition,
-    addition_entries,
-    packaged_local_additions,
-    read_local_additions,
 )
 from loaders.extract.reading import Reading, ReadingConfig, build_reading, open_reading
 from ontology.model import Taxonomy

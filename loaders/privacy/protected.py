@@ -11,7 +11,7 @@ Exporters name such fields in many ways, so a key is first reduced to its words 
 NFKC, look-alike Cyrillic and Greek letters folded to Latin ("gеnder" with a Cyrillic "е"), camelCase
 and separators (``_ - .`` and spaces) split, lower case, diacritics and æ/ae, ø/oe, å/aa folded. The
 words are then matched against a vocabulary in Danish, English, German, Swedish and Norwegian
-(:mod:`.vocabulary`) three ways: a whole key ("party"), a word of the key ("disabilityStatus" →
+(:mod:`.protected_terms`) three ways: a whole key ("party"), a word of the key ("disabilityStatus" →
 "disability"), or a distinctive stem anywhere in it ("statsborgerskab", "Familienstand",
 "nationalities"). An empty value (``""``, ``null``, ``[]``, ``{}``) carries no attribute and is let
 through, because common exporters (JSON Resume's ``basics.image``) always write the key.
@@ -28,8 +28,8 @@ from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import Any
 
+from loaders.privacy.protected_terms import CATEGORIES, ORDINARY_WORDS, Terms
 from loaders.privacy.text import fold
-from loaders.privacy.vocabulary import CATEGORIES, ORDINARY_WORDS, Terms
 from ontology.errors import ValidationError
 
 # Latin look-alikes in Cyrillic and Greek: a key typed (or forged) with them reads the same to a person

@@ -491,7 +491,7 @@ SHIPPED = Path(__file__).resolve().parents[2] / "loaders" / "data" / "local_addi
 
 def test_the_shipped_additions_file_and_its_reader_agree_with_the_lifecycle_format() -> None:
     """One file, two readers: the extractor's reader ignores the version line and the broader column."""
-    from loaders.extract.local_additions import parse_local_additions
+    from loaders.extract.additions import parse_local_additions
 
     parsed, problems = parse_additions(SHIPPED.read_bytes(), SHIPPED.name)
     assert problems == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loaders.documents.extractor import TextExtractor
+from loaders.documents.text_port import TextExtractor
 from loaders.mentions import OccupationMention
 
 # The spaCy linker scores an exact label 1.0 and otherwise 0.75 x TF-IDF cosine + 0.25 when the head
