@@ -12,7 +12,15 @@ import copy
 import json
 from typing import Any
 
-from graph.matching.vocabulary import BOUND, GRAPH, PART_NAMES, REQUEST_STRATEGIES, STRATEGIES, VERDICT_NAMES
+from graph.matching.vocabulary import (
+    BOUND,
+    EXPORT_FORMATS,
+    GRAPH,
+    PART_NAMES,
+    REQUEST_STRATEGIES,
+    STRATEGIES,
+    VERDICT_NAMES,
+)
 from graph.wire import components
 from loaders.mentions import READING_HOWS
 
@@ -223,6 +231,8 @@ def _schemas() -> Json:
         "RecordList": _obj({"limit": _int(), "offset": _int(), "count": _int(),
                             "recommendations": _arr(_ref("RecordSummary"))}),
         "Record": record,
+        "Exported": _obj({"id": _str(description="the audit record of the export"), "recommendation_id": _str(),
+                          "format": _str(enum=list(EXPORT_FORMATS)), "at": _str()}),
         "Checkpoint": _obj({"seq": _int(description="the head's sequence number"), "hash": _str(), "at": _str(),
                             "signature": _str(description="HMAC-SHA256 over seq:hash:at with the audit key")}),
         "ChainReport": _obj({"ok": {"type": "boolean"}, "checked": _int(), "first_bad_seq": _nullable(_int()),
@@ -449,6 +459,10 @@ def _paths() -> Json:
             params=[rec_id, _query("rank", _int(minimum=1, maximum=1000), "the item's rank in the list",
                                    required=True)],
             not_found=True, tag="consultant", op_id="getExplanation")},
+        f"{API}/recommendations/{{rec_id}}/exports": {"post": _op(
+            "Record that a served list was handed to the citizen (printed): an audit event", ["consultant"],
+            _ok("Exported", "recorded", "201"), params=[rec_id], not_found=True,
+            body=_obj({"format": _str(enum=list(EXPORT_FORMATS))}), tag="consultant", op_id="recordExport")},
         f"{API}/recommendations/{{rec_id}}/feedback": {"post": _op(
             "A consultant's verdict on one item of a served list", ["consultant"],
             _ok("Feedback", "stored", "201"), params=[rec_id], body=_ref("FeedbackRequest"), not_found=True,

@@ -26,7 +26,7 @@ from api.auth import can_see_municipality, check_municipality
 from api.errors import ForbiddenError
 from api.settings import Settings
 from api.wiring import Backend, audit_key, reading_config, serving_policy, verify_trail
-from graph.accountability.audit import Actor, ChainReport, now_iso, record_hash
+from graph.accountability.audit import Actor, ChainReport, now_iso, record_event, record_hash
 from graph.accountability.checkpoint import signed_head
 from graph.accountability.citizen import explain_alternative_da, explain_suggestion_da
 from graph.accountability.feedback import summarise_feedback
@@ -39,7 +39,7 @@ from graph.matching.explain import result_json
 from graph.matching.geo import Gazetteer
 from graph.matching.scoring import MatchSettings
 from graph.matching.search import find_concepts
-from graph.matching.vocabulary import VERDICT_NAMES
+from graph.matching.vocabulary import AUDIT_EVENT_NAMES, EXPORT, EXPORT_FORMATS, VERDICT_NAMES
 from graph.records import CvRecord, PostingRecord
 from ontology.errors import (
     ConfigurationError,
@@ -355,6 +355,24 @@ class Service:
             store.add_feedback(fb)
         log.info("feedback %s on record %s by %s", verdict, rec.id, actor.id)
         return fb
+
+    def record_export(self, actor: Actor, rec_id: str, fmt: str) -> dict[str, Any]:
+        """Record in the audit trail that a served list was handed to the citizen (printed).
+
+        :raise NotFoundError: if the list is unknown, of another municipality, or not a served list.
+        :raise ValidationError: (``/format``) for an unknown format.
+        """
+        if fmt not in EXPORT_FORMATS:
+            raise ValidationError(f"format must be one of {', '.join(EXPORT_FORMATS)}", field="/format")
+        rec = self.record_for(actor, rec_id)
+        if rec.strategy in AUDIT_EVENT_NAMES:
+            raise NotFoundError("no such recommendation")
+        filed = Actor(actor.id, actor.role, actor.municipality or rec.municipality)
+        with self.writing() as store:
+            event = record_event(store, EXPORT, filed, rec.cv_id,
+                                 {"export": {"recommendation_id": rec.id, "format": fmt}})
+        log.info("list %s of %s exported (%s) by %s: record %s", rec.id, rec.cv_id, fmt, actor.id, event.id)
+        return {"id": event.id, "recommendation_id": rec.id, "format": fmt, "at": event.at}
 
     # -- ethics ----------------------------------------------------------------------------------
     def recommendations(self, actor: Actor, query: AuditQuery) -> list[AuditRecord]:

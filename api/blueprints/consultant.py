@@ -209,6 +209,23 @@ def get_explanation(rec_id: str) -> Response:
     return jsonify(current_service().explanation(current_actor(), rec_id, rank))
 
 
+@bp.post("/recommendations/<rec_id>/exports")
+@require_roles("consultant")
+def post_export(rec_id: str) -> Response:
+    """Record that the list was handed to the citizen (``{"format": "print"}``): an event of the audit
+    trail, with who and when. The page records it before it prints."""
+    body = object_body()
+    unknown = sorted(set(body) - {"format"})
+    if unknown:
+        raise ValidationError("is not an accepted field", field="/" + unknown[0])
+    fmt = body.get("format")
+    if not isinstance(fmt, str):
+        raise ValidationError("format is required", field="/format")
+    resp = jsonify(current_service().record_export(current_actor(), rec_id, fmt))
+    resp.status_code = 201
+    return resp
+
+
 @bp.post("/recommendations/<rec_id>/feedback")
 @require_roles("consultant")
 def post_feedback(rec_id: str) -> Response:

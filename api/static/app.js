@@ -42,10 +42,15 @@ $("lookup-form").addEventListener("submit", async (ev) => {
     $("trial-banner").hidden = !control;
     renderMatches(lists);
     renderAlternatives(alternatives, control);
+    shown = [...lists, alternatives];
+    $("print-bar").hidden = false;
     results.focus();
   } catch (err) {
     showMessage(explain(err));
-    for (const s of ["citizen", "trial-banner", "matches-section", "alternatives-section"]) $(s).hidden = true;
+    for (const s of ["citizen", "trial-banner", "matches-section", "alternatives-section", "print-bar"]) {
+      $(s).hidden = true;
+    }
+    shown = [];
   } finally {
     results.setAttribute("aria-busy", "false");
     $("lookup-button").disabled = false;
@@ -103,6 +108,32 @@ function inferredPanel(cv, inferred) {
     el("p", { class: "intro", text: T.inferred_intro }), list, all, status);
 }
 
+// -- the print for the citizen ---------------------------------------------------------------------
+let shown = [];  // the lists on screen: what a print hands over
+
+// Notes the print in the audit trail (one event per list), puts the citizen's own explanation under
+// every item (print only), then opens the browser's print dialog (which also saves a PDF).
+$("print-button").addEventListener("click", async () => {
+  const status = $("print-status");
+  status.textContent = T.loading;
+  try {
+    for (const list of shown) {
+      await api(`/recommendations/${encodeURIComponent(list.recommendation_id)}/exports`,
+        { method: "POST", body: { format: "print" } });
+    }
+    await Promise.all([...document.querySelectorAll("#results article.card[data-rank]")].map(async (card) => {
+      if (card.querySelector(".print-explanation")) return;
+      const r = await api(`/recommendations/${encodeURIComponent(card.dataset.rec)}/explanation?rank=${card.dataset.rank}`);
+      card.append(el("blockquote", { class: "print-only print-explanation", lang: "da", text: r.text_da }));
+    }));
+    $("print-date").textContent = T.print_date.replace("{date}", new Date().toLocaleDateString(LANG === "da" ? "da-DK" : "en-GB"));
+    status.textContent = "";
+    window.print();
+  } catch (err) {
+    status.textContent = T.print_failed;
+  }
+});
+
 // -- direct matches --------------------------------------------------------------------------------
 function renderMatches(lists) {
   const root = $("matches");
@@ -124,7 +155,8 @@ function renderMatches(lists) {
 
 function matchCard(list, s, first) {
   const p = s.posting;
-  const card = el("article", { class: "card", "aria-label": p.title });
+  const card = el("article", { class: "card", "aria-label": p.title, "data-rec": list.recommendation_id,
+    "data-rank": String(s.rank) });
   card.append(
     el("header", { class: "card-head" },
       el("div", {},
@@ -162,7 +194,8 @@ function renderAlternatives(list, control) {
 }
 
 function alternativeCard(list, a) {
-  const card = el("article", { class: "card alt", "aria-label": a.occupation.label });
+  const card = el("article", { class: "card alt", "aria-label": a.occupation.label, "data-rec": list.recommendation_id,
+    "data-rank": String(a.rank) });
   card.append(
     el("header", { class: "card-head" }, el("h3", { class: "card-title", text: a.occupation.label })),
     scoreBar(a.score),

@@ -119,6 +119,15 @@ class ChainReport:
     anchor: str = "genesis"  # where the kept chain starts: the genesis, or the purge record that explains it
 
 
+def record_event(ledger: Ledger, kind: str, actor: Actor, cv_id: str, body: dict[str, Any]) -> AuditRecord:
+    """Append a record that is not a served list (a purge, a print for the citizen, …) to the chain."""
+    draft = AuditRecord(id=uuid.uuid4().hex, seq=0, at=now_iso(), cv_id=cv_id, actor=actor.id, role=actor.role,
+                        municipality=actor.municipality, strategy=kind, settings_hash="", algorithm_version="",
+                        ontology_version="", local_additions_version="", body=canonical(body), prev_hash="",
+                        hash="")
+    return append_drafts(ledger, [draft])[0]
+
+
 def tombstone(ledger: Ledger, before: str, actor: Actor, reason: str) -> AuditRecord | None:
     """Append the record of a retention purge of everything older than ``before`` — which records
     (through seq and hash), how many, who, why — before anything is deleted; None if nothing is older."""
@@ -128,11 +137,7 @@ def tombstone(ledger: Ledger, before: str, actor: Actor, reason: str) -> AuditRe
         return None
     body = {"purge": {"before": before, "from_seq": first[0].seq, "through_seq": last[0].seq,
                       "through_hash": last[0].hash, "count": last[0].seq - first[0].seq + 1, "reason": reason}}
-    draft = AuditRecord(id=uuid.uuid4().hex, seq=0, at=now_iso(), cv_id="", actor=actor.id, role=actor.role,
-                        municipality=actor.municipality, strategy=PURGE, settings_hash="", algorithm_version="",
-                        ontology_version="", local_additions_version="", body=canonical(body), prev_hash="",
-                        hash="")
-    return append_drafts(ledger, [draft])[0]
+    return record_event(ledger, PURGE, actor, "", body)
 
 
 def verify_chain(ledger: Ledger, page: int = 1000, *, checkpoints: Sequence[Checkpoint] = (),

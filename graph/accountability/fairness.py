@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.ledger import AuditQuery, AuditRecord, Ledger
-from graph.matching.vocabulary import PURGE
+from graph.matching.vocabulary import AUDIT_EVENT_NAMES
 from ontology.errors import ValidationError
 
 
@@ -48,8 +48,8 @@ def fairness_report(ledger: Ledger, groups: dict[str, dict[str, str]], *, since:
     alternative, and the distribution of top scores of direct matches (latest list per citizen)."""
     latest: dict[tuple[str, str], dict[str, Any]] = {}
     for rec in _records(ledger, since, until):
-        if rec.strategy == PURGE:
-            continue  # the record of a purge, not a served list
+        if rec.strategy in AUDIT_EVENT_NAMES:
+            continue  # the record of a purge or a print, not a served list
         kind = "alternatives" if rec.strategy == "alternatives" else "matches"
         latest[(rec.cv_id, kind)] = json.loads(rec.body)["result"]
     citizens = sorted({cv for cv, _ in latest})

@@ -23,7 +23,7 @@ from graph.codec import cv_from_dict
 from graph.ledger import AuditRecord, Ledger, WriteEvent
 from graph.matching.explain import result_json
 from graph.matching.scoring import MatchSettings
-from graph.matching.vocabulary import PURGE, STRATEGY
+from graph.matching.vocabulary import AUDIT_EVENT_NAMES, STRATEGY
 from graph.store import Store
 from ontology.errors import NotFoundError
 
@@ -60,8 +60,9 @@ def _write_json(e: WriteEvent) -> dict[str, Any]:
 def replay(store: Store, ledger: Ledger, record: AuditRecord) -> ReplayReport:
     """Recompute ``record`` and compare it with what was served; name the CV and posting writes (who,
     when) since it was served, beside each difference they explain."""
-    if record.strategy == PURGE:
-        raise NotFoundError(f"record {record.id} is the record of a purge, not a served list", field="record_id")
+    if record.strategy in AUDIT_EVENT_NAMES:
+        raise NotFoundError(f"record {record.id} is the record of a {record.strategy}, not a served list",
+                            field="record_id")
     body = json.loads(record.body)
     served = body["result"]
     req = body.get("effective_request") or body["request"]

@@ -77,9 +77,13 @@ class AuditEvent:
 
 
 PURGE = "purge"
+EXPORT = "export"
 AUDIT_EVENTS: tuple[AuditEvent, ...] = (
     AuditEvent(PURGE, "Sletning efter opbevaringsfristen", "Retention purge"),
+    AuditEvent(EXPORT, "Udskrevet til borgeren", "Printed for the citizen"),
 )
+AUDIT_EVENT_NAMES: frozenset[str] = frozenset(e.name for e in AUDIT_EVENTS)
+EXPORT_FORMATS: tuple[str, ...] = ("print",)
 
 
 def algorithm_version(strategy: str) -> str:

@@ -85,3 +85,26 @@ def test_the_cli_ingest_is_attributed_to_the_operator(store: MemoryStore, monkey
     assert main(["ingest", "postings", str(FIXTURES / "documents" / "postings.jsonl")]) in (0, 1)
     events = store.write_events("posting", ["jobnet:48213", "jobindex:r123", "jobnet:40001"])
     assert len(events) == 3 and all(e.actor.startswith("cli:") and e.role == "admin" for e in events)
+
+
+def test_a_print_for_the_citizen_is_an_audit_event(client: FlaskClient, tokens: Tokens, store: MemoryStore) -> None:
+    served = client.get("/api/v1/cvs/cv-cook/matches", headers=bearer(tokens.consultant)).get_json()
+    rec = served["recommendation_id"]
+    r = client.post(f"/api/v1/recommendations/{rec}/exports", json={"format": "print"},
+                    headers=bearer(tokens.consultant))
+    assert r.status_code == 201 and r.get_json()["recommendation_id"] == rec
+    event = store.get_audit(r.get_json()["id"])
+    assert event is not None and (event.strategy, event.cv_id, event.municipality, event.actor) == (
+        "export", "cv-cook", "0101", tokens.consultant_id)
+    assert json.loads(event.body) == {"export": {"recommendation_id": rec, "format": "print"}}
+    bad = client.post(f"/api/v1/recommendations/{rec}/exports", json={"format": "fax"},
+                      headers=bearer(tokens.consultant))
+    assert bad.status_code == 422 and bad.get_json()["field"] == "/format"
+    other = client.post(f"/api/v1/recommendations/{rec}/exports", json={"format": "print"},
+                        headers=bearer(tokens.consultant_aarhus))
+    assert other.status_code == 404
+    # An event is no served list: it cannot be exported or replayed, and the chain still verifies.
+    assert client.post(f"/api/v1/recommendations/{event.id}/exports", json={"format": "print"},
+                       headers=bearer(tokens.consultant)).status_code == 404
+    assert client.post(f"/api/v1/recommendations/{event.id}/replay", headers=bearer(tokens.ethics)).status_code == 404
+    assert client.get("/api/v1/audit/verify", headers=bearer(tokens.ethics)).get_json()["ok"]
