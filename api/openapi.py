@@ -18,6 +18,8 @@ from graph.matching.vocabulary import (
     GRAPH,
     PART_NAMES,
     REQUEST_STRATEGIES,
+    SCORE_SORT,
+    SORT_NAMES,
     STRATEGIES,
     VERDICT_NAMES,
 )
@@ -72,6 +74,11 @@ def _path(name: str, description: str) -> Json:
 LANG = _query("lang", _str(enum=["da", "en"], default="da"), "language of concept labels in the answer")
 RADIUS = _query("radius_km", _num(exclusiveMinimum=BOUND["radius_km"].minimum, maximum=BOUND["radius_km"].maximum),
                 "search radius around the citizen's home (default: the citizen's own maximum)")
+ISCO = _query("isco", _str(pattern="^[0-9]{1,4}$"),
+              "only occupations in this ISCO-08 group (1-4 digits; GET /api/v1/vocabulary names the major groups)")
+MAX_AGE = _query("max_age_days", _int(minimum=int(BOUND["max_age_days"].minimum),
+                                       maximum=int(BOUND["max_age_days"].maximum)),
+                 "only postings published at most this many days ago")
 VALID_ON = _query("valid_on", _str(format="date"),
                   "match as of this day instead of today (admin only; others get 403)")
 
@@ -257,6 +264,8 @@ def _schemas() -> Json:
                                    "positive": {"type": "boolean"}})),
             "bounds": _arr(_obj({"name": _str(), "minimum": _num(), "maximum": _num(),
                                  "exclusive_minimum": {"type": "boolean"}})),
+            "sorts": _arr(_obj({"name": _str(enum=list(SORT_NAMES)), "da": _str(), "en": _str()})),
+            "isco_major_groups": _arr(_obj({"name": _str(), "da": _str(), "en": _str()})),
         }),
         "Health": _obj({"status": _str(enum=["ok"]),
                         "reading_model": _str(description="JOBMATCH_READING_MODEL: e5-small, lexical or local:…")}),
@@ -441,12 +450,15 @@ def _paths() -> Json:
             _ok("MatchResult", "the served list"),
             params=[cv_id, RADIUS, _limit(int(BOUND["limit"].maximum), "how many suggestions (default 10)"),
                     _query("strategy", _str(enum=list(REQUEST_STRATEGIES), default=GRAPH),
-                           "graph matching or the Jobnet-style automatch baseline"), VALID_ON, LANG],
+                           "graph matching or the Jobnet-style automatch baseline"), VALID_ON, LANG,
+                    ISCO, MAX_AGE,
+                    _query("sort", _str(enum=list(SORT_NAMES), default=SCORE_SORT), "the order of the list")],
             not_found=True, tag="consultant", op_id="getMatches")},
         f"{API}/cvs/{{cv_id}}/alternatives": {"get": _op(
             "Other occupations the citizen's skills transfer to, with gaps and postings nearby (audited)",
             ["consultant"], _ok("MatchResult", "the served list"),
-            params=[cv_id, _limit(int(BOUND["limit"].maximum), "how many occupations (default 8)"), RADIUS, VALID_ON, LANG],
+            params=[cv_id, _limit(int(BOUND["limit"].maximum), "how many occupations (default 8)"), RADIUS, VALID_ON, LANG,
+                    ISCO],
             not_found=True, tag="consultant", op_id="getAlternatives")},
         f"{API}/postings": {"post": _op(
             "Ingest one posting or a list (all or none; pointers in errors start with the index)", ["consultant"],

@@ -8,21 +8,33 @@ A consultant sees only CVs of their own municipality (another municipality's CV 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, url_for
 
 from api.auth import current_actor, require_roles
-from api.blueprints.params import choice_arg, date_arg, float_arg, int_arg, json_body, lang_arg, object_body
+from api.blueprints.params import (
+    choice_arg,
+    date_arg,
+    float_arg,
+    int_arg,
+    json_body,
+    lang_arg,
+    object_body,
+    str_arg,
+)
 from api.errors import ForbiddenError
 from api.service import MAX_REASON_CHARS, current_service, feedback_json
 from graph.accountability.serving import Kind, ServeRequest
-from graph.matching.vocabulary import BOUND, GRAPH, REQUEST_STRATEGIES, VERDICT_NAMES
+from graph.matching.vocabulary import BOUND, GRAPH, REQUEST_STRATEGIES, SCORE_SORT, SORT_NAMES, VERDICT_NAMES
 from graph.records import CvRecord, PostingRecord
 from ontology.errors import ValidationError
 
 bp = Blueprint("consultant", __name__)
 
+# An ISCO-08 group: major (1 digit) to unit group (4 digits).
+ISCO_PREFIX = re.compile(r"[0-9]{1,4}")
 # A list of postings in one request: enough for a portal's hourly batch, small enough for one body.
 MAX_POSTINGS_PER_REQUEST = 1000
 # Ranks run from 1 to a list's length, which matching caps at 100; past this a rank is a bad value, not
@@ -188,10 +200,15 @@ def get_alternatives(cv_id: str) -> Response:
 
 def _serve(cv_id: str, kind: Kind, strategy: str) -> Response:
     svc = current_service()
-    radius, limit = BOUND["radius_km"], BOUND["limit"]
+    radius, limit, age = BOUND["radius_km"], BOUND["limit"], BOUND["max_age_days"]
+    isco = str_arg("isco", 4)
+    if isco is not None and not ISCO_PREFIX.fullmatch(isco):
+        raise ValidationError("isco must be an ISCO-08 group code: 1 to 4 digits", field="isco")
     request = ServeRequest(kind=kind, strategy=strategy, radius_km=float_arg("radius_km", radius.minimum, radius.maximum),
                            limit=int_arg("limit", None, int(limit.minimum), int(limit.maximum)), valid_on=_valid_on(),
-                           lang=lang_arg())
+                           lang=lang_arg(), isco=isco,
+                           max_age_days=int_arg("max_age_days", None, int(age.minimum), int(age.maximum)),
+                           sort=choice_arg("sort", SORT_NAMES, SCORE_SORT))
     return jsonify(svc.matches(current_actor(), cv_id, request))
 
 

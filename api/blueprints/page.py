@@ -109,6 +109,11 @@ STRINGS: dict[str, dict[str, str]] = {
         # -- the ethics review -------------------------------------------------------------------
         "ethics_tagline": "Etisk gennemgang af jobforslag",
         "ethics_forbidden": "Nøglen giver ikke adgang til etisk gennemgang. Brug en nøgle med rollen etik.",
+        "sort_label": "Sortering",
+        "isco_label": "Faggruppe",
+        "isco_all": "Alle faggrupper",
+        "max_age_label": "Højst dage gammelt",
+        "max_age_help": "Kun opslag fra de seneste dage",
         "print_button": "Udskriv til borgeren",
         "print_help": "Listen med forklaringerne til borgeren, uden rådgiverens navn; udskriften noteres i revisionssporet.",
         "print_title": "Jobforslag til dig",
@@ -285,6 +290,11 @@ STRINGS: dict[str, dict[str, str]] = {
         # -- the ethics review -------------------------------------------------------------------
         "ethics_tagline": "Ethics review of job suggestions",
         "ethics_forbidden": "This token cannot open the ethics review. Use a token with the ethics role.",
+        "sort_label": "Order",
+        "isco_label": "Occupation group",
+        "isco_all": "All occupation groups",
+        "max_age_label": "At most days old",
+        "max_age_help": "Only postings from the last days",
         "print_button": "Print for the citizen",
         "print_help": "The list with the citizen's explanations, without the consultant's name; the print is noted in the audit trail.",
         "print_title": "Job suggestions for you",

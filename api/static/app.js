@@ -5,8 +5,13 @@ import {
   setupToken, showMessage, token, vocabulary,
 } from "./common.js";
 
-// The verdicts a consultant can give, with their labels: from the API, never restated here.
+// The verdicts a consultant can give, the orders and the occupation groups, with their labels: from the
+// API, never restated here.
 const VOCABULARY = await vocabulary();
+for (const s of VOCABULARY.sorts || []) $("sort").append(el("option", { value: s.name, text: s[LANG] || s.en }));
+for (const g of VOCABULARY.isco_major_groups || []) {
+  $("isco").append(el("option", { value: g.name, text: `${g.name} ${g[LANG] || g.en}` }));
+}
 
 setupToken(() => $("cv-id").focus());
 
@@ -20,6 +25,12 @@ $("lookup-form").addEventListener("submit", async (ev) => {
   const radius = $("radius").value.trim();
   const q = new URLSearchParams({ lang: LANG });
   if (radius) q.set("radius_km", radius);
+  const isco = $("isco").value;
+  if (isco) q.set("isco", isco);  // occupation group: the matches' postings and the alternatives
+  const steer = new URLSearchParams();  // matches only: the postings' age and the order
+  const maxAge = $("max-age").value.trim();
+  if (maxAge) steer.set("max_age_days", maxAge);
+  if ($("sort").value) steer.set("sort", $("sort").value);
   const results = $("results");
   results.setAttribute("aria-busy", "true");
   $("lookup-button").disabled = true;
@@ -34,7 +45,7 @@ $("lookup-form").addEventListener("submit", async (ev) => {
     const [cv, alternatives, ...lists] = await Promise.all([
       api(`/cvs/${id}?lang=${LANG}`),
       api(`/cvs/${id}/alternatives?${q}`),
-      ...strategies.map((s) => api(`/cvs/${id}/matches?${q}&strategy=${s}`)),
+      ...strategies.map((s) => api(`/cvs/${id}/matches?${q}&${steer}&strategy=${s}`)),
     ]);
     hideMessage();
     const control = [alternatives, ...lists].some((l) => l.trial_arm === "control");

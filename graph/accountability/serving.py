@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from graph.accountability.audit import Actor, append_drafts, draft_of
@@ -38,7 +38,16 @@ from graph.matching.automatch import automatch
 from graph.matching.explain import MatchResult
 from graph.matching.match import empty_result, match_postings
 from graph.matching.scoring import MatchSettings
-from graph.matching.vocabulary import ALTERNATIVES, AUTOMATCH, GRAPH, REQUEST_STRATEGIES
+from graph.matching.vocabulary import (
+    ALTERNATIVES,
+    AUTOMATCH,
+    DISTANCE_SORT,
+    GRAPH,
+    NEWEST_SORT,
+    REQUEST_STRATEGIES,
+    SCORE_SORT,
+    SORT_NAMES,
+)
 from graph.records import CvRecord
 from graph.store import Store
 from ontology.errors import ValidationError
@@ -56,6 +65,11 @@ class ServeRequest:
     limit: int | None = None
     valid_on: str | None = None
     lang: str = "da"
+    # Steering by the consultant (matches): an ISCO group prefix the posting's occupation must have, the
+    # posting's greatest age in days, and the order (graph.matching.vocabulary.SORTS).
+    isco: str | None = None
+    max_age_days: int | None = None
+    sort: str = SCORE_SORT
 
 
 @dataclass(frozen=True)
@@ -109,15 +123,45 @@ def compute(store: Store, cv: CvRecord, request: ServeRequest, settings: MatchSe
     """The result for ``request`` before any crowding guard (``extra_limit`` asks for spare items)."""
     if request.strategy not in REQUEST_STRATEGIES:
         raise ValidationError(f"strategy must be one of {', '.join(REQUEST_STRATEGIES)}", field="strategy")
+    if request.sort not in SORT_NAMES:
+        raise ValidationError(f"sort must be one of {', '.join(SORT_NAMES)}", field="sort")
     limit = request.limit
     if extra_limit and limit is not None:
         limit = min(settings.max_limit, limit + extra_limit)
-    args: dict[str, Any] = {"settings": settings, "radius_km": request.radius_km, "limit": limit,
+    steered = request.isco is not None or request.max_age_days is not None
+    args: dict[str, Any] = {"settings": settings, "radius_km": request.radius_km,
+                            # Filters apply to the ranked list: rank the longest list, then keep what passes.
+                            "limit": settings.max_limit if steered else limit,
                             "valid_on": request.valid_on, "lang": request.lang, "ontology_version": ontology_version}
     if request.kind == "alternatives":
-        return find_alternatives(store, cv, **args)
+        alt = find_alternatives(store, cv, **args)
+        if request.isco is None:
+            return alt
+        kept = [a for a in alt.alternatives if a.isco_group.startswith(request.isco)][:limit]
+        return replace(alt, alternatives=tuple(replace(a, rank=i) for i, a in enumerate(kept, start=1)))
     fn = match_postings if request.strategy == GRAPH else automatch
-    return fn(store, cv, **args)
+    return steer(store, fn(store, cv, **args), request, limit)
+
+
+def steer(store: Store, result: MatchResult, request: ServeRequest, limit: int | None) -> MatchResult:
+    """The consultant's filters and order over a ranked list of postings, ranks renumbered."""
+    items = list(result.suggestions)
+    if request.max_age_days is not None:
+        oldest = (date.fromisoformat(result.valid_on) - timedelta(days=request.max_age_days)).isoformat()
+        items = [s for s in items if not s.posting.published or s.posting.published >= oldest]
+    if request.isco is not None:
+        occupations = store.concepts({s.posting.occupation for s in items if s.posting.occupation})
+        items = [s for s in items if s.posting.occupation in occupations
+                 and occupations[s.posting.occupation].isco_group.startswith(request.isco)]
+    if request.sort == DISTANCE_SORT:
+        items.sort(key=lambda s: (s.distance_km, s.rank))
+    elif request.sort == NEWEST_SORT:
+        items.sort(key=lambda s: (s.posting.published or "", -s.rank), reverse=True)
+    if limit is not None:
+        items = items[:limit]
+    if items == list(result.suggestions):
+        return result
+    return replace(result, suggestions=tuple(replace(s, rank=i) for i, s in enumerate(items, start=1)))
 
 
 def compute_planned(store: Store, plan: Plan, settings: MatchSettings) -> MatchResult:

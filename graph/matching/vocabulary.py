@@ -133,13 +133,47 @@ VERDICTS: tuple[Verdict, ...] = (
 VERDICT_NAMES: tuple[str, ...] = tuple(v.name for v in VERDICTS)
 POSITIVE_VERDICTS: frozenset[str] = frozenset(v.name for v in VERDICTS if v.positive)
 
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A named choice with its Danish and English label (sort orders, occupation groups)."""
+
+    name: str
+    da: str
+    en: str
+
+
+# How a list of postings can be ordered: the fit (the default), the distance, the posting's age.
+SCORE_SORT, DISTANCE_SORT, NEWEST_SORT = "score", "distance", "newest"
+SORTS: tuple[Choice, ...] = (
+    Choice(SCORE_SORT, "Bedst egnede først", "Best fit first"),
+    Choice(DISTANCE_SORT, "Nærmeste først", "Nearest first"),
+    Choice(NEWEST_SORT, "Nyeste først", "Newest first"),
+)
+SORT_NAMES: tuple[str, ...] = tuple(s.name for s in SORTS)
+# ISCO-08 major groups (DISCO-08's Danish names): what a consultant filters occupations by.
+ISCO_MAJOR_GROUPS: tuple[Choice, ...] = (
+    Choice("1", "Ledelsesarbejde", "Managers"),
+    Choice("2", "Arbejde der forudsætter viden på højeste niveau", "Professionals"),
+    Choice("3", "Arbejde der forudsætter viden på mellemniveau", "Technicians and associate professionals"),
+    Choice("4", "Almindeligt kontor- og kundeservicearbejde", "Clerical support workers"),
+    Choice("5", "Service- og salgsarbejde", "Service and sales workers"),
+    Choice("6", "Arbejde inden for landbrug, skovbrug og fiskeri", "Skilled agricultural, forestry and fishery"),
+    Choice("7", "Håndværkspræget arbejde", "Craft and related trades workers"),
+    Choice("8", "Operatør- og monteringsarbejde samt transportarbejde", "Plant and machine operators, assemblers"),
+    Choice("9", "Andet manuelt arbejde", "Elementary occupations"),
+    Choice("0", "Militært arbejde", "Armed forces occupations"),
+)
+
 # Beyond 500 km a radius is no longer "within a geographic area" (Denmark is ~450 km across); a list
 # longer than 100 is not read in a conversation. Defaults live in MatchSettings.
 MAX_RADIUS_KM = 500.0
 MAX_LIMIT = 100
+# A posting older than a year is not a current vacancy anyone should be sent to.
+MAX_AGE_DAYS = 366
 BOUNDS: tuple[Bound, ...] = (
     Bound("radius_km", 0.0, MAX_RADIUS_KM, exclusive_minimum=True),
     Bound("limit", 1, MAX_LIMIT),
+    Bound("max_age_days", 1, MAX_AGE_DAYS),
 )
 BOUND: dict[str, Bound] = {b.name: b for b in BOUNDS}
 
@@ -152,4 +186,6 @@ def vocabulary_json() -> dict[str, Any]:
         "score_parts": [asdict(p) for p in SCORE_PARTS],
         "verdicts": [asdict(v) for v in VERDICTS],
         "bounds": [asdict(b) for b in BOUNDS],
+        "sorts": [asdict(s) for s in SORTS],
+        "isco_major_groups": [asdict(g) for g in ISCO_MAJOR_GROUPS],
     }

@@ -188,7 +188,8 @@ def test_matches_are_explained_and_audited(client: FlaskClient, tokens: Tokens, 
     assert rec.actor == tokens.consultant_id and rec.role == "consultant" and rec.municipality == "0101"
     assert tokens.consultant not in rec.body
     assert json.loads(rec.body)["request"] == {"kind": "matches", "strategy": "graph", "radius_km": 20.0,
-                                               "limit": 5, "valid_on": None, "lang": "da"}
+                                               "limit": 5, "valid_on": None, "lang": "da", "isco": None,
+                                               "max_age_days": None, "sort": "score"}
     assert body["trial_arm"] is None  # no trial configured
 
 
@@ -316,3 +317,34 @@ def test_implausible_postings_are_refused_naming_the_field(client: FlaskClient, 
 def test_a_posting_for_a_loaded_occupation_is_accepted(client: FlaskClient, tokens: Tokens) -> None:
     r = client.post("/api/v1/postings", json=posting_doc(occupation=O("cook")), headers=bearer(tokens.consultant))
     assert r.status_code == 201
+
+
+def test_the_consultant_steers_the_list_and_the_record_says_how(client: FlaskClient, tokens: Tokens,
+                                                                 store: MemoryStore) -> None:
+    url = "/api/v1/cvs/cv-chef/matches"
+    plain = client.get(url + "?radius_km=60", headers=bearer(tokens.consultant)).get_json()
+    assert len(plain["suggestions"]) >= 2
+    groups = {p.id: store.concepts([p.occupation])[p.occupation].isco_group
+              for p in store.get_postings([s["posting"]["id"] for s in plain["suggestions"]]).values() if p.occupation}
+    major = sorted({g[:1] for g in groups.values()})[0]
+    steered = client.get(url + f"?radius_km=60&isco={major}&sort=distance",
+                         headers=bearer(tokens.consultant)).get_json()
+    ids = [s["posting"]["id"] for s in steered["suggestions"]]
+    assert ids and all(groups.get(i, "").startswith(major) for i in ids)
+    assert [s["rank"] for s in steered["suggestions"]] == list(range(1, len(ids) + 1))
+    distances = [s["distance_km"] for s in steered["suggestions"]]
+    assert distances == sorted(distances)
+    rec = store.get_audit(steered["recommendation_id"])
+    assert rec is not None
+    request = json.loads(rec.body)["request"]
+    assert (request["isco"], request["sort"], request["radius_km"]) == (major, "distance", 60.0)
+    # Only postings published in the last day: none of the sample's (published 20 days ago).
+    assert client.get(url + "?max_age_days=1", headers=bearer(tokens.consultant)).get_json()["suggestions"] == []
+    for bad, field in (("?isco=2x", "isco"), ("?isco=12345", "isco"), ("?max_age_days=0", "max_age_days"),
+                       ("?sort=random", "sort")):
+        r = client.get(url + bad, headers=bearer(tokens.consultant))
+        assert r.status_code == 422 and r.get_json()["field"] == field
+    # A replay of a steered list recomputes it with the same filters and order.
+    replayed = client.post(f"/api/v1/recommendations/{steered['recommendation_id']}/replay",
+                           headers=bearer(tokens.ethics)).get_json()
+    assert replayed["identical"], replayed["differences"]

@@ -13,6 +13,7 @@ Chromium is Debian's (/usr/bin/chromium); without it this test fails (CI install
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -31,6 +32,7 @@ from api.app import create_app
 from api.auth import create_token
 from api.settings import Settings
 from graph.backends.memory.graph_store import MemoryStore
+from graph.ledger import AuditQuery
 from graph.matching.scoring import MatchSettings
 from graph.matching.vocabulary import GRAPH, STRATEGY
 from graph.records import CvRecord, CvSkill, Evidence
@@ -377,3 +379,28 @@ def test_consultant_finds_a_citizen_by_the_job_centres_reference(served: Served,
     assert "0101-A4711" not in page.locator("#citizen").inner_text()
     assert errors == [], errors
 
+
+
+def test_consultant_steers_the_search_and_it_is_audited(served: Served, browser: BrowserContext) -> None:
+    page = browser.new_page()
+    errors = _console_errors(page)
+    _look_up(page, served.url, served.token, "cv-chef")
+    cards = page.locator("#matches article.card")
+    expect(cards.first).to_be_visible()
+    before = [t.strip() for t in page.locator("#matches article.card .card-title").all_inner_texts()]
+    # The first suggestion's occupation group, as a consultant would narrow to it.
+    postings = served.store.get_postings(served.store.posting_ids())
+    first = next(p for p in postings.values() if p.title == before[0])
+    major = served.store.concepts([first.occupation])[first.occupation].isco_group[:1]
+    page.get_by_label("Afstand (km)").fill("60")
+    page.get_by_label("Faggruppe").select_option(major)
+    page.get_by_label("Sortering").select_option("distance")
+    page.get_by_role("button", name="Find job").click()
+    expect(page.locator("#matches article.card .card-title").first).to_be_visible()
+    page.wait_for_timeout(300)
+    after = [t.strip() for t in page.locator("#matches article.card .card-title").all_inner_texts()]
+    assert after and after != before  # narrowed to one occupation group
+    steered = [r for r in served.store.audit_records(AuditQuery(cv_id="cv-chef", limit=100)) if r.strategy == "graph"]
+    request = json.loads(steered[-1].body)["request"]
+    assert (request["isco"], request["sort"], request["radius_km"]) == (major, "distance", 60.0)
+    assert errors == []
