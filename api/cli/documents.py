@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from api.cli import EXIT_INPUT
+from api.cli.progress import Progress
 from api.settings import Settings
 from api.wiring import cli_actor, open_store, reading_config
 from graph.matching.geo import Gazetteer
@@ -68,13 +69,16 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings)
     try:
         extractor = extractor_for(store, settings.local_additions, reading_config(settings))
+        progress = Progress(f"ingest {args.ingest_kind}", unit="documents")
         if key is not None:
             report = ingest_cvs(docs, store, extractor=extractor, gazetteer=gazetteer, key=key,
                                 today=args.today or date.today(), ledger=store, actor=cli_actor(),
-                                batch_size=args.batch_size, dry_run=args.dry_run)
+                                batch_size=args.batch_size, dry_run=args.dry_run, progress=progress)
         else:
             report = ingest_postings(docs, store, extractor=extractor, gazetteer=gazetteer, ledger=store,
-                                     actor=cli_actor(), batch_size=args.batch_size, dry_run=args.dry_run)
+                                     actor=cli_actor(), batch_size=args.batch_size, dry_run=args.dry_run,
+                                     progress=progress)
+        progress.close()
     finally:
         store.close()
     return _finish(args, report)

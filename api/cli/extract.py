@@ -56,7 +56,7 @@ def load_extractor(settings: Settings) -> Extractor:
                                  "JOBMATCH_ESCO_DIR", field="JOBMATCH_ESCO_DIR")
     tax = read_taxonomy(settings.esco_dir, settings.languages, settings.extra_labels)
     # A batch command over files, not a request: it may build the index it needs (once; with progress).
-    from api.cli.reading import Progress
+    from api.cli.progress import Progress
     from loaders.extract import labels_from_taxonomy
     from loaders.extract.sources import build_concept_index
 

@@ -9,6 +9,7 @@ import time
 from datetime import date
 from typing import Any
 
+from api.cli.progress import Progress
 from api.settings import Settings
 from api.wiring import cli_actor, composed, open_store, write_checkpoint
 from graph.accountability.serving import ServeRequest
@@ -163,8 +164,11 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
             print(f"snapshot: taxonomy, {compute_on.posting_count():,} postings and {len(ids):,} CVs copied "
                   f"in {time.perf_counter() - t0:.1f} s")
         try:
+            progress = Progress("batch", unit="CVs")
             rep = run_batch(root.server(), ids, valid_on=args.valid_on or date.today().isoformat(),
-                            workers=args.workers, record=not args.no_audit, compute_on=compute_on)
+                            workers=args.workers, record=not args.no_audit, compute_on=compute_on,
+                            progress=progress)
+            progress.close()
         finally:
             if compute_on is not None:
                 compute_on.close()

@@ -6,15 +6,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from typing import Any
 
+from api.cli.progress import Progress
 from api.settings import Settings
 from api.wiring import local_additions_path, open_store, reading_config
 from graph.store import Store
 
 # A progress line at most this often when stderr is not a terminal (a log file must not fill up).
-PLAIN_PROGRESS_SECONDS = 15.0
+
 
 
 def register(sub: Any) -> None:
@@ -24,31 +24,6 @@ def register(sub: Any) -> None:
     b.set_defaults(func=cmd_build)
     s = rsub.add_parser("status", help="the configured model and the indexes built")
     s.set_defaults(func=cmd_status)
-
-
-class Progress:
-    """Progress of a long build on stderr: a bar on a terminal, a plain line now and then otherwise."""
-
-    def __init__(self, what: str) -> None:
-        self._what = what
-        self._tty = sys.stderr.isatty()
-        self._t0 = time.perf_counter()
-        self._last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.perf_counter() - self._t0
-        if self._tty:
-            width = 30
-            filled = int(width * done / max(1, total))
-            eta = now / done * (total - done) if done else 0.0
-            sys.stderr.write(f"\r{self._what} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} "
-                             f"{now:4.0f} s, ~{eta:3.0f} s left")
-            if done >= total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-        elif now - self._last >= PLAIN_PROGRESS_SECONDS or done >= total:
-            self._last = now
-            print(f"{self._what}: {done:,}/{total:,} after {now:.0f} s", file=sys.stderr, flush=True)
 
 
 def build_for_store(store: Store, settings: Settings) -> dict[str, Any] | None:

@@ -15,7 +15,7 @@ worker inherits the compute function it was started with, and only plans and res
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -88,7 +88,7 @@ class _Compute:
 
 def run_batch(server: ListServer, cv_ids: Sequence[str], *, valid_on: str, workers: int = 1,
               record: bool = True, chunk: int = 200, compute_on: Store | None = None,
-              today: date | None = None) -> BatchReport:
+              today: date | None = None, progress: Callable[[int, int], None] | None = None) -> BatchReport:
     """Serve ``cv_ids`` (those with a location) their matches and alternatives, as actor ``batch``.
 
     ``record`` off (benchmarks) computes only: no trial assignment, exposure or audit record is
@@ -120,7 +120,8 @@ def run_batch(server: ListServer, cv_ids: Sequence[str], *, valid_on: str, worke
     n = with_m = with_a = held = 0
     chunks = planned()
     # ordered_map pulls the next chunk of plans in this thread, so trial writes stay in the parent.
-    for plans, results in ordered_map(_Compute(source, server, record), chunks, workers=workers, processes=fork):
+    work = ordered_map(_Compute(source, server, record), chunks, workers=workers, processes=fork)
+    for chunks_done, (plans, results) in enumerate(work, start=1):
         drafts = []
         for plan, done in zip(plans, results, strict=True):
             nonempty, draft = done.nonempty, done.draft
@@ -138,6 +139,8 @@ def run_batch(server: ListServer, cv_ids: Sequence[str], *, valid_on: str, worke
                 with_a += nonempty
         if drafts:
             server.record(drafts)
+        if progress is not None:
+            progress(min(len(cv_ids), chunks_done * chunk), len(cv_ids))
     return BatchReport(n, with_m, with_a, time.perf_counter() - t0, workers, held)
 
 

@@ -75,7 +75,8 @@ class IngestReport:
 
 
 def ingest(docs: Iterable[RawDocument], convert: Callable[[Any], R], upsert: Callable[[Sequence[R]], int],
-           *, batch_size: int = BATCH_SIZE, what: str = "documents") -> IngestReport:
+           *, batch_size: int = BATCH_SIZE, what: str = "documents",
+           progress: Callable[[int, int], None] | None = None) -> IngestReport:
     """Convert each document and upsert the good ones in batches of ``batch_size``.
 
     A document that raises :class:`ValidationError` is reported and skipped; any other error stops
@@ -90,6 +91,8 @@ def ingest(docs: Iterable[RawDocument], convert: Callable[[Any], R], upsert: Cal
             upsert(list(batch.values()))
             log.info("%s: batch of %d written", what, len(batch))
             batch.clear()
+        if progress is not None:
+            progress(report.read, 0)  # a stream: the total is known at its end
 
     for raw in docs:
         report.read += 1
@@ -119,7 +122,7 @@ def ingest(docs: Iterable[RawDocument], convert: Callable[[Any], R], upsert: Cal
 
 def ingest_cvs(docs: Iterable[RawDocument], store: Store, *, extractor: TextExtractor, gazetteer: Gazetteer,
                key: PseudonymKey, today: date, ledger: Ledger, actor: Actor, batch_size: int = BATCH_SIZE,
-               dry_run: bool = False) -> IngestReport:
+               dry_run: bool = False, progress: Callable[[int, int], None] | None = None) -> IngestReport:
     """Ingest CV documents into ``store`` (see :func:`cv_record_from`), with skills inferred from the
     occupations they name; a replaced CV keeps what was confirmed or rejected with the citizen. Each
     write is an event in ``ledger``, attributed to ``actor``. ``dry_run`` writes nothing."""
@@ -132,11 +135,12 @@ def ingest_cvs(docs: Iterable[RawDocument], store: Store, *, extractor: TextExtr
     place = place_cv(store)
     return ingest(docs, lambda d: cv_record_from(d, extractor=extractor, gazetteer=gazetteer, key=key, today=today,
                                                  profiles=profiles, place=place),
-                  (lambda rs: len(rs)) if dry_run else write, batch_size=batch_size, what="cvs")
+                  (lambda rs: len(rs)) if dry_run else write, batch_size=batch_size, what="cvs", progress=progress)
 
 
 def ingest_postings(docs: Iterable[RawDocument], store: Store, *, extractor: TextExtractor, gazetteer: Gazetteer,
-                    ledger: Ledger, actor: Actor, batch_size: int = BATCH_SIZE, dry_run: bool = False) -> IngestReport:
+                    ledger: Ledger, actor: Actor, batch_size: int = BATCH_SIZE, dry_run: bool = False,
+                    progress: Callable[[int, int], None] | None = None) -> IngestReport:
     """Ingest posting documents into ``store`` (see :func:`posting_record_from`), each write an event in
     ``ledger`` attributed to ``actor`` (who must own what it replaces, or be an admin); ``dry_run``
     writes nothing."""
@@ -144,4 +148,4 @@ def ingest_postings(docs: Iterable[RawDocument], store: Store, *, extractor: Tex
     return ingest(docs, lambda d: posting_record_from(d, extractor=extractor, gazetteer=gazetteer,
                                                       is_occupation=is_occupation),
                   (lambda rs: len(rs)) if dry_run else (lambda rs: write_postings(store, ledger, rs, actor)),
-                  batch_size=batch_size, what="postings")
+                  batch_size=batch_size, what="postings", progress=progress)

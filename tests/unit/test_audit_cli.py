@@ -141,3 +141,10 @@ def test_batch_command_records_every_cv(data_dir: Path, capsys: pytest.CaptureFi
     finally:
         store.close()
     assert main(["audit", "verify"]) == 0
+
+
+def test_long_commands_say_how_far_they_got_without_a_terminal(data_dir: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["batch", "--valid-on", TODAY, "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "batch: 2/2 CVs after" in err and "\r" not in err  # plain lines, not a bar, when not on a terminal
