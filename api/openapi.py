@@ -238,6 +238,8 @@ def _schemas() -> Json:
         "RecordList": _obj({"limit": _int(), "offset": _int(), "count": _int(),
                             "recommendations": _arr(_ref("RecordSummary"))}),
         "Record": record,
+        "Erased": _obj({"cv_id": _str(), "records_blanked": _int(), "legacy_records_kept": _int(),
+                        "erasure_record": _str(description="the audit record of the erasure")}),
         "Exported": _obj({"id": _str(description="the audit record of the export"), "recommendation_id": _str(),
                           "format": _str(enum=list(EXPORT_FORMATS)), "at": _str()}),
         "Checkpoint": _obj({"seq": _int(description="the head's sequence number"), "hash": _str(), "at": _str(),
@@ -471,6 +473,11 @@ def _paths() -> Json:
             params=[rec_id, _query("rank", _int(minimum=1, maximum=1000), "the item's rank in the list",
                                    required=True)],
             not_found=True, tag="consultant", op_id="getExplanation")},
+        f"{API}/cvs/{{cv_id}}/erasure": {"post": _op(
+            "Erase the citizen's data: the CV and the bodies of the lists served about them (recorded; the "
+            "audit trail still verifies)", ["consultant"], _ok("Erased", "erased"), params=[cv_id],
+            body=_obj({"reason": _str(maxLength=500, description="why; scrubbed")}, required=[]),
+            not_found=True, tag="consultant", op_id="eraseCitizen")},
         f"{API}/recommendations/{{rec_id}}/exports": {"post": _op(
             "Record that a served list was handed to the citizen (printed): an audit event", ["consultant"],
             _ok("Exported", "recorded", "201"), params=[rec_id], not_found=True,

@@ -7,7 +7,6 @@ dicts. It knows no Flask request objects, so it can be driven by a test or a bat
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -26,9 +25,10 @@ from api.auth import can_see_municipality, check_municipality
 from api.errors import ForbiddenError
 from api.settings import Settings
 from api.wiring import Backend, audit_key, reading_config, serving_policy, verify_trail
-from graph.accountability.audit import Actor, ChainReport, now_iso, record_event, record_hash
+from graph.accountability.audit import Actor, ChainReport, body_of, holds, now_iso, record_event
 from graph.accountability.checkpoint import signed_head
 from graph.accountability.citizen import explain_alternative_da, explain_suggestion_da
+from graph.accountability.erasure import erase_citizen
 from graph.accountability.feedback import summarise_feedback
 from graph.accountability.replay import replay
 from graph.accountability.serving import ListServer, ServeRequest, ServingPolicy
@@ -356,6 +356,22 @@ class Service:
         log.info("feedback %s on record %s by %s", verdict, rec.id, actor.id)
         return fb
 
+    def erase(self, actor: Actor, cv_id: str, reason: str) -> dict[str, Any]:
+        """Erase a citizen's data the actor may see (GDPR art. 17): the CV, the bodies of the lists served
+        about them, recorded in the audit trail (:func:`graph.accountability.erasure.erase_citizen`).
+
+        :raise NotFoundError: if the CV is unknown or of another municipality.
+        """
+        from loaders.privacy import Scrubber
+
+        cv = self.cv_for(actor, cv_id)
+        filed = Actor(actor.id, actor.role, actor.municipality or cv.municipality)
+        with self.writing() as store:
+            report = erase_citizen(store, store, cv.id, filed, Scrubber().scrub(reason.strip()) or "citizen's request")
+        log.info("erased cv %s by %s: %d list bodies blanked, %d older kept (record %s)", cv.id, actor.id,
+                 report.records_blanked, report.legacy_records_kept, report.erasure_record)
+        return asdict(report)
+
     def record_export(self, actor: Actor, rec_id: str, fmt: str) -> dict[str, Any]:
         """Record in the audit trail that a served list was handed to the citizen (printed).
 
@@ -399,7 +415,7 @@ class Service:
         """
         rec = self.record_for(actor, rec_id)
         out = record_json(rec, self.store.feedback_records(rec.id))
-        out["hash_valid"] = record_hash(rec) == rec.hash
+        out["hash_valid"] = holds(rec)
         out["labels"] = self.labels(_uris_in(out["body"].get("result", {})), lang)
         return out
 
@@ -451,7 +467,7 @@ class Service:
             that rank (``field`` ``rank``).
         """
         rec = self.record_for(actor, rec_id)
-        result = json.loads(rec.body).get("result", {})
+        result = body_of(rec).get("result", {})
         for s in result.get("suggestions", ()):
             if s["rank"] == rank:
                 return {"rank": rank, "kind": "suggestion", "text_da": explain_suggestion_da(s)}
@@ -485,7 +501,7 @@ class Service:
             "note": EXPORT_NOTE,
             "cv": self.cv_json(cv, lang),
             "recommendations": [{"id": r.id, "at": r.at, "strategy": r.strategy, "actor_role": r.role,
-                                 "result": json.loads(r.body)["result"]} for r in records],
+                                 "result": body_of(r).get("result", {})} for r in records],
             "feedback": [feedback_json(f) for f in feedback],
             "trial": [{"trial": a.trial, "arm": a.arm, "assigned_at": a.assigned_at} for a in trial],
         }
@@ -564,7 +580,7 @@ def _uris_in(body: dict[str, Any]) -> set[str]:
 
 def _targets_of(rec: AuditRecord) -> set[str]:
     """What feedback may be about: the postings and occupations the list showed."""
-    result = json.loads(rec.body).get("result", {})
+    result = body_of(rec).get("result", {})
     out = {s["posting"]["id"] for s in result.get("suggestions", ())}
     for a in result.get("alternatives", ()):
         out.add(a["occupation"]["uri"])
@@ -574,7 +590,7 @@ def _targets_of(rec: AuditRecord) -> set[str]:
 
 def record_summary(rec: AuditRecord) -> dict[str, Any]:
     """An audit record without its body, plus how many items it served."""
-    result = json.loads(rec.body).get("result", {})
+    result = body_of(rec).get("result", {})
     return {
         "id": rec.id, "seq": rec.seq, "at": rec.at, "cv_id": rec.cv_id, "actor": rec.actor, "role": rec.role,
         "municipality": rec.municipality, "strategy": rec.strategy, "settings_hash": rec.settings_hash,
@@ -587,7 +603,7 @@ def record_summary(rec: AuditRecord) -> dict[str, Any]:
 def record_json(rec: AuditRecord, feedback: Sequence[Feedback]) -> dict[str, Any]:
     """The full record: summary fields, the served body (paths, evidence, versions), its feedback."""
     out = record_summary(rec)
-    out["body"] = json.loads(rec.body)
+    out["body"] = body_of(rec)
     out["feedback"] = [feedback_json(f) for f in feedback]
     return out
 

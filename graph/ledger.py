@@ -15,8 +15,11 @@ from typing import Protocol
 
 @dataclass(frozen=True, slots=True)
 class AuditRecord:
-    """One served recommendation list. ``body`` is the full result JSON (scores, parts, paths);
-    ``hash`` = sha256(prev_hash + canonical JSON of every other field), chaining the records."""
+    """One served recommendation list (or an event: a purge, a print, an erasure). ``body`` is the full
+    result JSON (scores, parts, paths, the citizen's evidence); ``hash`` = sha256(prev_hash + canonical
+    JSON of every other field), chaining the records. A record with ``body_hash`` (sha256 of the body)
+    hashes that instead of the body, so the body — personal data — can be erased while the chain still
+    verifies (:mod:`graph.accountability.erasure`); records from before have none."""
 
     id: str
     seq: int
@@ -33,6 +36,7 @@ class AuditRecord:
     body: str  # canonical JSON of the served result
     prev_hash: str
     hash: str
+    body_hash: str = ""
 
 
 def check_consecutive(records: Sequence[AuditRecord], last_seq: int) -> None:
@@ -121,6 +125,10 @@ class Ledger(Protocol):
         """Records matching the query, by seq ascending."""
 
     def get_audit(self, record_id: str) -> AuditRecord | None: ...
+
+    def erase_audit_bodies(self, record_ids: Sequence[str]) -> int:
+        """Blank the bodies of these records (erasure of a citizen's data); hashes and the chain stay.
+        Returns how many bodies were blanked."""
 
     def purge_audit(self, before: str) -> int:
         """Delete records older than ``before`` (retention); returns how many. The caller logs it."""

@@ -226,6 +226,21 @@ def get_explanation(rec_id: str) -> Response:
     return jsonify(current_service().explanation(current_actor(), rec_id, rank))
 
 
+@bp.post("/cvs/<cv_id>/erasure")
+@require_roles("consultant")
+def post_erasure(cv_id: str) -> Response:
+    """Erase the citizen's data (GDPR art. 17): the CV and the bodies of every list served about them;
+    the audit trail keeps a record of the erasure and still verifies. ``{"reason": "…"}`` (optional)."""
+    body = object_body()
+    unknown = sorted(set(body) - {"reason"})
+    if unknown:
+        raise ValidationError("is not an accepted field", field="/" + unknown[0])
+    reason = body.get("reason", "")
+    if not isinstance(reason, str) or len(reason) > MAX_REASON_CHARS:
+        raise ValidationError(f"reason must be a string of at most {MAX_REASON_CHARS} characters", field="/reason")
+    return jsonify(current_service().erase(current_actor(), cv_id, reason))
+
+
 @bp.post("/recommendations/<rec_id>/exports")
 @require_roles("consultant")
 def post_export(rec_id: str) -> Response:

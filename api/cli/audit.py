@@ -15,7 +15,7 @@ from typing import Any
 
 from api.settings import Settings
 from api.wiring import cli_actor, open_store, trial_config, verify_trail, write_checkpoint
-from graph.accountability.audit import tombstone
+from graph.accountability.audit import body_of, tombstone
 from graph.accountability.citizen import explain_alternative_da, explain_suggestion_da
 from graph.accountability.fairness import fairness_report, read_groups
 from graph.accountability.feedback import summarise_feedback
@@ -73,6 +73,11 @@ def register(sub: Any) -> None:
 
     c = sub.add_parser("citizen", help="data transparency for citizens")
     csub = c.add_subparsers(dest="citizen_command", required=True)
+    cr = csub.add_parser("erase", help="erase a citizen's data: the CV and the bodies of the lists about them")
+    cr.add_argument("cv_id")
+    cr.add_argument("--reason", default="the citizen's request", help="why: kept in the erasure record")
+    cr.add_argument("--yes", action="store_true", help="really erase (it cannot be undone)")
+    cr.set_defaults(func=cmd_citizen_erase)
     cx = csub.add_parser("explain", help="plain-language Danish explanation of a served suggestion")
     cx.add_argument("record_id")
     cx.add_argument("--rank", type=int, default=1)
@@ -128,13 +133,13 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         if args.format == "jsonl":
             for r in records:
                 row = {k: getattr(r, k) for k in EXPORT_FIELDS}
-                row["body"] = json.loads(r.body)
+                row["body"] = body_of(r)
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
         else:
             w = csv.writer(out)
             w.writerow([*EXPORT_FIELDS, "rank", "item", "score", "parts", "paths"])
             for r in records:
-                result = json.loads(r.body).get("result", {})  # a purge record has none
+                result = body_of(r).get("result", {})  # a purge record has none
                 items = result.get("suggestions") or result.get("alternatives") or [{}]
                 for it in items:
                     key = it.get("posting", {}).get("id") or it.get("occupation", {}).get("uri", "")
@@ -196,6 +201,25 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
                                                 n, before, mark.seq if mark else "-")
     print(f"deleted {n} audit records older than {before} ({days} days)"
           + (f"; purge record {mark.seq} keeps the range, who and why" if mark else ""))
+    return 0
+
+
+def cmd_citizen_erase(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.accountability.erasure import erase_citizen
+
+    if not args.yes:
+        print(f"would erase CV {args.cv_id} and blank the lists served about it; run again with --yes "
+              "(it cannot be undone; an erasure record stays in the audit trail)")
+        return 0
+    store = open_store(settings)
+    try:
+        report = erase_citizen(store, store, args.cv_id, cli_actor(), args.reason)
+        write_checkpoint(settings, store)
+    finally:
+        store.close()
+    print(f"erased CV {report.cv_id}: {report.records_blanked} list bodies blanked"
+          + (f", {report.legacy_records_kept} older ones kept until the retention purge"
+             if report.legacy_records_kept else "") + f" (erasure record {report.erasure_record})")
     return 0
 
 
@@ -296,7 +320,7 @@ def cmd_citizen_explain(args: argparse.Namespace, settings: Settings) -> int:
         store.close()
     if rec is None:
         raise NotFoundError(f"no audit record {args.record_id!r}", field="record_id")
-    result = json.loads(rec.body)["result"]
+    result = body_of(rec).get("result", {})
     for s in result["suggestions"]:
         if s["rank"] == args.rank:
             print(explain_suggestion_da(s))
@@ -326,7 +350,7 @@ def cmd_citizen_export(args: argparse.Namespace, settings: Settings) -> int:
                 "fjernes ved indlæsning og gemmes aldrig.",
         "cv": cv_to_dict(cv),
         "recommendations": [{"id": r.id, "at": r.at, "strategy": r.strategy, "actor_role": r.role,
-                             "result": json.loads(r.body)["result"]} for r in records],
+                             "result": body_of(r).get("result", {})} for r in records],
         "feedback": [asdict(f) for f in feedback],
         "trial": [{"trial": a.trial, "arm": a.arm, "assigned_at": a.assigned_at} for a in trial],
     }, ensure_ascii=False, indent=2))

@@ -197,7 +197,8 @@ function renderRecord(rec) {
         el("h3", { text: T.versions_heading }), versions),
       el("section", { class: "panel", "aria-label": T.audit_heading }, el("h3", { text: T.audit_heading }), audit)),
   );
-  const notes = (result.notes || []).map((n) => (n.startsWith(CONTROL_NOTE) ? T.trial_control : n));
+  const notes = (body.erased ? [T.record_erased] : [])
+    .concat((result.notes || []).map((n) => (n.startsWith(CONTROL_NOTE) ? T.trial_control : n)));
   if (notes.length) {
     section.append(el("div", { class: "banner", role: "note" }, el("strong", { text: T.notes_heading }),
       el("ul", {}, notes.map((n) => el("li", { text: n })))));

@@ -19,7 +19,7 @@ from typing import Any
 from graph.accountability.checkpoint import Checkpoint, is_authentic
 from graph.ledger import AuditQuery, AuditRecord, Ledger
 from graph.matching.explain import MatchResult, result_json
-from graph.matching.vocabulary import PURGE  # the strategy column of a purge's record
+from graph.matching.vocabulary import ERASURE, PURGE
 
 GENESIS = "0" * 64
 
@@ -29,10 +29,33 @@ def canonical(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def body_digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
 def record_hash(record: AuditRecord) -> str:
     fields = asdict(record)
     fields.pop("hash")
+    if record.body_hash:
+        fields.pop("body")  # the body's hash stands for it, so the body can be erased
+    else:
+        fields.pop("body_hash")  # a record from before erasable bodies hashes as it always did
     return hashlib.sha256((record.prev_hash + canonical(fields)).encode("utf-8")).hexdigest()
+
+
+def holds(record: AuditRecord) -> bool:
+    """The record matches its hash: every field, and the body its body hash (unless erased)."""
+    if record_hash(record) != record.hash:
+        return False
+    return not (record.body_hash and record.body and body_digest(record.body) != record.body_hash)
+
+
+def body_of(record: AuditRecord) -> dict[str, Any]:
+    """The record's body as data; ``{"erased": true}`` once erasure blanked it."""
+    if not record.body:
+        return {"erased": True}
+    data: dict[str, Any] = json.loads(record.body)
+    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +79,13 @@ def draft_of(
     until :func:`append_drafts` gives it its place). Drafts can be made anywhere: the batch's workers
     serialise their results in parallel. ``extra`` (e.g. the request's parameters, trial arm) is
     stored inside the body next to the result."""
-    body = {"result": result_json(result), **(extra or {})}
+    body = canonical({"result": result_json(result), **(extra or {})})
     return AuditRecord(
         id=uuid.uuid4().hex, seq=0, at=at or now_iso(), cv_id=result.cv_id, actor=actor.id, role=actor.role,
         municipality=actor.municipality, strategy=result.strategy, settings_hash=result.settings_hash,
         algorithm_version=result.algorithm_version, ontology_version=result.ontology_version,
-        local_additions_version=local_additions_version, body=canonical(body), prev_hash="", hash="",
+        local_additions_version=local_additions_version, body=body, prev_hash="", hash="",
+        body_hash=body_digest(body),
     )
 
 
@@ -121,10 +145,11 @@ class ChainReport:
 
 def record_event(ledger: Ledger, kind: str, actor: Actor, cv_id: str, body: dict[str, Any]) -> AuditRecord:
     """Append a record that is not a served list (a purge, a print for the citizen, …) to the chain."""
+    text = canonical(body)
     draft = AuditRecord(id=uuid.uuid4().hex, seq=0, at=now_iso(), cv_id=cv_id, actor=actor.id, role=actor.role,
                         municipality=actor.municipality, strategy=kind, settings_hash="", algorithm_version="",
-                        ontology_version="", local_additions_version="", body=canonical(body), prev_hash="",
-                        hash="")
+                        ontology_version="", local_additions_version="", body=text, prev_hash="", hash="",
+                        body_hash=body_digest(text))
     return append_drafts(ledger, [draft])[0]
 
 
@@ -148,6 +173,8 @@ def verify_chain(ledger: Ledger, page: int = 1000, *, checkpoints: Sequence[Chec
     wanted = {cp.seq for cp in checkpoints}
     hashes: dict[int, str] = {}
     purged: dict[int, str] = {}  # through_seq → through_hash, from the purge records
+    blank: dict[str, int] = {}  # record id → seq of bodies found erased
+    erased: set[str] = set()  # record ids an erasure record accounts for
     checked, prev, first = 0, None, None
     while True:
         # Keyset paging: each page starts after the last seq seen, so a long trail is read once.
@@ -155,8 +182,12 @@ def verify_chain(ledger: Ledger, page: int = 1000, *, checkpoints: Sequence[Chec
         if not batch:
             break
         for rec in batch:
-            if record_hash(rec) != rec.hash:
+            if not holds(rec):
                 return ChainReport(False, checked, rec.seq, "record content does not match its hash")
+            if rec.body_hash and not rec.body:
+                blank[rec.id] = rec.seq
+            if rec.strategy == ERASURE and rec.body:
+                erased.update(json.loads(rec.body).get("erasure", {}).get("records", ()))
             if prev is not None and (rec.prev_hash != prev.hash or rec.seq != prev.seq + 1):
                 return ChainReport(False, checked, rec.seq, "record does not link to the previous record")
             if rec.strategy == PURGE:
@@ -167,6 +198,9 @@ def verify_chain(ledger: Ledger, page: int = 1000, *, checkpoints: Sequence[Chec
             first = first or rec
             prev = rec
             checked += 1
+    unaccounted = sorted(seq for rid, seq in blank.items() if rid not in erased)
+    if unaccounted:
+        return ChainReport(False, checked, unaccounted[0], "record content was removed without an erasure record")
     anchor = "genesis"
     if first is not None and (first.seq != 1 or first.prev_hash != GENESIS):
         if purged.get(first.seq - 1) != first.prev_hash:

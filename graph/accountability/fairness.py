@@ -8,13 +8,13 @@ enters matching, which has no input for it.
 from __future__ import annotations
 
 import csv
-import json
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from graph.accountability.audit import body_of
 from graph.ledger import AuditQuery, AuditRecord, Ledger
 from graph.matching.vocabulary import AUDIT_EVENT_NAMES
 from ontology.errors import ValidationError
@@ -51,7 +51,7 @@ def fairness_report(ledger: Ledger, groups: dict[str, dict[str, str]], *, since:
         if rec.strategy in AUDIT_EVENT_NAMES:
             continue  # the record of a purge or a print, not a served list
         kind = "alternatives" if rec.strategy == "alternatives" else "matches"
-        latest[(rec.cv_id, kind)] = json.loads(rec.body)["result"]
+        latest[(rec.cv_id, kind)] = body_of(rec).get("result", {})
     citizens = sorted({cv for cv, _ in latest})
     columns = sorted({c for g in groups.values() for c in g})
     out: dict[str, Any] = {"citizens": len(citizens), "ungrouped": sum(1 for c in citizens if c not in groups),

@@ -8,10 +8,10 @@ what would differ and names the versions that differ.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from graph.accountability.audit import body_of
 from graph.accountability.serving import (
     ServeRequest,
     active_ontology_version,
@@ -63,7 +63,10 @@ def replay(store: Store, ledger: Ledger, record: AuditRecord) -> ReplayReport:
     if record.strategy in AUDIT_EVENT_NAMES:
         raise NotFoundError(f"record {record.id} is the record of a {record.strategy}, not a served list",
                             field="record_id")
-    body = json.loads(record.body)
+    body = body_of(record)
+    if body.get("erased"):
+        raise NotFoundError(f"record {record.id} was erased with the citizen's data: nothing to replay",
+                            field="record_id")
     served = body["result"]
     req = body.get("effective_request") or body["request"]
     request = ServeRequest(**{f.name: req[f.name] for f in fields(ServeRequest) if f.name in req})

@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
-from graph.accountability.audit import Actor, append_drafts, draft_of, record_hash, tombstone, verify_chain
+from graph.accountability.audit import (
+    Actor,
+    append_drafts,
+    body_digest,
+    draft_of,
+    record_hash,
+    tombstone,
+    verify_chain,
+)
 from graph.accountability.checkpoint import Checkpoint, append_checkpoint, read_checkpoints, signed_head
 from graph.backends.memory.graph_store import JOURNAL, MemoryStore
 from graph.ledger import AuditQuery, AuditRecord
@@ -83,7 +91,7 @@ def test_a_rewrite_with_every_later_hash_recomputed_is_caught(store: MemoryStore
     forged: list[AuditRecord] = records[:1]
     for rec in records[1:]:
         body = rec.body.replace("p-cook-1", "p-forged") if rec.seq == 2 else rec.body
-        new = replace(rec, body=body, prev_hash=forged[-1].hash, hash="")
+        new = replace(rec, body=body, body_hash=body_digest(body), prev_hash=forged[-1].hash, hash="")
         forged.append(replace(new, hash=record_hash(new)))
     with _db(tmp_path) as db:
         db.execute("DELETE FROM audit")

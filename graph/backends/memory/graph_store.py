@@ -160,6 +160,8 @@ class MemoryStore(SqliteLedger):
                 self._db = sqlite3.connect(self.data_dir / JOURNAL, check_same_thread=False, isolation_level=None)
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
+                # Deleted and replaced content is overwritten, not left in free pages: erasure means gone.
+                self._db.execute("PRAGMA secure_delete=ON")
                 restrict_permissions(self.data_dir)
             else:
                 self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
@@ -247,6 +249,13 @@ class MemoryStore(SqliteLedger):
         if before == self._seen_change:
             self._seen_change = db.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
         db.execute("DELETE FROM changes WHERE seq <= ?", (self._seen_change - KEEP_CHANGES,))
+
+    def forget(self) -> None:
+        """Make what was deleted unrecoverable from the data dir: move the write-ahead log into the
+        database (whose deleted content ``secure_delete`` overwrote) and truncate it."""
+        with self._lock:
+            if self._db is not None and self.data_dir is not None:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         with self._lock:

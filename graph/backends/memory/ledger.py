@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS audit (
     seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, at TEXT NOT NULL, cv_id TEXT NOT NULL,
     actor TEXT NOT NULL, role TEXT NOT NULL, municipality TEXT NOT NULL, strategy TEXT NOT NULL,
     settings_hash TEXT NOT NULL, algorithm_version TEXT NOT NULL, ontology_version TEXT NOT NULL,
-    local_additions_version TEXT NOT NULL, body TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+    local_additions_version TEXT NOT NULL, body TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+    body_hash TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS audit_cv ON audit (cv_id);
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 CREATE TABLE IF NOT EXISTS feedback (
@@ -50,7 +51,7 @@ CREATE TABLE IF NOT EXISTS exposures (
 """
 
 _AUDIT_COLS = ("id, seq, at, cv_id, actor, role, municipality, strategy, settings_hash, algorithm_version, "
-               "ontology_version, local_additions_version, body, prev_hash, hash")
+               "ontology_version, local_additions_version, body, prev_hash, hash, body_hash")
 
 
 def migrate(db: sqlite3.Connection) -> None:
@@ -58,6 +59,8 @@ def migrate(db: sqlite3.Connection) -> None:
     columns = {row[1] for row in db.execute("PRAGMA table_info(trial)")}
     if "position" not in columns:
         db.execute("ALTER TABLE trial ADD COLUMN position INTEGER NOT NULL DEFAULT -1")
+    if "body_hash" not in {row[1] for row in db.execute("PRAGMA table_info(audit)")}:
+        db.execute("ALTER TABLE audit ADD COLUMN body_hash TEXT NOT NULL DEFAULT ''")
     db.execute("CREATE INDEX IF NOT EXISTS trial_stratum ON trial (trial, stratum)")
 
 
@@ -106,10 +109,18 @@ class SqliteLedger:
         with transaction(db):
             (last,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM audit").fetchone()
             check_consecutive(records, last)
-            db.executemany(f"INSERT INTO audit ({_AUDIT_COLS}) VALUES ({', '.join('?' * 15)})",  # noqa: S608 - constant
+            db.executemany(f"INSERT INTO audit ({_AUDIT_COLS}) VALUES ({', '.join('?' * 16)})",  # noqa: S608 - constant
                            [(r.id, r.seq, r.at, r.cv_id, r.actor, r.role, r.municipality, r.strategy,
                              r.settings_hash, r.algorithm_version, r.ontology_version, r.local_additions_version,
-                             _pack(r.body), r.prev_hash, r.hash) for r in records])
+                             _pack(r.body), r.prev_hash, r.hash, r.body_hash) for r in records])
+
+    def erase_audit_bodies(self, record_ids: Sequence[str]) -> int:
+        db = self._conn()
+        n = 0
+        with transaction(db):
+            for i in dict.fromkeys(record_ids):
+                n += db.execute("UPDATE audit SET body = ? WHERE id = ? AND body_hash != ''", (_pack(""), i)).rowcount
+        return n
 
     def last_audit(self) -> AuditRecord | None:
         row = self._conn().execute(f"SELECT {_AUDIT_COLS} FROM audit ORDER BY seq DESC LIMIT 1").fetchone()  # noqa: S608

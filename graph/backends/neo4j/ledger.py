@@ -53,6 +53,15 @@ class Neo4jLedger(Neo4jConnection):
             # A concurrent writer took one of these seqs (or an id exists): the chain head moved.
             raise ValueError(f"audit records from seq {records[0].seq} are not the next ones") from e
 
+    def erase_audit_bodies(self, record_ids: Sequence[str]) -> int:
+        ids = list(dict.fromkeys(record_ids))
+
+        def work(tx: ManagedTransaction) -> int:
+            return int(tx.run(queries.load("erase_audit_bodies"), ids=ids, empty=zlib.compress(b"", 1))
+                       .single(strict=True)["n"])
+
+        return int(self._write("erase_audit_bodies", work)) if ids else 0
+
     def last_audit(self) -> AuditRecord | None:
         rows = self._read("find_last_audit")
         return _audit_from(rows[0]["props"]) if rows else None
