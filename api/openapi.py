@@ -240,6 +240,7 @@ def _schemas() -> Json:
         "Record": record,
         "Erased": _obj({"cv_id": _str(), "records_blanked": _int(), "legacy_records_kept": _int(),
                         "erasure_record": _str(description="the audit record of the erasure")}),
+        "Flags": _obj({"flags": _arr(_ref("Feedback"))}),
         "Exported": _obj({"id": _str(description="the audit record of the export"), "recommendation_id": _str(),
                           "format": _str(enum=list(EXPORT_FORMATS)), "at": _str()}),
         "Checkpoint": _obj({"seq": _int(description="the head's sequence number"), "hash": _str(), "at": _str(),
@@ -263,7 +264,8 @@ def _schemas() -> Json:
                                       "en": _str(), "weight": _str()})),
             "audit_events": _arr(_obj({"name": _str(), "da": _str(), "en": _str()})),
             "verdicts": _arr(_obj({"name": _str(enum=list(VERDICT_NAMES)), "da": _str(), "en": _str(),
-                                   "positive": {"type": "boolean"}})),
+                                   "positive": {"type": "boolean"}, "needs_reason": {"type": "boolean"},
+                                   "for_review": {"type": "boolean"}})),
             "bounds": _arr(_obj({"name": _str(), "minimum": _num(), "maximum": _num(),
                                  "exclusive_minimum": {"type": "boolean"}})),
             "sorts": _arr(_obj({"name": _str(enum=list(SORT_NAMES)), "da": _str(), "en": _str()})),
@@ -512,6 +514,9 @@ def _paths() -> Json:
         f"{API}/audit/verify": {"get": _op(
             "Verify the audit hash chain, its purge records and (with the audit key) the archived checkpoints",
             ["ethics"], _ok("ChainReport", "the report"), tag="ethics", op_id="verifyAudit")},
+        f"{API}/flags": {"get": _op(
+            "Items consultants flagged for ethics review, with their reasons (the token's municipality)",
+            ["ethics"], _ok("Flags", "newest first"), tag="ethics", op_id="listFlags")},
         f"{API}/audit/checkpoint": {"get": _op(
             "The chain's head, signed with the audit key, to archive", ["ethics"],
             _ok("Checkpoint", "the signed head"), not_found=True, tag="ethics", op_id="auditCheckpoint")},

@@ -39,7 +39,14 @@ from graph.matching.explain import result_json
 from graph.matching.geo import Gazetteer
 from graph.matching.scoring import MatchSettings
 from graph.matching.search import find_concepts
-from graph.matching.vocabulary import AUDIT_EVENT_NAMES, EXPORT, EXPORT_FORMATS, VERDICT_NAMES
+from graph.matching.vocabulary import (
+    AUDIT_EVENT_NAMES,
+    EXPORT,
+    EXPORT_FORMATS,
+    VERDICT,
+    VERDICT_NAMES,
+    VERDICTS,
+)
 from graph.records import CvRecord, PostingRecord
 from ontology.errors import (
     ConfigurationError,
@@ -344,6 +351,8 @@ class Service:
             raise ValidationError("target is not a posting or occupation of this recommendation", field="/target")
         if len(reason) > MAX_REASON_CHARS:
             raise ValidationError(f"reason must have at most {MAX_REASON_CHARS} characters", field="/reason")
+        if VERDICT[verdict].needs_reason and not reason.strip():
+            raise ValidationError(f"a {verdict} verdict says why: reason is required", field="/reason")
         from loaders.privacy import Scrubber
 
         # A reason is free text a consultant types during a conversation: it gets the CV's scrubbing
@@ -389,6 +398,14 @@ class Service:
                                  {"export": {"recommendation_id": rec.id, "format": fmt}})
         log.info("list %s of %s exported (%s) by %s: record %s", rec.id, rec.cv_id, fmt, actor.id, event.id)
         return {"id": event.id, "recommendation_id": rec.id, "format": fmt, "at": event.at}
+
+    def flags(self, actor: Actor) -> list[dict[str, Any]]:
+        """Items consultants flagged for ethics review (of the actor's municipality, if it has one),
+        newest first."""
+        review = {v.name for v in VERDICTS if v.for_review}
+        items = [f for f in self.store.feedback_records()
+                 if f.verdict in review and (not actor.municipality or f.municipality == actor.municipality)]
+        return [feedback_json(f) for f in sorted(items, key=lambda f: (f.at, f.id), reverse=True)]
 
     # -- ethics ----------------------------------------------------------------------------------
     def recommendations(self, actor: Actor, query: AuditQuery) -> list[AuditRecord]:

@@ -70,6 +70,13 @@ def feedback_summary() -> Response:
     return jsonify(current_service().feedback_summary(current_actor()))
 
 
+@bp.get("/flags")
+@require_roles("ethics")
+def list_flags() -> Response:
+    """The items consultants flagged for ethics review, with their reasons, newest first."""
+    return jsonify({"flags": current_service().flags(current_actor())})
+
+
 @bp.get("/audit/checkpoint")
 @require_roles("ethics")
 def audit_checkpoint() -> Response:

@@ -23,6 +23,7 @@ from graph.accountability.replay import replay
 from graph.accountability.trial import TrialConfig, assign
 from graph.codec import cv_to_dict
 from graph.ledger import AuditQuery, AuditRecord, Ledger
+from graph.matching.vocabulary import VERDICT_NAMES
 from ontology.errors import ConfigurationError, NotFoundError, ValidationError
 
 log = logging.getLogger(__name__)
@@ -282,14 +283,15 @@ def cmd_trial_export(args: argparse.Namespace, settings: Settings) -> int:
     out = Path(args.out).open("w", encoding="utf-8", newline="") if args.out else sys.stdout  # noqa: SIM115
     try:
         w = csv.writer(out)
+        # The consultant's verdicts and decisions per citizen, one column each (the vocabulary's).
         w.writerow(["cv_id", "trial", "arm", "stratum", "assigned_at", "position", "block_size", "lists_served",
-                    "first_served", "last_served", "feedback_useful", "feedback_not_useful", "feedback_applied"])
+                    "first_served", "last_served", *(f"feedback_{v}" for v in VERDICT_NAMES)])
         for a in assignments:
             recs = served.get(a.cv_id, [])
             counts = fb.get(a.cv_id, {})
             w.writerow([a.cv_id, a.trial, a.arm, a.stratum, a.assigned_at, a.position, cfg.block_size, len(recs),
                         recs[0].at if recs else "", recs[-1].at if recs else "",
-                        counts.get("useful", 0), counts.get("not_useful", 0), counts.get("applied", 0)])
+                        *(counts.get(v, 0) for v in VERDICT_NAMES)])
     finally:
         if args.out:
             out.close()

@@ -236,21 +236,38 @@ function alternativeCard(list, a) {
 function feedback(recId, target) {
   const status = el("span", { class: "fb-status", role: "status" });
   const group = el("div", { class: "feedback", role: "group", "aria-label": T.feedback_label });
-  for (const verdict of VOCABULARY.verdicts.map((v) => v.name)) {
-    const button = el("button", { type: "button", class: "fb fb-" + verdict, "data-verdict": verdict,
-      "aria-pressed": "false", text: labelOf(VOCABULARY.verdicts, verdict) });
-    button.addEventListener("click", async () => {
-      try {
-        await api(`/recommendations/${encodeURIComponent(recId)}/feedback`,
-          { method: "POST", body: { target, verdict } });
-        for (const b of group.querySelectorAll("button")) b.setAttribute("aria-pressed", String(b === button));
-        status.textContent = T.feedback_saved;
-      } catch (err) {
-        status.textContent = T.feedback_failed;
-      }
+  // A dismissal or a flag says why: the button opens a field for the reason, sent with "Gem".
+  const why = el("input", { type: "text", maxlength: "500", class: "fb-reason", "aria-label": T.feedback_reason });
+  const save = el("button", { type: "button", class: "secondary", text: T.feedback_reason_save });
+  const ask = el("div", { class: "fb-ask row", hidden: "" }, why, save);
+  let pending = null;
+  const send = async (verdict, button, reason) => {
+    try {
+      await api(`/recommendations/${encodeURIComponent(recId)}/feedback`,
+        { method: "POST", body: reason ? { target, verdict, reason } : { target, verdict } });
+      for (const b of group.querySelectorAll("button.fb")) b.setAttribute("aria-pressed", String(b === button));
+      status.textContent = T.feedback_saved;
+      ask.hidden = true;
+    } catch (err) {
+      status.textContent = T.feedback_failed;
+    }
+  };
+  for (const v of VOCABULARY.verdicts) {
+    const button = el("button", { type: "button", class: "fb fb-" + v.name, "data-verdict": v.name,
+      "aria-pressed": "false", text: labelOf(VOCABULARY.verdicts, v.name) });
+    button.addEventListener("click", () => {
+      if (!v.needs_reason) { send(v.name, button, ""); return; }
+      pending = { verdict: v.name, button };
+      ask.hidden = false;
+      why.placeholder = T.feedback_reason;
+      why.focus();
     });
     group.append(button);
   }
-  group.append(status);
+  save.addEventListener("click", () => {
+    if (!pending || !why.value.trim()) { why.focus(); return; }
+    send(pending.verdict, pending.button, why.value.trim());
+  });
+  group.append(ask, status);
   return group;
 }

@@ -29,9 +29,28 @@ function problemText(err, notFound) {
 }
 
 // -- sign-in and the chain's status ----------------------------------------------------------------
-setupToken(() => { checkChain(); $("cv-id").focus(); }, () => {
-  for (const id of ["chain-panel", "list-section", "record"]) $(id).hidden = true;
+setupToken(() => { checkChain(); loadFlags(); $("cv-id").focus(); }, () => {
+  for (const id of ["chain-panel", "flags-panel", "list-section", "record"]) $(id).hidden = true;
 });
+
+// -- the queue of items consultants flagged for review ---------------------------------------------
+async function loadFlags() {
+  const list = $("flags");
+  try {
+    const { flags } = await api("/flags");
+    list.replaceChildren(...(flags.length ? flags.map((f) => el("li", {},
+      el("strong", { text: time(f.at) }), ` · ${f.target} · `, el("q", { text: f.reason }), " ",
+      (() => {
+        const open = el("button", { type: "button", class: "secondary inline", text: T.open,
+          "aria-label": `${T.open}: ${f.target}` });
+        open.addEventListener("click", () => openRecord(f.recommendation_id, open));
+        return open;
+      })())) : [el("li", { class: "empty", text: T.flags_none })]));
+    $("flags-panel").hidden = false;
+  } catch (err) {
+    $("flags-panel").hidden = true;
+  }
+}
 
 async function checkChain() {
   const status = $("chain-status");
@@ -306,4 +325,4 @@ async function runReplay(rec, names, button, out) {
   }
 }
 
-if (token()) checkChain();
+if (token()) { checkChain(); loadFlags(); }

@@ -38,12 +38,14 @@ class ScorePart:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """A consultant's verdict on one item of a served list."""
+    """A consultant's verdict or decision on one item of a served list (the item was shown: its record)."""
 
     name: str
     da: str
     en: str
     positive: bool  # counts as "useful" in feedback summaries
+    needs_reason: bool = False  # a dismissal or a flag says why
+    for_review: bool = False  # goes to the ethics reviewers' queue
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +129,17 @@ SCORE_PARTS: tuple[ScorePart, ...] = (
 )
 PART_NAMES: tuple[str, ...] = tuple(p.name for p in SCORE_PARTS)
 
+# shown (the list's record) → discussed → applied / dismissed (why) / flagged for ethics review (why);
+# useful / not useful are the consultant's quick verdicts.
 VERDICTS: tuple[Verdict, ...] = (
     Verdict("useful", "Nyttig", "Useful", True),
     Verdict("not_useful", "Ikke nyttig", "Not useful", False),
+    Verdict("discussed", "Drøftet med borgeren", "Discussed with the citizen", False),
     Verdict("applied", "Søgt", "Applied", True),
+    Verdict("dismissed", "Fravalgt", "Dismissed", False, needs_reason=True),
+    Verdict("flagged", "Til etisk gennemgang", "Flag for ethics review", False, needs_reason=True, for_review=True),
 )
+VERDICT: dict[str, Verdict] = {v.name: v for v in VERDICTS}
 VERDICT_NAMES: tuple[str, ...] = tuple(v.name for v in VERDICTS)
 POSITIVE_VERDICTS: frozenset[str] = frozenset(v.name for v in VERDICTS if v.positive)
 

@@ -204,3 +204,22 @@ def test_feedback_summary_counts_per_strategy_within_the_tokens_municipality(cli
     assert own["municipality"] == "0751" and own["total"] == 1 and own["per_strategy"]["graph"]["applied"] == 1
     assert client.get("/api/v1/feedback/summary", headers=bearer(tokens.consultant)).status_code == 403
     assert client.get("/api/v1/feedback/summary", headers=bearer(tokens.admin)).get_json()["total"] == 3
+
+
+def test_decisions_and_flags_reach_the_ethics_queue(client: FlaskClient, tokens: Tokens) -> None:
+    rec = _serve(client, tokens.consultant, "cv-cook")
+    url = f"/api/v1/recommendations/{rec}/feedback"
+    for verdict in ("discussed", "applied"):
+        assert client.post(url, json={"target": "p-cook-1", "verdict": verdict},
+                           headers=bearer(tokens.consultant)).status_code == 201
+    for verdict in ("dismissed", "flagged"):  # these say why
+        r = client.post(url, json={"target": "p-cook-1", "verdict": verdict}, headers=bearer(tokens.consultant))
+        assert r.status_code == 422 and r.get_json()["field"] == "/reason"
+    assert client.post(url, json={"target": "p-cook-1", "verdict": "flagged",
+                                  "reason": "same posting for everyone this week"},
+                       headers=bearer(tokens.consultant)).status_code == 201
+    [flag] = client.get("/api/v1/flags", headers=bearer(tokens.ethics)).get_json()["flags"]
+    assert (flag["recommendation_id"], flag["verdict"], flag["reason"]) == (
+        rec, "flagged", "same posting for everyone this week")
+    assert client.get("/api/v1/flags", headers=bearer(tokens.ethics_aarhus)).get_json()["flags"] == []
+    assert client.get("/api/v1/flags", headers=bearer(tokens.consultant)).status_code == 403

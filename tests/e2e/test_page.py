@@ -404,3 +404,30 @@ def test_consultant_steers_the_search_and_it_is_audited(served: Served, browser:
     request = json.loads(steered[-1].body)["request"]
     assert (request["isco"], request["sort"], request["radius_km"]) == (major, "distance", 60.0)
     assert errors == []
+
+
+def test_a_flag_with_its_reason_reaches_the_ethics_queue(served: Served, browser: BrowserContext) -> None:
+    page = browser.new_page()
+    errors = _console_errors(page)
+    _look_up(page, served.url, served.token, "cv-chef")
+    first = page.locator("#matches article.card").first
+    expect(first).to_be_visible()
+    first.get_by_role("button", name="Til etisk gennemgang").click()
+    reason = first.get_by_label("Hvorfor? (kort, uden personoplysninger)")
+    expect(reason).to_be_focused()
+    reason.fill("Samme opslag til mange borgere")
+    first.get_by_role("button", name="Gem", exact=True).click()
+    expect(first.get_by_role("status")).to_have_text("Tak, vurderingen er gemt.")
+    [flag] = [f for f in served.store.feedback_records() if f.verdict == "flagged"]
+    assert flag.reason == "Samme opslag til mange borgere"
+
+    ethics = browser.new_page()
+    ethics.goto(served.url + "/ethics")
+    ethics.get_by_label("Din API-nøgle").fill(served.ethics_token)
+    ethics.get_by_role("button", name="Gem nøgle").click()
+    queue = ethics.locator("#flags-panel")
+    expect(queue).to_contain_text("Markeret til etisk gennemgang")
+    expect(queue).to_contain_text("Samme opslag til mange borgere")
+    queue.get_by_role("button", name=re.compile("^Åbn")).click()
+    expect(ethics.locator("#record-heading")).to_contain_text("cv-chef")
+    assert errors == []

@@ -48,7 +48,7 @@ def test_every_statement_explains(name: str, admin: Driver, neo4j_store: Neo4jSt
 
 def test_names_follow_verb_object() -> None:
     verbs = {"create", "merge", "find", "delete", "link", "count", "record", "activate", "retire", "await",
-             "ping", "append", "insert", "revoke", "update"}
+             "ping", "append", "insert", "revoke", "update", "erase"}
     for name in queries.names():
         verb, _, obj = name.partition("_")
         assert verb in verbs and obj, name
