@@ -12,6 +12,14 @@ import copy
 import json
 from typing import Any
 
+from graph.accountability.replay import (
+    REASON_ADDED,
+    REASON_ALGORITHM,
+    REASON_LOCAL,
+    REASON_TAXONOMY,
+    REASON_UNEXPLAINED,
+    REASON_WRITTEN,
+)
 from graph.matching.vocabulary import (
     BOUND,
     EXPORT_FORMATS,
@@ -167,6 +175,8 @@ def _schemas() -> Json:
         "fields": _arr(_str()), "rank_was": _int(), "rank_now": _int(), "score_was": _num(), "score_now": _num(),
         "written": _arr(_obj({"action": _str(), "at": _str(), "actor": _str()}),
                         description="writes of this posting since the list was served: a reason it differs"),
+        "reason": _str(enum=[REASON_ADDED, REASON_WRITTEN, REASON_TAXONOMY, REASON_ALGORITHM, REASON_LOCAL,
+                             REASON_UNEXPLAINED], description="the most specific recorded change behind it"),
     }, required=["item", "change"])
     write = _obj({"kind": _str(enum=["cv", "posting"]), "target": _str(),
                   "action": _str(enum=["created", "replaced", "confirmed", "rejected"]), "at": _str(),

@@ -462,8 +462,8 @@ class Service:
         """
         rec = self.record_for(actor, rec_id)
         t0 = time.perf_counter()
-        report = replay(self.store, self.store, rec).as_json()
-        report["current_versions"]["local_additions"] = self.local_additions_version
+        report = replay(self.store, self.store, rec, current_settings=self.match_settings,
+                        local_additions_version=self.local_additions_version).as_json()
         log.info("replayed record %s for %s: %s in %.0f ms", rec.id, actor.id,
                  "identical" if report["identical"] else f"{len(report['differences'])} difference(s)",
                  (time.perf_counter() - t0) * 1e3)

@@ -13,6 +13,15 @@ const VERSION_KEYS = ["ontology", "algorithm", "settings", "local_additions"];
 // verdicts, with their labels: from the API (GET /api/v1/vocabulary), never restated here.
 const VOCABULARY = await vocabulary();
 const PART_ORDER = VOCABULARY.score_parts.map((p) => p.name);
+// graph.accountability.replay's reasons for a difference, in the page's language.
+const REASONS = {
+  "posting added since the list was served": T.reason_added,
+  "posting changed since the list was served": T.reason_written,
+  "taxonomy version changed": T.reason_taxonomy,
+  "algorithm changed": T.reason_algorithm,
+  "local additions changed": T.reason_local,
+  "no recorded change explains it": T.reason_unexplained,
+};
 // graph.accountability.serving's note on a control-group list; shown in the page's language.
 const CONTROL_NOTE = "control group in the trial";
 
@@ -314,6 +323,9 @@ async function runReplay(rec, names, button, out) {
         d.rank_was !== undefined ? ` · ${T.rank_was} ${d.rank_was}` : "",
         d.rank_now !== undefined ? ` · ${T.rank_now} ${d.rank_now}` : "",
         d.score_was !== undefined ? ` · ${T.score} ${score3.format(d.score_was)} → ${score3.format(d.score_now)}`
+          : "",
+        d.reason ? el("span", { class: "reason" }, ` — ${REASONS[d.reason] || d.reason}`) : "",
+        d.written && d.written.length ? ` (${d.written.map((w) => `${w.actor}, ${time(w.at)}`).join("; ")})`
           : ""))) : null,
       r.notes.length ? el("ul", { class: "diffs" }, r.notes.map((n) => el("li", { text: n }))) : null,
     ].filter(Boolean));

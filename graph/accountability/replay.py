@@ -52,14 +52,42 @@ def _key(item: dict[str, Any]) -> str:
     return str(item["posting"]["id"] if "posting" in item else item["occupation"]["uri"])
 
 
+def _reason(diff: dict[str, Any], writes: dict[str, list[dict[str, Any]]], recorded: dict[str, str],
+            current: dict[str, str]) -> str:
+    """The most specific recorded change behind one difference."""
+    written = writes.get(diff["item"], [])
+    if written:
+        return REASON_ADDED if written[0]["action"] == "created" else REASON_WRITTEN
+    if recorded["ontology"] != current["ontology"]:
+        return REASON_TAXONOMY
+    if recorded["algorithm"] != current["algorithm"]:
+        return REASON_ALGORITHM
+    if recorded["local_additions"] != current["local_additions"]:
+        return REASON_LOCAL
+    return REASON_UNEXPLAINED
+
+
 def _write_json(e: WriteEvent) -> dict[str, Any]:
     return {"kind": e.kind, "target": e.target, "action": e.action, "at": e.at, "actor": e.actor, "role": e.role,
             "content_hash": e.content_hash}
 
 
-def replay(store: Store, ledger: Ledger, record: AuditRecord) -> ReplayReport:
-    """Recompute ``record`` and compare it with what was served; name the CV and posting writes (who,
-    when) since it was served, beside each difference they explain."""
+# Why a replayed item differs, most specific first (each difference gets one).
+REASON_ADDED = "posting added since the list was served"
+REASON_WRITTEN = "posting changed since the list was served"
+REASON_TAXONOMY = "taxonomy version changed"
+REASON_ALGORITHM = "algorithm changed"
+REASON_LOCAL = "local additions changed"
+REASON_UNEXPLAINED = "no recorded change explains it"
+
+
+def replay(store: Store, ledger: Ledger, record: AuditRecord, *, current_settings: MatchSettings | None = None,
+           local_additions_version: str = "") -> ReplayReport:
+    """Recompute ``record`` with its recorded inputs and compare it with what was served; each difference
+    says why (a posting added or written since — who, when —, the taxonomy, the algorithm, the local
+    additions), or that no recorded change explains it. ``current_settings`` and
+    ``local_additions_version`` are the running service's, shown beside the recorded ones (replay itself
+    uses the recorded settings, so a settings change shows as versions, not as differences)."""
     if record.strategy in AUDIT_EVENT_NAMES:
         raise NotFoundError(f"record {record.id} is the record of a {record.strategy}, not a served list",
                             field="record_id")
@@ -98,8 +126,10 @@ def replay(store: Store, ledger: Ledger, record: AuditRecord) -> ReplayReport:
         again["notes"] = served.get("notes", again["notes"])  # notes (e.g. trial arm) are not recomputed
     recorded = {"ontology": record.ontology_version, "algorithm": record.algorithm_version,
                 "settings": record.settings_hash, "local_additions": record.local_additions_version}
-    current = {"ontology": current_version, "algorithm": STRATEGY[record.strategy].algorithm_version if record.strategy in STRATEGY else "",
-               "settings": settings.settings_hash(), "local_additions": record.local_additions_version}
+    current = {"ontology": current_version,
+               "algorithm": STRATEGY[record.strategy].algorithm_version if record.strategy in STRATEGY else "",
+               "settings": (current_settings or settings).settings_hash(),
+               "local_additions": local_additions_version or record.local_additions_version}
     diffs: list[dict[str, Any]] = []
     old, new = _items(served), _items(again)
     old_by, new_by = {_key(i): i for i in old}, {_key(i): i for i in new}
@@ -124,6 +154,7 @@ def replay(store: Store, ledger: Ledger, record: AuditRecord) -> ReplayReport:
     for d in diffs:
         if d["item"] in by_target:
             d["written"] = by_target[d["item"]]
+        d["reason"] = _reason(d, by_target, recorded, current)
     if any(e.kind == "cv" for e in written):
         notes.append("the CV was written again after this list was served (see writes)")
     identical = not diffs and again == served

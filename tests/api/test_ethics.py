@@ -196,7 +196,8 @@ def test_feedback_summary_counts_per_strategy_within_the_tokens_municipality(cli
         assert r.status_code == 201, r.get_json()
     everyone = client.get("/api/v1/feedback/summary", headers=bearer(tokens.ethics)).get_json()
     assert everyone["total"] == 3
-    assert everyone["per_strategy"]["graph"] == {"useful": 1, "not_useful": 1, "applied": 1, "total": 3,
+    assert everyone["per_strategy"]["graph"] == {"useful": 1, "not_useful": 1, "applied": 1, "discussed": 0,
+                                                 "dismissed": 0, "flagged": 0, "total": 3,
                                                  "useful_or_applied_share": 0.6667}
     [group] = everyone["per_strategy_and_isco_major_group"]
     assert group["strategy"] == "graph" and group["isco_major_group"] == "5" and group["total"] == 3

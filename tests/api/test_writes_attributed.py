@@ -74,6 +74,7 @@ def test_replay_names_the_write_that_changed_a_list(client: FlaskClient, tokens:
     assert not report["identical"]
     [diff] = [d for d in report["differences"] if d["item"] == top]
     assert diff["written"][0]["actor"] == tokens.consultant_id and diff["written"][0]["action"] == "replaced"
+    assert diff["reason"] == "posting changed since the list was served"
     assert [w["target"] for w in report["writes"]] == [top]
 
 

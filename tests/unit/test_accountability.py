@@ -17,6 +17,7 @@ from graph.accountability.trial import TrialConfig, arm_for, assign
 from graph.backends.memory.graph_store import JOURNAL, MemoryStore
 from graph.ledger import AuditQuery, AuditRecord
 from graph.matching.match import match_postings
+from graph.matching.scoring import MatchSettings
 from ontology.model import Taxonomy
 from tests.matching_data import POSTINGS, TODAY, O, cv
 from tests.tamper import rewrite_bodies
@@ -82,9 +83,13 @@ def test_replay_shows_what_differs_after_a_change(store: MemoryStore) -> None:
     served = serve(store, _cook(), CONSULTANT, ServeRequest(valid_on=TODAY), today=DAY)  # type: ignore[arg-type]
     p = next(x for x in POSTINGS if x.id == "p-cook-1")
     store.upsert_postings([replace(p, requirements=p.requirements[:1])])
-    rep = replay(store, store, served.record)
+    rep = replay(store, store, served.record, current_settings=MatchSettings(w_distance=0.2))
     assert not rep.identical
-    assert any(d["item"] == "p-cook-1" for d in rep.differences)
+    [diff] = [d for d in rep.differences if d["item"] == "p-cook-1"]
+    # Written straight into the store, past the attributed writes: nothing recorded explains it.
+    assert diff["reason"] == "no recorded change explains it"
+    # The running service's settings are shown as such (replay itself used the recorded ones).
+    assert rep.recorded_versions["settings"] != rep.current_versions["settings"]
 
 
 def test_trial_assignment_is_stable_and_near_the_share(tmp_path: Path) -> None:

@@ -98,7 +98,8 @@ def test_feedback_summary_and_fairness(data_dir: Path, capsys: pytest.CaptureFix
     store.close()
     assert main(["feedback", "summary"]) == 0
     summary = json.loads(capsys.readouterr().out)
-    assert summary["per_strategy"]["graph"] == {"useful": 1, "not_useful": 1, "applied": 1, "total": 3,
+    assert summary["per_strategy"]["graph"] == {"useful": 1, "not_useful": 1, "applied": 1, "discussed": 0,
+                                                "dismissed": 0, "flagged": 0, "total": 3,
                                                 "useful_or_applied_share": 0.6667}
     assert summary["per_strategy_and_isco_major_group"][0]["isco_major_group"] == "5"
     groups = tmp_path / "groups.csv"

@@ -175,7 +175,8 @@ def test_command_figures_match_hand_computation(data_dir: Path, tmp_path: Path) 
 
     # Consultants' feedback from the configured store.
     use = report["usefulness"]["strategies"]
-    assert use["graph"]["counts"] == {"useful": 1, "not_useful": 0, "applied": 1}
+    assert use["graph"]["counts"] == {"useful": 1, "not_useful": 0, "discussed": 0, "applied": 1,
+                                          "dismissed": 0, "flagged": 0}
     assert use["graph"]["useful_or_applied"] == _fig(2, 2)
     assert use["automatch"]["not_useful"] == _fig(1, 1)
 
