@@ -17,7 +17,7 @@ from api.settings import Settings
 from api.wiring import cli_actor, open_store, trial_config, verify_trail, write_checkpoint
 from graph.accountability.audit import body_of, tombstone
 from graph.accountability.citizen import explain_alternative_da, explain_suggestion_da
-from graph.accountability.fairness import fairness_report, read_groups
+from graph.accountability.fairness import MIN_GROUP, fairness_html, fairness_report, read_groups
 from graph.accountability.feedback import summarise_feedback
 from graph.accountability.replay import replay
 from graph.accountability.trial import TrialConfig, assign
@@ -93,6 +93,9 @@ def register(sub: Any) -> None:
     frr.add_argument("--groups", required=True, help="CSV with cv_id and grouping columns (never used in matching)")
     frr.add_argument("--since")
     frr.add_argument("--until")
+    frr.add_argument("--min-group", type=int, default=MIN_GROUP,
+                     help=f"groups with fewer citizens show their count only (default {MIN_GROUP})")
+    frr.add_argument("--html", help="also write the report as an HTML page to this file")
     frr.set_defaults(func=cmd_fairness)
 
 
@@ -360,11 +363,15 @@ def cmd_citizen_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_fairness(args: argparse.Namespace, settings: Settings) -> int:
+    if args.min_group < 1:
+        raise ValidationError("--min-group must be at least 1", field="min-group")
     groups = read_groups(Path(args.groups))
     store = open_store(settings)
     try:
-        rep = fairness_report(store, groups, since=args.since, until=args.until)
+        rep = fairness_report(store, groups, since=args.since, until=args.until, min_group=args.min_group)
     finally:
         store.close()
+    if args.html:
+        Path(args.html).write_text(fairness_html(rep), encoding="utf-8")
     print(json.dumps(rep, ensure_ascii=False, indent=2))
     return 0

@@ -106,8 +106,14 @@ def test_feedback_summary_and_fairness(data_dir: Path, capsys: pytest.CaptureFix
     groups.write_text("cv_id,band\ncook-1,A\ndev-1,B\n", encoding="utf-8")
     assert main(["fairness", "report", "--groups", str(groups)]) == 0
     rep = json.loads(capsys.readouterr().out)
-    assert rep["by"]["band"]["A"]["shown_direct_matches"] == 1.0
-    assert rep["by"]["band"]["B"]["shown_direct_matches"] == 0.0
+    assert rep["by"]["band"]["A"] == {"citizens": 1, "suppressed": True}  # one citizen: count only
+    html = tmp_path / "fairness.html"
+    assert main(["fairness", "report", "--groups", str(groups), "--min-group", "1", "--html", str(html)]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["by"]["band"]["A"]["shown_direct_matches"]["graph"]["share"] == 1.0
+    assert rep["by"]["band"]["B"]["shown_alternatives"]["n"] == 1
+    assert "<table>" in html.read_text("utf-8") and "Lighedsrapport" in html.read_text("utf-8")
+    assert main(["fairness", "report", "--groups", str(groups), "--min-group", "0"]) == 2
 
 
 def test_trial_assign_and_export(data_dir: Path, capsys: pytest.CaptureFixture[str],
