@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _modules() -> list[ModuleType]:
     mods: list[ModuleType] = [ontology_cmds]
 
-    for name in ("documents", "matching", "server", "audit", "evaluation", "extract", "taxonomy", "reading", "cvs"):
+    for name in ("documents", "matching", "server", "audit", "evaluation", "extract", "taxonomy", "reading", "cvs", "docs"):
         try:
             mods.append(importlib.import_module(f"api.cli.{name}"))
         except ModuleNotFoundError as e:
