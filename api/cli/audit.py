@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from api.settings import Settings
-from api.wiring import cli_actor, open_store, trial_config, verify_trail, write_checkpoint
+from api.wiring import audit_key, cli_actor, open_store, trial_config, verify_trail, write_checkpoint
 from graph.accountability.audit import body_of, tombstone
 from graph.accountability.citizen import explain_alternative_da, explain_suggestion_da
 from graph.accountability.fairness import MIN_GROUP, fairness_html, fairness_report, read_groups
@@ -54,6 +54,12 @@ def register(sub: Any) -> None:
                    help="why: kept in the purge record")
     p.add_argument("--yes", action="store_true", help="really delete (without it: say what would go)")
     p.set_defaults(func=cmd_purge)
+    pr = asub.add_parser("prove", help="a proof that a record is in the trail under a signed checkpoint (JSON)")
+    pr.add_argument("record_id")
+    pr.set_defaults(func=cmd_prove)
+    pc = asub.add_parser("check-proof", help="check a proof written by `audit prove` (needs the audit key)")
+    pc.add_argument("file")
+    pc.set_defaults(func=cmd_check_proof)
     c = asub.add_parser("checkpoint", help="sign the chain's head and append it to the checkpoint file")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_checkpoint)
@@ -225,6 +231,40 @@ def cmd_citizen_erase(args: argparse.Namespace, settings: Settings) -> int:
           + (f", {report.legacy_records_kept} older ones kept until the retention purge"
              if report.legacy_records_kept else "") + f" (erasure record {report.erasure_record})")
     return 0
+
+
+def _key(settings: Settings) -> bytes:
+    key = audit_key(settings)
+    if key is None:
+        raise ConfigurationError("JOBMATCH_AUDIT_KEY is not set: proofs rest on signed checkpoints",
+                                 field="JOBMATCH_AUDIT_KEY")
+    return key
+
+
+def cmd_prove(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.accountability.checkpoint import read_checkpoints
+    from graph.accountability.proof import prove
+
+    key = _key(settings)
+    store = open_store(settings)
+    try:
+        proof = prove(store, args.record_id, read_checkpoints(settings.checkpoint_file), key)
+    finally:
+        store.close()
+    print(json.dumps(proof, ensure_ascii=False))
+    return 0
+
+
+def cmd_check_proof(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.accountability.proof import check
+
+    try:
+        proof = json.loads(Path(args.file).read_text("utf-8"))
+    except (OSError, ValueError) as e:
+        raise ValidationError(f"{args.file}: not a readable proof ({type(e).__name__})", field="file") from e
+    ok, why = check(proof, _key(settings))
+    print(("proof holds: " if ok else "PROOF FAILS: ") + why)
+    return 0 if ok else 1
 
 
 def cmd_checkpoint(args: argparse.Namespace, settings: Settings) -> int:

@@ -109,3 +109,26 @@ def test_a_print_for_the_citizen_is_an_audit_event(client: FlaskClient, tokens: 
                        headers=bearer(tokens.consultant)).status_code == 404
     assert client.post(f"/api/v1/recommendations/{event.id}/replay", headers=bearer(tokens.ethics)).status_code == 404
     assert client.get("/api/v1/audit/verify", headers=bearer(tokens.ethics)).get_json()["ok"]
+
+
+def test_replay_names_an_added_posting_and_a_new_taxonomy(client: FlaskClient, tokens: Tokens,
+                                                          store: MemoryStore) -> None:
+    served = client.get("/api/v1/cvs/cv-cook/matches", headers=bearer(tokens.consultant)).get_json()
+    top = store.get_postings([served["suggestions"][0]["posting"]["id"]])
+    [original] = top.values()
+    twin = replace(original, id="jobnet:twin", title="Kok, ny stilling")
+    write_postings(store, store, [twin], Actor(tokens.consultant_id, "consultant", "0101"))
+    report = client.post(f"/api/v1/recommendations/{served['recommendation_id']}/replay",
+                         headers=bearer(tokens.ethics)).get_json()
+    [added] = [d for d in report["differences"] if d["item"] == "jobnet:twin"]
+    assert added["change"] == "newly suggested" and added["reason"] == "posting added since the list was served"
+
+    # A new ESCO version (here the same package under another version name) explains what moved.
+    tax = store.export_taxonomy()
+    assert tax is not None
+    store.upsert_taxonomy(replace(tax, version="9.9.9"))
+    again = client.post(f"/api/v1/recommendations/{served['recommendation_id']}/replay",
+                        headers=bearer(tokens.ethics)).get_json()
+    assert again["current_versions"]["ontology"] == "9.9.9"
+    reasons = {d["reason"] for d in again["differences"] if d["item"] != "jobnet:twin"}
+    assert reasons <= {"taxonomy version changed"} and reasons

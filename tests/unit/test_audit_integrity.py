@@ -22,6 +22,7 @@ from graph.accountability.audit import (
     verify_chain,
 )
 from graph.accountability.checkpoint import Checkpoint, append_checkpoint, read_checkpoints, signed_head
+from graph.accountability.proof import check, prove
 from graph.backends.memory.graph_store import JOURNAL, MemoryStore
 from graph.ledger import AuditQuery, AuditRecord
 from graph.matching.match import match_postings
@@ -153,3 +154,35 @@ def test_the_signed_head_matches_the_chain(store: MemoryStore) -> None:
     head = store.last_audit()
     assert cp is not None and head is not None and (cp.seq, cp.hash) == (head.seq, head.hash)
     assert set(asdict(cp)) == {"seq", "hash", "at", "signature"}
+
+
+def test_a_proof_shows_a_record_is_in_the_trail_and_a_forged_one_fails(store: MemoryStore, tmp_path: Path) -> None:
+    checkpoints = _checked(store, tmp_path)
+    second = store.audit_records(AuditQuery())[1]
+    proof = prove(store, second.id, checkpoints, KEY)
+    assert check(proof, KEY)[0]
+    assert all(r["body"] == "" for r in proof["chain"])  # no personal data in a proof
+    forged = json.loads(json.dumps(proof))
+    forged["chain"][0]["strategy"] = "automatch"  # what was served is claimed otherwise
+    assert check(forged, KEY) == (False, "record 2 does not match its hash")
+    cut = {**proof, "chain": proof["chain"][:-1]}
+    assert not check(cut, KEY)[0]
+    assert not check(proof, b"another-key-0123456789abcdefghijkl")[0]
+
+
+def test_the_prove_commands(store: MemoryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("JOBMATCH_STORE", "memory")
+    monkeypatch.setenv("JOBMATCH_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("JOBMATCH_AUDIT_KEY", KEY.decode())
+    first = store.audit_records(AuditQuery())[0].id
+    store.close()
+    assert main(["audit", "prove", first]) == 2  # no checkpoint yet: a clear error
+    assert "no signed checkpoint covers" in capsys.readouterr().err
+    assert main(["audit", "checkpoint"]) == 0
+    capsys.readouterr()
+    assert main(["audit", "prove", first]) == 0
+    path = tmp_path / "proof.json"
+    path.write_text(capsys.readouterr().out, "utf-8")
+    assert main(["audit", "check-proof", str(path)]) == 0
+    assert "proof holds" in capsys.readouterr().out

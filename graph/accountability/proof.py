@@ -1,0 +1,69 @@
+"""Proof that one record is in the audit trail as a signed checkpoint saw it.
+
+For a hash chain the inclusion proof is the chain from the record to the checkpoint's head: every record's
+fields (bodies left out where the record hashes its body's hash — no personal data in a proof), so that
+anyone holding the audit key can recompute each hash, follow the links and arrive at the checkpoint's
+hash. A record edited, left out or invented breaks a link or the final hash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from typing import Any
+
+from graph.accountability.audit import record_hash
+from graph.accountability.checkpoint import Checkpoint, is_authentic
+from graph.ledger import AuditQuery, AuditRecord, Ledger
+from ontology.errors import NotFoundError
+
+PAGE = 1000
+
+
+def prove(ledger: Ledger, record_id: str, checkpoints: list[Checkpoint], key: bytes) -> dict[str, Any]:
+    """The proof that ``record_id`` is in the chain under the newest authentic checkpoint covering it.
+
+    :raise NotFoundError: if the record is unknown or no authentic checkpoint covers it yet.
+    """
+    record = ledger.get_audit(record_id)
+    if record is None:
+        raise NotFoundError("no such record", field="record_id")
+    covering = [cp for cp in checkpoints if cp.seq >= record.seq and is_authentic(cp, key)]
+    if not covering:
+        raise NotFoundError("no signed checkpoint covers this record yet (jobmatch audit checkpoint)",
+                            field="record_id")
+    cp = max(covering, key=lambda c: c.seq)
+    chain: list[AuditRecord] = []
+    after = record.seq - 1
+    while len(chain) < cp.seq - record.seq + 1:
+        batch = ledger.audit_records(AuditQuery(after_seq=after, limit=min(PAGE, cp.seq - after)))
+        if not batch:
+            break
+        chain += batch
+        after = batch[-1].seq
+    return {"record_id": record_id, "checkpoint": asdict(cp), "chain": [_without_body(r) for r in chain]}
+
+
+def _without_body(rec: AuditRecord) -> dict[str, Any]:
+    # A record that hashes its body's hash needs no body to be checked: leave the personal data out.
+    return asdict(replace(rec, body="") if rec.body_hash else rec)
+
+
+def check(proof: dict[str, Any], key: bytes) -> tuple[bool, str]:
+    """Whether ``proof`` holds: the checkpoint is authentic and the chain links from the record to it."""
+    try:
+        cp = Checkpoint(**proof["checkpoint"])
+        chain = [AuditRecord(**r) for r in proof["chain"]]
+    except (KeyError, TypeError):
+        return False, "not a proof"
+    if not is_authentic(cp, key):
+        return False, "the checkpoint is not authentic"
+    if not chain or chain[0].id != proof.get("record_id"):
+        return False, "the proof does not start at the record"
+    for prev, rec in zip([None, *chain], chain, strict=False):
+        if record_hash(rec) != rec.hash:
+            return False, f"record {rec.seq} does not match its hash"
+        if prev is not None and (rec.prev_hash != prev.hash or rec.seq != prev.seq + 1):
+            return False, f"record {rec.seq} does not link to the one before it"
+    if (chain[-1].seq, chain[-1].hash) != (cp.seq, cp.hash):
+        return False, "the chain does not end at the checkpoint"
+    return True, f"record {chain[0].seq} is in the trail a checkpoint of {cp.at} signed ({cp.seq} records)"
