@@ -119,6 +119,7 @@ class Generator:
         per_muni: dict[str, list[str]] = {}
         for p in gazetteer.places.values():
             per_muni.setdefault(p.municipality_code, []).append(p.postcode)
+        self.per_municipality = {m: sorted(codes) for m, codes in per_muni.items()}
         self.postcodes: list[str] = []
         self.weights: list[float] = []
         for muni, codes in sorted(per_muni.items()):
@@ -129,8 +130,11 @@ class Generator:
         self.gazetteer = gazetteer
 
     # -- helpers ---------------------------------------------------------------------------------
-    def _place(self) -> tuple[str, float, float, str]:
-        code = self.rng.choices(self.postcodes, self.weights)[0]
+    def _place(self, municipality: str | None = None) -> tuple[str, float, float, str]:
+        """A postcode weighted by population — inside ``municipality`` when given (a job centre's citizens
+        live in its municipality: the sample placed them anywhere in Denmark before)."""
+        codes = self.per_municipality.get(municipality or "")
+        code = self.rng.choice(codes) if codes else self.rng.choices(self.postcodes, self.weights)[0]
         p = self.gazetteer.places[code]
         return code, p.lat, p.lon, p.municipality_code
 
@@ -217,7 +221,7 @@ class Generator:
             cv_skills.append(CvSkill(s.uri, "text", (ev,), lang))
             sentences.append(sentence)
             offset += len(sentence) + 1
-        code, lat, lon, muni = self._place()
+        code, lat, lon, muni = self._place(municipality)
         seeks = (prof.occupation.uri,) if rng.random() < SEEKS_SHARE else ()
         title = self._title(prof.occupation, lang)
         cid = f"cv-{index:06d}"
