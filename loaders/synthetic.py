@@ -67,8 +67,23 @@ _BOILERPLATE = {
     "en": "We offer an exciting workplace with great colleagues. We welcome applicants regardless of gender, "
           "age or ethnicity.",
 }
-_EMPLOYERS = ["Region Hovedstaden", "Netto", "Coop", "DSV", "Novo Nordisk", "ISS", "Arriva", "Kommunen",
-              "Salling Group", "Carlsberg", "Danske Bank", "Maersk", "Falck", "Vestas", "Lego", "Rema 1000"]
+# Employers a posting of each ISCO major group plausibly comes from (public, private, by sector).
+_EMPLOYERS_BY_GROUP = {
+    "1": ["Københavns Kommune", "Novo Nordisk", "Danske Bank", "Maersk", "Region Hovedstaden"],
+    "2": ["Finansministeriet", "Københavns Universitet", "Rigshospitalet", "Novo Nordisk", "Deloitte",
+          "Kammeradvokaten", "Region Hovedstaden", "Københavns Kommune", "Netcompany", "Rambøll"],
+    "3": ["Rigshospitalet", "Novozymes", "Danske Bank", "Kommunen", "DSB", "Ørsted"],
+    "4": ["Københavns Kommune", "SKAT", "Tryg", "Nordea", "Region Hovedstaden"],
+    "5": ["Salling Group", "Coop", "Rema 1000", "ISS", "Kommunens hjemmepleje", "Falck"],
+    "6": ["DLG", "Danish Crown", "HedeDanmark"],
+    "7": ["NCC", "MT Højgaard", "Bravida", "Vestas", "Carlsberg"],
+    "8": ["Arriva", "Movia", "DSV", "PostNord", "Carlsberg"],
+    "9": ["ISS", "Coop", "PostNord", "Kommunen", "Salling Group"],
+}
+_EMPLOYERS = sorted({e for group in _EMPLOYERS_BY_GROUP.values() for e in group})
+# The pilot's first target group is newly unemployed academics (ISCO major group 2): this share of the
+# sample's citizens come from it, the rest from the whole labour market (skilled workers and others).
+ACADEMIC_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -113,6 +128,8 @@ class Generator:
         popular = self.rng.sample(self.profiles, min(POPULAR_OCCUPATIONS, len(self.profiles)))
         self.popular = popular
         self.popular_weights = [1.0 / (rank + 1) ** ZIPF_EXPONENT for rank in range(len(popular))]
+        self.academic = [(p, w) for p, w in zip(popular, self.popular_weights, strict=True)
+                         if p.occupation.isco_group.startswith("2")]
         self.as_of = as_of or date.today()
         self.tax = tax
         # Postcodes weighted by their municipality's population, shared among its postcodes.
@@ -152,6 +169,15 @@ class Generator:
     def pick_profile(self) -> Profile:
         return self.rng.choices(self.popular, self.popular_weights)[0]
 
+    def pick_citizen_profile(self) -> Profile:
+        """A citizen of the pilot's target group (an academic) most of the time, else anyone."""
+        if self.academic and self.rng.random() < ACADEMIC_SHARE:
+            return self.rng.choices([p for p, _ in self.academic], [w for _, w in self.academic])[0]
+        return self.pick_profile()
+
+    def _employer(self, occ: Concept) -> str:
+        return self.rng.choice(_EMPLOYERS_BY_GROUP.get(occ.isco_group[:1], _EMPLOYERS))
+
     # -- postings --------------------------------------------------------------------------------
     def posting(self, index: int, profile: Profile | None = None) -> tuple[PostingRecord, dict[str, Any]]:
         """One posting as a record and as a JSON document in the service's posting format."""
@@ -178,7 +204,7 @@ class Generator:
         valid = published + timedelta(days=rng.randint(14, 60))
         pid = f"gen-{index:06d}"
         occupation = prof.occupation.uri if rng.random() < POSTING_OCCUPATION_SHARE else ""
-        employer = rng.choice(_EMPLOYERS)
+        employer = self._employer(prof.occupation)
         rec = PostingRecord(
             id=pid, source="generator", title=title, employer=employer, postcode=code, lat=lat, lon=lon,
             published=published.isoformat(), valid_through=valid.isoformat(), occupation=occupation,
@@ -202,8 +228,8 @@ class Generator:
            ) -> tuple[CvRecord, dict[str, Any]]:
         """One CV as a record (pseudonym = the generated id) and as a JSON document."""
         rng = self.rng
-        prof = profile or self.pick_profile()
-        lang = "da" if rng.random() < 0.7 else "en"
+        prof = profile or self.pick_citizen_profile()
+        lang = "da"  # the pilot's citizens write in Danish
         k = max(3, int(len(prof.essential) * rng.uniform(0.5, 0.9)))
         skills = rng.sample(prof.essential, min(k, len(prof.essential)))
         skills += rng.sample(prof.optional, min(len(prof.optional), rng.randint(0, 3)))
