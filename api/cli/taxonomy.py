@@ -15,7 +15,7 @@ from typing import Any
 
 from api.cli.reading import build_for_store
 from api.settings import Settings
-from api.wiring import cli_actor, open_store
+from api.wiring import cli_actor, local_additions_path, open_store
 from graph.store import Store
 from graph.taxonomy.impact import DEFAULT_DAYS, impact_of, render_impact
 from graph.taxonomy.upgrade import render_upgrade, upgrade
@@ -165,16 +165,11 @@ def cmd_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 # -- local additions ----------------------------------------------------------------------------------
 def _additions_path(value: str | None, settings: Settings) -> Path:
-    """The additions file named on the command line, else the configured one.
-
-    :raise ConfigurationError: if neither is given.
-    """
+    """The additions file named on the command line, else the one in force: ``JOBMATCH_LOCAL_ADDITIONS``
+    or the file shipped in loaders/data (what the extractor reads)."""
     if value:
         return Path(value)
-    if settings.local_additions is None:
-        raise ConfigurationError("no local additions file given: name one or set JOBMATCH_LOCAL_ADDITIONS",
-                                 field="local_additions")
-    return settings.local_additions
+    return local_additions_path(settings)
 
 
 def _esco_dirs(args: argparse.Namespace, settings: Settings) -> list[Path]:

@@ -520,3 +520,18 @@ def test_cli_additions_validate_and_load(tmp_path: Path, capsys: pytest.CaptureF
     # Against the store (no ESCO folder): the loaded additions are not "redundant" with themselves.
     assert main([*base, "validate", str(FIXTURES / "local_additions_ok.tsv"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["warnings"] == []
+
+
+def test_validate_without_a_file_checks_the_additions_in_force(tmp_path: Path, mini_taxonomy: object,
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    store = MemoryStore(tmp_path).open()
+    store.upsert_taxonomy(mini_taxonomy)  # type: ignore[arg-type]
+    store.close()
+    monkeypatch.setenv("JOBMATCH_STORE", "memory")
+    monkeypatch.setenv("JOBMATCH_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("JOBMATCH_LOCAL_ADDITIONS", raising=False)
+    code = main(["taxonomy", "additions", "validate"])
+    out, err = capsys.readouterr()
+    # The shipped file is validated (against the mini taxonomy most of its ESCO URIs are unknown: 1).
+    assert code == 1 and "local_additions_da.tsv" in out and "no local additions file" not in err
