@@ -48,6 +48,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from waitress import serve
 
     from api.app import close_app, create_app
+    from api.server_errors import install
+
+    install()
 
     logging.getLogger().setLevel(logging.INFO)
     # `docker stop` and systemd send SIGTERM: leave through the finally below so the store is closed.

@@ -85,6 +85,16 @@ def test_serve_runs_waitress_and_logs_routes_not_urls(tmp_path: Path) -> None:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/cvs/cv_secret?lang=da", timeout=2)  # noqa: S310
         assert refused.value.code == 401
         refused.value.close()
+        # An unencoded non-ASCII URL is refused by the server itself: as problem details too.
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+            raw.sendall("GET /api/v1/concepts?q=truckfører HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                        .encode())
+            answer = b""
+            while chunk := raw.recv(65536):
+                answer += chunk
+        head, _, body = answer.decode("utf-8").partition("\r\n\r\n")
+        assert head.startswith("HTTP/1.1 400") and "application/problem+json" in head
+        assert json.loads(body)["status"] == 400 and "percent-encode" in json.loads(body)["detail"]
     finally:
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=20)
