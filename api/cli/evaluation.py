@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from api.cli.progress import Progress
 from api.settings import Settings
 from api.wiring import open_store, reading_config
 from graph.backends.memory.graph_store import MemoryStore
@@ -139,8 +140,10 @@ def cmd_placements(args: argparse.Namespace, settings: Settings) -> int:
         read_seconds = time.perf_counter() - t0
         log.info("read and loaded %d postings and %d cases in %.1f s; replaying", sandbox.posting_count(),
                  len(caseset.cases), read_seconds)
+        progress = Progress("evaluate", unit="cases")
         result = evaluate(sandbox, caseset.cases, options, inputs=inputs, ontology_version=tax.version,
-                          history=history, groups=groups, feedback=feedback)
+                          history=history, groups=groups, feedback=feedback, progress=progress)
+        progress.close()
     finally:
         sandbox.close()
     result.report["timings"]["read_seconds"] = round(read_seconds, 1)

@@ -112,6 +112,7 @@ def replay(
     ontology_version: str = "",
     history: Sequence[OntologyVersion] = (),
     file: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Replay:
     """Replay ``cases`` against the postings in ``store`` with each strategy (top ``depth``).
 
@@ -137,6 +138,8 @@ def replay(
     for n, case in enumerate(cases, start=1):
         if n % _LOG_EVERY == 0:
             log.info("replayed %d of %d cases", n, len(cases))
+        if progress is not None:
+            progress(n, len(cases))
         try:
             outcomes.append(_replay_case(store, case, strategies, depth, alternatives, settings, ontology_version,
                                          history, isco_of, versions))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -132,6 +132,7 @@ def evaluate(
     settings: MatchSettings | None = None,
     strategies: Mapping[str, StrategyFn] | None = None,
     alternatives: StrategyFn | None = find_alternatives,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Evaluation:
     """Replay ``cases`` against the postings already in ``store`` and compute every figure.
 
@@ -146,7 +147,8 @@ def evaluate(
     ks = tuple(sorted(set(options.ks)))
     t0 = time.perf_counter()
     result = replay(store, cases, fns, depth=max(ks), alternatives=alternatives, settings=settings,
-                    ontology_version=ontology_version, history=history, file=inputs.placements)
+                    ontology_version=ontology_version, history=history, file=inputs.placements,
+                    progress=progress)
     t1 = time.perf_counter()
     log.info("replayed %d cases in %.1f s", len(cases), t1 - t0)
     outcomes = result.outcomes
