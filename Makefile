@@ -25,7 +25,9 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(BOOTSTRAP_PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev]"
+	@# setuptools warns on every editable install that a folder named like a package shadows it: ours
+	@# are those folders, on purpose (the repo's top level is the packages). Only that warning is silenced.
+	PYTHONWARNINGS="ignore:Editable installation:UserWarning" $(BIN)/pip install -q -e ".[dev]"
 	touch $@
 
 # The embedded store in $(DATA_DIR)/: ESCO, generated sample postings and CVs, a consultant token for
