@@ -204,13 +204,14 @@ class Service:
         from loaders.documents import cv_record_from
         from loaders.documents.cvs import place_cv
         from loaders.documents.inferred import carry_over, essential_skills_of
+        from loaders.documents.postings import concept_check
         from loaders.privacy import require_pseudonym_key
 
         key = require_pseudonym_key(self.settings.pseudonym_key)
         # Placed so that a citizen another municipality holds answers exactly like an unknown one.
         cv = cv_record_from(doc, extractor=self.extractor(), gazetteer=self.gazetteer(), key=key,
                             today=date.today(), profiles=essential_skills_of(self.store),
-                            place=place_cv(self.store))
+                            place=place_cv(self.store), known=concept_check(self.store))
         if expect_id is not None and cv.id != expect_id:
             raise ValidationError("the document's citizen reference does not belong to this CV", field="/id")
         if not can_see_municipality(actor, cv.municipality):

@@ -58,6 +58,7 @@ def place_cv(store: Store) -> IdPlacer:
 def cv_record_from(
     doc: Any, *, extractor: TextExtractor, gazetteer: Gazetteer, key: PseudonymKey, today: date,
     profiles: EssentialSkills | None = None, rejected: tuple[str, ...] = (), place: IdPlacer | None = None,
+    known: Callable[[str, str], bool] | None = None,
 ) -> CvRecord:
     """Turn one parsed CV (our JSON or JSON Resume, detected) into the record to store.
 
@@ -66,7 +67,10 @@ def cv_record_from(
     essential skills of the occupations the CV names (sought, held, or named by a degree title) that
     it does not state become *inferred* skills: shown for the consultant to confirm with the citizen,
     never used in matching until confirmed. ``rejected`` (the stored CV's) are not inferred again.
-    ``place`` (:func:`place_cv`) chooses the id when another municipality holds the pseudonym.
+    ``place`` (:func:`place_cv`) chooses the id when another municipality holds the pseudonym. With
+    ``known`` (the store's :func:`loaders.documents.postings.concept_check`), a skill or occupation URI
+    the loaded ESCO version does not hold is refused naming its field: a URI an upgrade retired would
+    otherwise re-break what the upgrade migrated.
 
     :raise ValidationError: naming the field (JSON pointer) of a protected attribute, a schema
         violation, an unknown postcode or kommune code, or a URI that is not an ESCO skill/occupation.
@@ -87,8 +91,8 @@ def cv_record_from(
     text_chars: Counter[str] = Counter()
     named: dict[str, str] = {}
     dropped = _read_sections(cv, scrubber, extractor, found, sources, text_chars, named)
-    unresolved = _read_declared(cv, scrubber, extractor, found, sources)
-    seeks, titles = _desired(cv, scrubber, extractor, named)
+    unresolved = _read_declared(cv, scrubber, extractor, found, sources, known)
+    seeks, titles = _desired(cv, scrubber, extractor, named, known)
     worked_as = _worked_as(cv, scrubber, extractor, named)
     lang = text_chars.most_common(1)[0][0] if text_chars else ("" if cv.lang == "auto" else cv.lang)
     skills = tuple(
@@ -143,7 +147,7 @@ def _read_sections(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor,
 
 
 def _read_declared(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor, found: dict[str, Found],
-                   sources: dict[str, SkillSource]) -> int:
+                   sources: dict[str, SkillSource], known: Callable[[str, str], bool] | None = None) -> int:
     """Add declared skills (URIs as given, labels through the extractor); returns how many labels
     matched no skill. A skill both declared and read in the text is one skill, source "declared",
     with the evidence of both."""
@@ -153,6 +157,8 @@ def _read_declared(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor,
             uri = esco_uri(d.value, "skill")
             if uri is None:
                 raise ValidationError(f"{d.field}: not an ESCO skill URI", field=d.field)
+            if known is not None and not known(uri, "Skill"):
+                raise ValidationError(f"{d.field}: not a skill of the loaded ESCO version", field=d.field)
             found.setdefault(uri, Found())
             sources[uri] = "declared"
             continue
@@ -167,8 +173,8 @@ def _read_declared(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor,
     return unresolved
 
 
-def _desired(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor,
-             named: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _desired(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor, named: dict[str, str],
+             known: Callable[[str, str], bool] | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(ESCO occupations sought, free titles given): URIs kept, titles kept scrubbed and linked."""
     seeks: dict[str, None] = {}
     titles: dict[str, None] = {}
@@ -177,6 +183,8 @@ def _desired(cv: CvDocument, scrubber: Scrubber, extractor: TextExtractor,
             uri = esco_uri(d.value, "occupation")
             if uri is None:
                 raise ValidationError(f"{d.field}: not an ESCO occupation URI", field=d.field)
+            if known is not None and not known(uri, "Occupation"):
+                raise ValidationError(f"{d.field}: not an occupation of the loaded ESCO version", field=d.field)
             seeks[uri] = None
             named.setdefault(uri, "")
             continue

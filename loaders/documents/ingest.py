@@ -22,7 +22,7 @@ from graph.store import Store
 from loaders.documents.bulk import RawDocument
 from loaders.documents.cvs import cv_record_from, place_cv
 from loaders.documents.inferred import carry_over, essential_skills_of
-from loaders.documents.postings import occupation_check, posting_record_from
+from loaders.documents.postings import concept_check, occupation_check, posting_record_from
 from loaders.documents.text_port import TextExtractor
 from loaders.privacy import PseudonymKey
 from ontology.errors import ValidationError
@@ -132,9 +132,9 @@ def ingest_cvs(docs: Iterable[RawDocument], store: Store, *, extractor: TextExtr
         old = store.get_cvs([r.id for r in records])
         return write_cvs(store, ledger, [carry_over(r, old.get(r.id)) for r in records], actor)
 
-    place = place_cv(store)
+    place, known = place_cv(store), concept_check(store)
     return ingest(docs, lambda d: cv_record_from(d, extractor=extractor, gazetteer=gazetteer, key=key, today=today,
-                                                 profiles=profiles, place=place),
+                                                 profiles=profiles, place=place, known=known),
                   (lambda rs: len(rs)) if dry_run else write, batch_size=batch_size, what="cvs", progress=progress)
 
 

@@ -157,9 +157,16 @@ def _dates(p: PostingDocument) -> tuple[str, str]:
 
 def occupation_check(store: Store) -> Callable[[str], bool]:
     """Whether a URI is an occupation of the store's active ESCO version (answers cached per check)."""
-    @functools.cache
-    def is_occupation(uri: str) -> bool:
-        c = store.concepts([uri]).get(uri)
-        return c is not None and c.kind == "Occupation"
+    known = concept_check(store)
+    return lambda uri: known(uri, "Occupation")
 
-    return is_occupation
+
+def concept_check(store: Store) -> Callable[[str, str], bool]:
+    """Whether a URI is a concept of that kind in the store's active ESCO version — one a document may
+    name (answers cached per check: one request, one ingest run)."""
+    @functools.cache
+    def is_concept(uri: str, kind: str) -> bool:
+        c = store.concepts([uri]).get(uri)
+        return c is not None and c.kind == kind and c.status != "obsolete"
+
+    return is_concept

@@ -348,3 +348,15 @@ def test_the_consultant_steers_the_list_and_the_record_says_how(client: FlaskCli
     replayed = client.post(f"/api/v1/recommendations/{steered['recommendation_id']}/replay",
                            headers=bearer(tokens.ethics)).get_json()
     assert replayed["identical"], replayed["differences"]
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"declared_skills": ["http://data.europa.eu/esco/skill/retired-0000"]}, "/declared_skills/0"),
+    ({"desired_occupations": ["http://data.europa.eu/esco/occupation/retired-0000"]}, "/desired_occupations/0"),
+])
+def test_a_concept_the_loaded_esco_does_not_hold_is_refused(client: FlaskClient, tokens: Tokens,
+                                                            changes: dict[str, Any], field: str) -> None:
+    # A URI an upgrade retired (or never existed) would re-break what the upgrade migrated.
+    r = client.post("/api/v1/cvs", json=cv_doc(**changes), headers=bearer(tokens.consultant))
+    assert r.status_code == 422 and r.get_json()["field"] == field
+    assert "loaded ESCO version" in r.get_json()["detail"]
