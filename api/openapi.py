@@ -194,6 +194,8 @@ def _schemas() -> Json:
         "pseudonym": _str(), "note": _str(), "cv": _ref("Cv"),
         "recommendations": _arr(_obj({"id": _str(), "at": _str(), "strategy": _str(), "actor_role": _str(),
                                       "result": _ref("RecordedResult")})),
+        "events": _arr(_obj({"id": _str(), "at": _str(), "kind": _str(), "actor_role": _str()}),
+                       description="what else was done with the citizen's data: prints handed over"),
         "feedback": _arr(_ref("Feedback")),
         "trial": _arr(_obj({"trial": _str(), "arm": _str(enum=["treatment", "control"]),
                             "assigned_at": _str()})),

@@ -519,7 +519,11 @@ class Service:
             "note": EXPORT_NOTE,
             "cv": self.cv_json(cv, lang),
             "recommendations": [{"id": r.id, "at": r.at, "strategy": r.strategy, "actor_role": r.role,
-                                 "result": body_of(r).get("result", {})} for r in records],
+                                 "result": body_of(r).get("result", {})}
+                                for r in records if r.strategy not in AUDIT_EVENT_NAMES],
+            # What else was done with the citizen's data: prints handed over, an erasure.
+            "events": [{"id": r.id, "at": r.at, "kind": r.strategy, "actor_role": r.role}
+                       for r in records if r.strategy in AUDIT_EVENT_NAMES],
             "feedback": [feedback_json(f) for f in feedback],
             "trial": [{"trial": a.trial, "arm": a.arm, "assigned_at": a.assigned_at} for a in trial],
         }

@@ -23,7 +23,7 @@ from graph.accountability.replay import replay
 from graph.accountability.trial import TrialConfig, assign
 from graph.codec import cv_to_dict
 from graph.ledger import AuditQuery, AuditRecord, Ledger
-from graph.matching.vocabulary import VERDICT_NAMES
+from graph.matching.vocabulary import AUDIT_EVENT_NAMES, VERDICT_NAMES
 from ontology.errors import ConfigurationError, NotFoundError, ValidationError
 
 log = logging.getLogger(__name__)
@@ -395,7 +395,10 @@ def cmd_citizen_export(args: argparse.Namespace, settings: Settings) -> int:
                 "fjernes ved indlæsning og gemmes aldrig.",
         "cv": cv_to_dict(cv),
         "recommendations": [{"id": r.id, "at": r.at, "strategy": r.strategy, "actor_role": r.role,
-                             "result": body_of(r).get("result", {})} for r in records],
+                             "result": body_of(r).get("result", {})}
+                            for r in records if r.strategy not in AUDIT_EVENT_NAMES],
+        "events": [{"id": r.id, "at": r.at, "kind": r.strategy, "actor_role": r.role}
+                   for r in records if r.strategy in AUDIT_EVENT_NAMES],
         "feedback": [asdict(f) for f in feedback],
         "trial": [{"trial": a.trial, "arm": a.arm, "assigned_at": a.assigned_at} for a in trial],
     }, ensure_ascii=False, indent=2))

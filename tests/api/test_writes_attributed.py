@@ -132,3 +132,12 @@ def test_replay_names_an_added_posting_and_a_new_taxonomy(client: FlaskClient, t
     assert again["current_versions"]["ontology"] == "9.9.9"
     reasons = {d["reason"] for d in again["differences"] if d["item"] != "jobnet:twin"}
     assert reasons <= {"taxonomy version changed"} and reasons
+
+
+def test_the_citizens_export_lists_the_print_as_an_event(client: FlaskClient, tokens: Tokens) -> None:
+    served = client.get("/api/v1/cvs/cv-cook/matches", headers=bearer(tokens.consultant)).get_json()
+    client.post(f"/api/v1/recommendations/{served['recommendation_id']}/exports", json={"format": "print"},
+                headers=bearer(tokens.consultant))
+    body = client.get("/api/v1/cvs/cv-cook/export", headers=bearer(tokens.consultant)).get_json()
+    assert [r["id"] for r in body["recommendations"]] == [served["recommendation_id"]]
+    assert [e["kind"] for e in body["events"]] == ["export"]
