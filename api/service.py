@@ -25,7 +25,7 @@ from api.auth import can_see_municipality, check_municipality
 from api.errors import ForbiddenError
 from api.settings import Settings
 from api.wiring import Backend, audit_key, reading_config, serving_policy, verify_trail
-from graph.accountability.audit import Actor, ChainReport, body_of, holds, now_iso, record_event
+from graph.accountability.audit import Actor, ChainReport, body_digest, body_of, holds, now_iso, record_event
 from graph.accountability.checkpoint import signed_head
 from graph.accountability.citizen import explain_alternative_da, explain_suggestion_da
 from graph.accountability.erasure import erase_citizen
@@ -43,6 +43,7 @@ from graph.matching.vocabulary import (
     AUDIT_EVENT_NAMES,
     EXPORT,
     EXPORT_FORMATS,
+    FEEDBACK,
     VERDICT,
     VERDICT_NAMES,
     VERDICTS,
@@ -363,6 +364,11 @@ class Service:
                       municipality=rec.municipality, strategy=rec.strategy)
         with self.writing() as store:
             store.add_feedback(fb)
+            # The verdict is also an event of the chain, so a decision cannot be changed unseen; the
+            # reason (free text) is represented by its hash only.
+            record_event(store, FEEDBACK, Actor(actor.id, actor.role, rec.municipality), rec.cv_id,
+                         {"feedback": {"id": fb.id, "recommendation_id": rec.id, "target": target, "verdict": verdict,
+                                       "reason_sha256": body_digest(fb.reason)}})
         log.info("feedback %s on record %s by %s", verdict, rec.id, actor.id)
         return fb
 

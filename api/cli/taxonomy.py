@@ -16,6 +16,8 @@ from typing import Any
 from api.cli.reading import build_for_store
 from api.settings import Settings
 from api.wiring import cli_actor, local_additions_path, open_store
+from graph.accountability.audit import record_event
+from graph.matching.vocabulary import UPGRADE
 from graph.store import Store
 from graph.taxonomy.impact import DEFAULT_DAYS, impact_of, render_impact
 from graph.taxonomy.upgrade import render_upgrade, upgrade
@@ -149,6 +151,11 @@ def cmd_upgrade(args: argparse.Namespace, settings: Settings) -> int:
         report = upgrade(store, new, ledger=store, actor=cli_actor(),
                          mapping_path=Path(args.mapping) if args.mapping else None, old=old,
                          lang=langs[0] if langs else "en", dry_run=args.dry_run)
+        if not args.dry_run:
+            # The upgrade itself is an event of the audit chain: which version, what it moved, who.
+            record_event(store, UPGRADE, cli_actor(), "", {"upgrade": {
+                "from": report.plan.from_version, "to": report.plan.to_version, "cvs": report.cvs_updated,
+                "postings": report.postings_updated, "links_migrated": len(report.plan.migrated)}})
         # The new version's labels need their concept index: built now (only new labels are embedded).
         reading = None if args.dry_run else build_for_store(store, settings)
     finally:

@@ -81,10 +81,14 @@ class AuditEvent:
 PURGE = "purge"
 EXPORT = "export"
 ERASURE = "erasure"
+FEEDBACK = "feedback"
+UPGRADE = "upgrade"
 AUDIT_EVENTS: tuple[AuditEvent, ...] = (
     AuditEvent(PURGE, "Sletning efter opbevaringsfristen", "Retention purge"),
     AuditEvent(EXPORT, "Udskrevet til borgeren", "Printed for the citizen"),
     AuditEvent(ERASURE, "Borgerens data slettet", "Citizen's data erased"),
+    AuditEvent(FEEDBACK, "Rådgiverens vurdering", "Consultant's verdict"),
+    AuditEvent(UPGRADE, "Ny ESCO-version", "ESCO upgrade"),
 )
 AUDIT_EVENT_NAMES: frozenset[str] = frozenset(e.name for e in AUDIT_EVENTS)
 EXPORT_FORMATS: tuple[str, ...] = ("print",)

@@ -15,6 +15,7 @@ from graph.accountability.audit import Actor
 from graph.accountability.writes import content_hash, write_postings
 from graph.backends.memory.graph_store import MemoryStore
 from graph.codec import posting_to_dict
+from graph.ledger import AuditQuery
 from tests.api.conftest import GEO, PSEUDONYM_KEY, Tokens, bearer
 from tests.api.test_consultant import cv_doc, posting_doc
 from tests.conftest import FIXTURES
@@ -141,3 +142,20 @@ def test_the_citizens_export_lists_the_print_as_an_event(client: FlaskClient, to
     body = client.get("/api/v1/cvs/cv-cook/export", headers=bearer(tokens.consultant)).get_json()
     assert [r["id"] for r in body["recommendations"]] == [served["recommendation_id"]]
     assert [e["kind"] for e in body["events"]] == ["export"]
+
+
+def test_a_verdict_is_an_event_of_the_chain_without_its_reason(client: FlaskClient, tokens: Tokens,
+                                                               store: MemoryStore) -> None:
+    served = client.get("/api/v1/cvs/cv-cook/matches", headers=bearer(tokens.consultant)).get_json()
+    reason = "Borgeren ønsker deltid"
+    r = client.post(f"/api/v1/recommendations/{served['recommendation_id']}/feedback",
+                    json={"target": "p-cook-1", "verdict": "dismissed", "reason": reason},
+                    headers=bearer(tokens.consultant))
+    assert r.status_code == 201
+    [event] = [e for e in store.audit_records(AuditQuery(cv_id="cv-cook")) if e.strategy == "feedback"]
+    body = json.loads(event.body)["feedback"]
+    assert (body["verdict"], body["target"], body["id"]) == ("dismissed", "p-cook-1", r.get_json()["id"])
+    assert reason not in event.body and body["reason_sha256"]
+    assert client.get("/api/v1/audit/verify", headers=bearer(tokens.ethics)).get_json()["ok"]
+    exported = client.get("/api/v1/cvs/cv-cook/export", headers=bearer(tokens.consultant)).get_json()
+    assert [e["kind"] for e in exported["events"]] == ["feedback"]

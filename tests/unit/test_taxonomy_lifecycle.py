@@ -18,7 +18,7 @@ import pytest
 from api.cli import main
 from graph.accountability.audit import Actor, canonical
 from graph.backends.memory.graph_store import MemoryStore
-from graph.ledger import AuditRecord
+from graph.ledger import AuditQuery, AuditRecord
 from graph.records import CvRecord, CvSkill, Evidence, PostingRecord, PostingRequirement, WorkedAs
 from graph.taxonomy.impact import impact_of, render_impact
 from graph.taxonomy.upgrade import MappingError, plan_upgrade, read_mapping, upgrade
@@ -535,3 +535,24 @@ def test_validate_without_a_file_checks_the_additions_in_force(tmp_path: Path, m
     out, err = capsys.readouterr()
     # The shipped file is validated (against the mini taxonomy most of its ESCO URIs are unknown: 1).
     assert code == 1 and "local_additions_da.tsv" in out and "no local additions file" not in err
+
+
+def test_the_upgrade_command_is_an_event_of_the_audit_chain(store: MemoryStore, mini_replaced: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert store.data_dir is not None
+    store.close()
+    monkeypatch.setenv("JOBMATCH_STORE", "memory")
+    monkeypatch.setenv("JOBMATCH_DATA_DIR", str(store.data_dir))
+    monkeypatch.setenv("JOBMATCH_READING_MODEL", "lexical")
+    assert main(["taxonomy", "upgrade", str(mini_replaced), "--no-local-additions", "--lang", "en",
+                 "--mapping", str(FIXTURES / "replacements.tsv")]) == 0
+    capsys.readouterr()
+    again = MemoryStore(store.data_dir).open()
+    try:
+        [event] = [r for r in again.audit_records(AuditQuery()) if r.strategy == "upgrade"]
+        body = json.loads(event.body)["upgrade"]
+        assert (body["from"], body["to"]) == ("1.1.0", "1.1.1") and event.actor.startswith("cli:")
+    finally:
+        again.close()
+    assert main(["audit", "verify"]) == 0
