@@ -60,7 +60,9 @@ def test_consultant_and_ethics_flows_on_neo4j(neo4j_client: FlaskClient, neo4j_s
     assert [f.actor for f in neo4j_store.feedback_records(rec)] == [consultant.id]
 
     listed = client.get("/api/v1/recommendations?cv_id=cv-cook", headers=bearer(e_secret)).get_json()
-    assert [x["id"] for x in listed["recommendations"]] == [rec]
+    # Newest first: the verdict (an event of the chain) after the list it is about.
+    assert [(x["strategy"], x["id"] == rec) for x in listed["recommendations"]] == [("feedback", False),
+                                                                                    ("graph", True)]
     full = client.get(f"/api/v1/recommendations/{rec}", headers=bearer(e_secret)).get_json()
     assert [f["verdict"] for f in full["feedback"]] == ["useful"]
     assert client.get("/api/v1/audit/verify", headers=bearer(e_secret)).get_json()["ok"] is True
