@@ -366,7 +366,7 @@ class Service:
             store.add_feedback(fb)
             # The verdict is also an event of the chain, so a decision cannot be changed unseen; the
             # reason (free text) is represented by its hash only.
-            record_event(store, FEEDBACK, Actor(actor.id, actor.role, rec.municipality), rec.cv_id,
+            record_event(store, FEEDBACK, actor.filed_under(rec.municipality), rec.cv_id,
                          {"feedback": {"id": fb.id, "recommendation_id": rec.id, "target": target, "verdict": verdict,
                                        "reason_sha256": body_digest(fb.reason)}})
         log.info("feedback %s on record %s by %s", verdict, rec.id, actor.id)
@@ -381,7 +381,7 @@ class Service:
         from loaders.privacy import Scrubber
 
         cv = self.cv_for(actor, cv_id)
-        filed = Actor(actor.id, actor.role, actor.municipality or cv.municipality)
+        filed = actor.filed_under(cv.municipality)
         with self.writing() as store:
             report = erase_citizen(store, store, cv.id, filed, Scrubber().scrub(reason.strip()) or "citizen's request")
         log.info("erased cv %s by %s: %d list bodies blanked, %d older kept (record %s)", cv.id, actor.id,
@@ -399,7 +399,7 @@ class Service:
         rec = self.record_for(actor, rec_id)
         if rec.strategy in AUDIT_EVENT_NAMES:
             raise NotFoundError("no such recommendation")
-        filed = Actor(actor.id, actor.role, actor.municipality or rec.municipality)
+        filed = actor.filed_under(rec.municipality)
         with self.writing() as store:
             event = record_event(store, EXPORT, filed, rec.cv_id,
                                  {"export": {"recommendation_id": rec.id, "format": fmt}})

@@ -21,9 +21,8 @@ from graph.accountability.fairness import MIN_GROUP, fairness_html, fairness_rep
 from graph.accountability.feedback import summarise_feedback
 from graph.accountability.replay import replay
 from graph.accountability.trial import TrialConfig, assign
-from graph.codec import cv_to_dict
 from graph.ledger import AuditQuery, AuditRecord, Ledger
-from graph.matching.vocabulary import AUDIT_EVENT_NAMES, VERDICT_NAMES
+from graph.matching.vocabulary import VERDICT_NAMES
 from ontology.errors import ConfigurationError, NotFoundError, ValidationError
 
 log = logging.getLogger(__name__)
@@ -91,6 +90,7 @@ def register(sub: Any) -> None:
     cx.set_defaults(func=cmd_citizen_explain)
     ce = csub.add_parser("export", help="everything the service holds about a pseudonym (JSON)")
     ce.add_argument("cv_id")
+    ce.add_argument("--lang", default="da", help="language of the concept labels (da falls back to en)")
     ce.set_defaults(func=cmd_citizen_export)
 
     fr = sub.add_parser("fairness", help="fairness report by groups supplied by the evaluation unit")
@@ -378,30 +378,14 @@ def cmd_citizen_explain(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_citizen_export(args: argparse.Namespace, settings: Settings) -> int:
+    from api.service import Service  # the one export use case, the API's too
+
     store = open_store(settings)
     try:
-        cv = store.get_cvs([args.cv_id]).get(args.cv_id)
-        if cv is None:
-            raise NotFoundError(f"no CV with pseudonym {args.cv_id!r}", field="cv_id")
-        records = _all_records(store, AuditQuery(cv_id=args.cv_id))
-        feedback = [f for f in store.feedback_records() if f.cv_id == args.cv_id]
-        trial = [a for t in ([settings.trial_name] if settings.trial_seed else [])
-                 for a in store.trial_assignments(t) if a.cv_id == args.cv_id]
+        export = Service(settings, store=store).citizen_export(cli_actor(), args.cv_id, args.lang)
     finally:
         store.close()
-    print(json.dumps({
-        "pseudonym": args.cv_id,
-        "note": "Alt hvad jobmatch opbevarer om dette pseudonym. Navn, CPR-nummer, e-mail og telefon "
-                "fjernes ved indlæsning og gemmes aldrig.",
-        "cv": cv_to_dict(cv),
-        "recommendations": [{"id": r.id, "at": r.at, "strategy": r.strategy, "actor_role": r.role,
-                             "result": body_of(r).get("result", {})}
-                            for r in records if r.strategy not in AUDIT_EVENT_NAMES],
-        "events": [{"id": r.id, "at": r.at, "kind": r.strategy, "actor_role": r.role}
-                   for r in records if r.strategy in AUDIT_EVENT_NAMES],
-        "feedback": [asdict(f) for f in feedback],
-        "trial": [{"trial": a.trial, "arm": a.arm, "assigned_at": a.assigned_at} for a in trial],
-    }, ensure_ascii=False, indent=2))
+    print(json.dumps(export, ensure_ascii=False, indent=2))
     return 0
 
 

@@ -66,6 +66,12 @@ class Actor:
     role: str
     municipality: str
 
+    def filed_under(self, municipality: str) -> Actor:
+        """The actor as a record about a citizen of ``municipality`` files it: an actor without a
+        municipality (admin, CLI, batch) under the citizen's, so that municipality's ethics reviewer sees
+        everything done about its citizens."""
+        return self if self.municipality else Actor(self.id, self.role, municipality)
+
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")

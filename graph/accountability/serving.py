@@ -240,13 +240,9 @@ class ListServer:
         effective = replace(effective, limit=effective_limit(effective, settings))
         guard = (arm == TREATMENT and self.policy.crowding_cap is not None and effective.kind == "matches"
                  and effective.strategy == GRAPH)
-        # An actor without a municipality (admin, CLI, batch) files the record under the citizen's, so
-        # that an ethics reviewer of that municipality sees every list served about its citizens.
-        filed = Actor(actor.id, actor.role, actor.municipality or cv.municipality)
-        return Plan(cv=cv, actor=filed, request=request, effective=effective, arm=arm, notes=notes,
-                    day=today or date.today(), ontology_version=ontology_version if ontology_version is not None else active_ontology_version(self.store),
-                    guard=guard,
-                    snapshot=snapshot)
+        version = ontology_version if ontology_version is not None else active_ontology_version(self.store)
+        return Plan(cv=cv, actor=actor.filed_under(cv.municipality), request=request, effective=effective, arm=arm,
+                    notes=notes, day=today or date.today(), ontology_version=version, guard=guard, snapshot=snapshot)
 
     def settle(self, plan: Plan, result: MatchResult) -> tuple[MatchResult, AuditRecord, tuple[str, ...]]:
         """Step 3 (the caller holds the lock): the crowding guard, then the audit draft; returns the list
