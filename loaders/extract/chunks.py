@@ -71,6 +71,11 @@ HEADING_PHRASES = frozenset(w.strip() for w in (
     "technical skills|it skills|interests|hobbies|courses|certifications|references|volunteering|"
     "responsibilities|tasks|languages and it|sprog og it"
 ).split("|"))
+# "Kørekort: B og C" is no heading but a licence held: the classes follow on the same line.
+_LICENCE_CLASS = r"(?:AM|A1|A2|B1|C1E|C1|D1E|D1|[A-D]E?)"
+_LICENCE_HELD = re.compile(rf"[ \t]*:?[ \t]*{_LICENCE_CLASS}(?:[ \t]*(?:/|,|\+|&|og|and)[ \t]*{_LICENCE_CLASS})*"
+                           r"[ \t]*(?:[.(\n]|$)")
+_LICENCE_HEADINGS = frozenset({"kørekort"})
 # A unit that says what the citizen seeks names an occupation (linked as a title), not a competence.
 _SEEKING = re.compile(r"^\W*(?:søger|søges|jeg\s+søger|ønsker|seeking|looking\s+for|applying\s+for)\b", re.IGNORECASE)
 
@@ -78,7 +83,10 @@ _SEEKING = re.compile(r"^\W*(?:søger|søges|jeg\s+søger|ønsker|seeking|lookin
 def is_heading(text: str, start: int, end: int) -> bool:
     """True if ``text[start:end]`` is a section heading: a heading word followed by a colon or alone on
     its line ("Sprog:", "IT-kompetencer", "Languages")."""
-    if " ".join(text[start:end].lower().split()) not in HEADING_PHRASES:
+    phrase = " ".join(text[start:end].lower().split())
+    if phrase not in HEADING_PHRASES:
+        return False
+    if phrase in _LICENCE_HEADINGS and _LICENCE_HELD.match(text, end):
         return False
     after = text[end:end + 3].lstrip(" \t")
     before = text[max(0, start - 2):start].rstrip(" \t")

@@ -141,6 +141,8 @@ def build_extractor(
     for e in added:
         if e.lang in per_lang:
             per_lang[e.lang].append(e)
+        if e.lang == "en":
+            english.append(e)  # a maintainer's English name ("Photoshop") is read in Danish texts too
     link_only: dict[str, list[LabelEntry]] = {lang: [] for lang in languages}
     if "da" in per_lang:
         per_lang["da"] += [e for e in english if _shared_with_danish(e)]

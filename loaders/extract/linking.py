@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from loaders.extract.chunks import Mention
 from loaders.extract.concept_index import ConceptIndex, Hit
-from loaders.extract.embedding import Embedder
+from loaders.extract.embedding import Embedder, Matrix
 from loaders.extract.glossary import Glossary
 from loaders.extract.titles import stem
 
@@ -63,6 +66,10 @@ DEFAULT_ACCEPT = 0.42
 # applicants" (0.943), so 0.94. Postings keep the probability thresholds alone (a missed requirement is
 # the costlier error there).
 CV_MIN_COSINE: dict[str, float] = {"da": 0.94}
+# Phrases recur across postings and CVs ("erfaring med", "Microsoft Office", a portal's own boilerplate):
+# their embedding and nearest labels are kept for this many phrases (a vector is 1.5 KB: ~30 MB), least
+# recently used out first. Deterministic: a phrase's vector and neighbours never depend on the cache.
+NEAREST_CACHE = 20_000
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -81,6 +88,51 @@ class SemanticLink:
     glossed: str | None  # the English gloss it went through, if any
 
 
+@dataclass(slots=True)
+class _Near:
+    vector: Matrix
+    skills: list[Hit]
+    occupation: list[Hit] | None = None  # looked up only when one of the skills could be accepted
+
+
+class _NearestCache:
+    """Phrase → its vector and nearest labels, bounded (LRU); safe across the server's threads."""
+
+    def __init__(self, index: ConceptIndex, embedder: Embedder, size: int = NEAREST_CACHE) -> None:
+        self._index = index
+        self._embedder = embedder
+        self._size = size
+        self._items: OrderedDict[str, _Near] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def skills(self, texts: Sequence[str]) -> list[_Near]:
+        """Each text's entry, embedding and searching only the texts not seen (each once)."""
+        with self._lock:
+            found = {t: self._items[t] for t in set(texts) if t in self._items}
+            for t in found:
+                self._items.move_to_end(t)
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            vectors = self._embedder.embed(missing)
+            hits = self._index.search(vectors, "Skill", CANDIDATES + 2)
+            fresh = {t: _Near(np.asarray(v), h) for t, v, h in zip(missing, vectors, hits, strict=True)}
+            found.update(fresh)
+            with self._lock:
+                self._items.update(fresh)
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        return [found[t] for t in texts]
+
+    def occupations(self, entries: Sequence[_Near]) -> list[list[Hit]]:
+        """The nearest occupation label of each entry (searched once per entry)."""
+        todo = list({id(e): e for e in entries if e.occupation is None}.values())
+        if todo:
+            for e, hit in zip(todo, self._index.search(np.vstack([e.vector for e in todo]), "Occupation", 1),
+                              strict=True):
+                e.occupation = hit
+        return [e.occupation or [] for e in entries]
+
+
 class SemanticLinker:
     """Links mentions to skills through the concept index and the reading model."""
 
@@ -88,6 +140,7 @@ class SemanticLinker:
         self.index = index
         self.embedder = embedder
         self.glossary = glossary
+        self._near = _NearestCache(index, embedder)
         df: Counter[str] = Counter()
         texts = index.texts_of("Skill")
         for t in texts:
@@ -133,8 +186,8 @@ class SemanticLinker:
         queries = texts + [g for g in glosses if g is not None]
         if not queries:
             return []
-        vectors = self.embedder.embed(queries)
-        hits = self.index.search(vectors, "Skill", CANDIDATES + 2)
+        near = self._near.skills(queries)
+        hits = [n.skills for n in near]
         # Per query (the mention as written, then its gloss): its candidates, scored.
         scored: list[dict[str, tuple[SemanticLink, dict[str, float]]]] = []
         for q, run in enumerate(hits):
@@ -150,7 +203,7 @@ class SemanticLinker:
         # over every occupation label costs as much as the skill search).
         lowest = min(DEFAULT_ACCEPT, *ACCEPT.values())
         check = [q for q, c in enumerate(scored) if any(lk.score >= lowest for lk, _f in c.values())]
-        jobs = self.index.search(vectors[check], "Occupation", 1) if check else []
+        jobs = self._near.occupations([near[q] for q in check]) if check else []
         for q, job in zip(check, jobs, strict=True):
             if job and job[0].cosine >= hits[q][0].cosine + OCCUPATION_MARGIN:
                 scored[q] = {}

@@ -213,8 +213,11 @@ AMBIGUOUS_WORDS = frozenset(
     "groovy crystal nim pure clean hack mercury oz red ring alice boo chapel clipper curl "
     "delphi eiffel factor falcon fantom frege gosu icon joy lasso lisp lua mumps opal "
     "pike pl processing prolog rebol rexx sail self simula squirrel tcl turing vala "
-    "zeno bash fish dash git svn jira confluence slack zoom".split()
+    "zeno bash fish dash git svn jira confluence slack zoom sas tableau".split()
 )
+# Ambiguous names that need technical context even capitalised in a Danish text: "SAS" is as often the
+# airline a citizen worked for ("kabinepersonale hos SAS") as the statistics software.
+CONTEXT_EVEN_CAPITALISED = frozenset({"sas"})
 # Words near an ambiguous label that make its technical sense likely (normalised forms).
 TECH_CONTEXT = frozenset(
     "programming programmering programmere programmer programmør programmeringssprog language languages "
@@ -259,7 +262,7 @@ def label_risk(label: str, n_tokens: int, lang: str = "en") -> LabelRisk:
     ambiguous = len(label) <= AMBIGUOUS_MAX_CHARS or low in _STOP_WORDS or low in AMBIGUOUS_WORDS
     capitalised = label != low
     if lang == "da" and ambiguous and capitalised and len(label) > AMBIGUOUS_MAX_CHARS \
-            and low not in DA_STOP_WORDS:
+            and low not in DA_STOP_WORDS and low not in CONTEXT_EVEN_CAPITALISED:
         return LabelRisk(case_sensitive=True, needs_context=False)
     return LabelRisk(case_sensitive=ambiguous and capitalised, needs_context=ambiguous)
 

@@ -15,8 +15,10 @@ import pytest
 from api.settings import Settings
 from graph.records import LabelEntry
 from loaders.extract import build_extractor
+from loaders.extract.chunks import Mention
 from loaders.extract.concept_index import ConceptIndex, build_index, index_labels, open_index
 from loaders.extract.embedding import Matrix, check_model_setting, embedder_for
+from loaders.extract.linking import SemanticLinker
 from loaders.extract.reading import Reading, ReadingConfig, open_reading
 from loaders.extract.semantic import (
     ALPHA,
@@ -283,3 +285,25 @@ def test_the_packaged_model_loads_and_embeds_offline(monkeypatch: pytest.MonkeyP
     np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
     assert v[0] @ v[1] > v[0] @ v[2]
     assert v[0] @ v[3] > v[3] @ v[2]  # Danish lands near its English meaning
+
+
+def test_a_phrase_is_embedded_and_searched_once_and_reads_the_same_every_time(tmp_path: Path) -> None:
+    def s(uri: str, label: str) -> LabelEntry:
+        return LabelEntry(uri, "Skill", "en", label, "preferred")
+
+    skills = [s("urn:s:coffee", "brew coffee"), s("urn:s:code", "write software code"),
+              s("urn:s:drive", "drive a truck"), s("urn:s:bar", "run a bar")]
+    emb = TableEmbedder()
+    index = build_index(index_labels(skills + _entries()), emb, tmp_path)
+    phrases = ["brew coffee", "write software code", "brew coffee", "drive a truck"]
+    mentions = [("en", Mention(0, len(p), p)) for p in phrases]
+    before = emb.texts
+    linker = SemanticLinker(index, emb)
+    first = linker.candidates(mentions)
+    assert emb.texts - before == 3  # the repeated phrase once
+    assert first[0] == first[2] and first[0]
+    again = linker.candidates(mentions[::-1])
+    assert emb.texts - before == 3  # all known: nothing embedded again
+    assert again[::-1] == first
+    # a fresh linker (no cache) reads exactly the same
+    assert SemanticLinker(index, TableEmbedder()).candidates(mentions) == first

@@ -144,3 +144,14 @@ def test_the_hand_made_cvs_are_read_with_a_recall_floor(reader: Extractor) -> No
     recall, precision = tp / (tp + fn), tp / (tp + fp)
     assert recall >= 0.65, recall
     assert precision >= 0.45, precision
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Kørekort: B og C", {"drive vehicles"}),  # a licence held, not the heading of a section
+    ("IT: Photoshop, InDesign og Excel", {"Adobe Photoshop", "desktop publishing", "use spreadsheets software"}),
+    ("Statistik i SAS og SPSS", {"statistics", "statistical analysis system software"}),
+    ("Kabinepersonale hos SAS i fem år", set()),  # the airline: no technical word near
+])
+def test_licences_and_product_names_are_read_as_written(reader: Extractor, label_of: Callable[[str], str],
+                                                        text: str, expected: set[str]) -> None:
+    assert set(_read(reader, text, label_of)) == expected
