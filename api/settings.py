@@ -42,6 +42,12 @@ class Settings:
     port: int = field(default=8080, metadata=_env("JOBMATCH_PORT"))
     max_body_bytes: int = field(default=5 * 1024 * 1024, metadata=_env("JOBMATCH_MAX_BODY_BYTES"))
     audit_retention_days: int = field(default=183, metadata=_env("JOBMATCH_AUDIT_RETENTION_DAYS"))
+    # Retention of the other kinds of data (`jobmatch retention`): a CV not updated for this long is erased
+    # as on the citizen's request; a posting this long past its last day is deleted; feedback this old is
+    # deleted. The municipality's own periods belong here (its records management plan decides them).
+    cv_retention_days: int = field(default=365, metadata=_env("JOBMATCH_CV_RETENTION_DAYS"))
+    posting_retention_days: int = field(default=90, metadata=_env("JOBMATCH_POSTING_RETENTION_DAYS"))
+    feedback_retention_days: int = field(default=730, metadata=_env("JOBMATCH_FEEDBACK_RETENTION_DAYS"))
     # Signs the audit trail's checkpoints (HMAC-SHA256); held outside the store, like the pseudonym key.
     audit_key: str | None = field(default=None, metadata=_env("JOBMATCH_AUDIT_KEY"), repr=False)
     # Where signed checkpoints are appended: a file the operator archives (default beside the data).
@@ -66,6 +72,13 @@ class Settings:
                 self.reading_model.startswith("local:") and len(self.reading_model) > len("local:")):
             raise ConfigurationError(f"JOBMATCH_READING_MODEL must be one of {', '.join(READING_MODELS)} or "
                                      f"local:FOLDER, not {self.reading_model!r}", field="JOBMATCH_READING_MODEL")
+        for attr, var in (("audit_retention_days", "JOBMATCH_AUDIT_RETENTION_DAYS"),
+                          ("cv_retention_days", "JOBMATCH_CV_RETENTION_DAYS"),
+                          ("posting_retention_days", "JOBMATCH_POSTING_RETENTION_DAYS"),
+                          ("feedback_retention_days", "JOBMATCH_FEEDBACK_RETENTION_DAYS")):
+            if getattr(self, attr) < 1:
+                raise ConfigurationError(f"{var} must be at least 1 (a retention period never reaches today's data)",
+                                         field=var)
         if not 0.0 <= self.trial_treatment_share <= 1.0:
             raise ConfigurationError("JOBMATCH_TRIAL_TREATMENT_SHARE must be between 0 and 1",
                                      field="JOBMATCH_TRIAL_TREATMENT_SHARE")

@@ -135,6 +135,9 @@ class Ledger(Protocol):
 
     def add_feedback(self, feedback: Feedback) -> None: ...
 
+    def purge_feedback(self, before: str) -> int:
+        """Delete feedback given before ``before`` (retention); returns how many."""
+
     def feedback_records(self, recommendation_id: str | None = None) -> list[Feedback]:
         """Feedback (of one recommendation), by (at, id)."""
 

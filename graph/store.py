@@ -113,6 +113,9 @@ class Store(Protocol):
     def get_postings(self, ids: Iterable[str]) -> dict[str, PostingRecord]:
         """Stored postings by id; unknown ids absent."""
 
+    def delete_postings(self, ids: Iterable[str]) -> int:
+        """Remove postings and their requirement links; returns how many existed."""
+
     def posting_ids(self) -> list[str]:
         """Ids of every stored posting (current or not), sorted."""
 

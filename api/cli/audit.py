@@ -20,6 +20,7 @@ from graph.accountability.citizen import explain_alternative_da, explain_suggest
 from graph.accountability.fairness import MIN_GROUP, fairness_html, fairness_report, read_groups
 from graph.accountability.feedback import summarise_feedback
 from graph.accountability.replay import replay
+from graph.accountability.retention import RetentionPolicy, apply_retention
 from graph.accountability.trial import TrialConfig, assign
 from graph.ledger import AuditQuery, AuditRecord, Ledger
 from graph.matching.vocabulary import VERDICT_NAMES
@@ -62,6 +63,12 @@ def register(sub: Any) -> None:
     c = asub.add_parser("checkpoint", help="sign the chain's head and append it to the checkpoint file")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_checkpoint)
+
+    rt = sub.add_parser("retention", help="apply the retention periods of every kind of data (CVs, postings, "
+                                          "feedback, audit records)")
+    rt.add_argument("--yes", action="store_true", help="really delete (without it: say what would go)")
+    rt.add_argument("--json", action="store_true")
+    rt.set_defaults(func=cmd_retention)
 
     t = sub.add_parser("trial", help="randomised controlled trial: assignment and export")
     tsub = t.add_subparsers(dest="trial_command", required=True)
@@ -211,6 +218,44 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
                                                 n, before, mark.seq if mark else "-")
     print(f"deleted {n} audit records older than {before} ({days} days)"
           + (f"; purge record {mark.seq} keeps the range, who and why" if mark else ""))
+    return 0
+
+
+def retention_policy(settings: Settings) -> RetentionPolicy:
+    return RetentionPolicy(cv_days=settings.cv_retention_days, posting_days=settings.posting_retention_days,
+                           feedback_days=settings.feedback_retention_days, audit_days=settings.audit_retention_days)
+
+
+def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings)
+    try:
+        report = apply_retention(store, store, retention_policy(settings), cli_actor(), dry_run=not args.yes)
+        if report.applied and report.record:
+            write_checkpoint(settings, store)
+    finally:
+        store.close()
+    plan = report.plan
+    if args.json:
+        print(json.dumps({"applied": report.applied, "record": report.record, **plan.body()["retention"],  # type: ignore[dict-item]
+                          "cvs_erased": report.cvs_erased, "postings_deleted": report.postings_deleted,
+                          "feedback_deleted": report.feedback_deleted, "audit_purged": report.audit_purged,
+                          "lists_blanked": report.lists_blanked}, indent=1))
+        return 0
+    lines = [f"CVs not updated since before {plan.cv_before}: {len(plan.cvs)}"
+             + (f" ({plan.undated_cvs} without a date are kept for a person to look at)" if plan.undated_cvs else ""),
+             f"postings whose last day is before {plan.posting_before}: {len(plan.postings)}",
+             f"feedback older than {plan.feedback_before}: {plan.feedback}",
+             f"audit records older than {plan.audit_before}: {plan.audit_records}"]
+    if not report.applied:
+        print("would delete:\n  " + "\n  ".join(lines) + "\nrun again with --yes to delete them (a retention "
+              "record, and an erasure record per CV, stay in the audit trail)")
+        return 0
+    log.warning("retention applied: %d CVs erased, %d postings, %d feedback, %d audit records deleted (record %s)",
+                report.cvs_erased, report.postings_deleted, report.feedback_deleted, report.audit_purged,
+                report.record or "-")
+    print(f"erased {report.cvs_erased} CVs ({report.lists_blanked} list bodies blanked), deleted "
+          f"{report.postings_deleted} postings, {report.feedback_deleted} feedback and {report.audit_purged} audit "
+          f"records" + (f"; retention record {report.record}" if report.record else ": nothing was older than its period"))
     return 0
 
 

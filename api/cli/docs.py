@@ -74,6 +74,8 @@ def facts(settings: Settings) -> dict[str, Any]:
                       f"blocks of {root.policy.trial.block_size}") if root.policy.trial else "(none)",
             "crowding_cap": settings.crowding_cap_per_week,
             "retention_days": settings.audit_retention_days,
+            "retention": {"cv": settings.cv_retention_days, "posting": settings.posting_retention_days,
+                          "feedback": settings.feedback_retention_days},
             "audit": {"records": report.checked, "ok": report.ok, "anchor": report.anchor,
                       "checkpoints": report.checkpoints, "signed": audit_key(settings) is not None},
             "cvs": len(store.cv_ids()), "postings": store.posting_count(),
@@ -159,12 +161,16 @@ def technical(f: dict[str, Any], evaluation: Path | None, lang: str) -> str:
         (f"Hver vist liste, udskrift, sletning og oprydning er en post i en hash-kædet revisionslog "
          f"({_n(audit['records'], True)} poster, intakt: {audit['ok']}, start: {audit['anchor']}, signerede "
          f"kontrolpunkter: {audit['checkpoints']}{'' if audit['signed'] else ' — JOBMATCH_AUDIT_KEY mangler'}). "
-         f"Opbevaring: {f['retention_days']} dage."
+         f"Opbevaring: revisionslog {f['retention_days']} dage, CV'er {f['retention']['cv']} dage efter sidste "
+         f"opdatering, stillinger {f['retention']['posting']} dage efter sidste ansøgningsdag, vurderinger "
+         f"{f['retention']['feedback']} dage (`jobmatch retention --yes`)."
          if da else
          f"Every served list, print, erasure and purge is a record of a hash-chained audit trail "
          f"({_n(audit['records'], False)} records, intact: {audit['ok']}, starting at the {audit['anchor']}, signed "
          f"checkpoints: {audit['checkpoints']}{'' if audit['signed'] else ' — JOBMATCH_AUDIT_KEY not set'}). "
-         f"Retention: {f['retention_days']} days."),
+         f"Retention: audit trail {f['retention_days']} days, CVs {f['retention']['cv']} days after their last "
+         f"update, postings {f['retention']['posting']} days past their last day, feedback "
+         f"{f['retention']['feedback']} days (`jobmatch retention --yes`)."),
         "",
     ]
     return "\n".join(body)
@@ -199,8 +205,12 @@ def dpia(f: dict[str, Any], lang: str) -> str:
          if da else "HMAC of the job centre's reference (JOBMATCH_PSEUDONYM_KEY)"),
         ("Sletning", "Erasure", "`jobmatch citizen erase` / POST /api/v1/cvs/{id}/erasure; sporet forbliver intakt"
          if da else "`jobmatch citizen erase` / POST /api/v1/cvs/{id}/erasure; the trail stays intact"),
-        ("Opbevaring", "Retention", f"{f['retention_days']} dage for revisionsloggen" if da
-         else f"{f['retention_days']} days for the audit trail"),
+        ("Opbevaring", "Retention", f"{f['retention_days']} dage for revisionsloggen, {f['retention']['cv']} for "
+         f"CV'er, {f['retention']['posting']} for udløbne stillinger, {f['retention']['feedback']} for "
+         "vurderinger (`jobmatch retention`)" if da
+         else f"{f['retention_days']} days for the audit trail, {f['retention']['cv']} for CVs, "
+         f"{f['retention']['posting']} for expired postings, {f['retention']['feedback']} for feedback "
+         "(`jobmatch retention`)"),
         ("Adgang", "Access", "Tokens pr. rolle; rådgivere ser kun egen kommune" if da
          else "Tokens per role; consultants see their own municipality only"),
     ]

@@ -83,12 +83,14 @@ EXPORT = "export"
 ERASURE = "erasure"
 FEEDBACK = "feedback"
 UPGRADE = "upgrade"
+RETENTION = "retention"
 AUDIT_EVENTS: tuple[AuditEvent, ...] = (
     AuditEvent(PURGE, "Sletning efter opbevaringsfristen", "Retention purge"),
     AuditEvent(EXPORT, "Udskrevet til borgeren", "Printed for the citizen"),
     AuditEvent(ERASURE, "Borgerens data slettet", "Citizen's data erased"),
     AuditEvent(FEEDBACK, "Rådgiverens vurdering", "Consultant's verdict"),
     AuditEvent(UPGRADE, "Ny ESCO-version", "ESCO upgrade"),
+    AuditEvent(RETENTION, "Opbevaringsfrister anvendt", "Retention periods applied"),
 )
 AUDIT_EVENT_NAMES: frozenset[str] = frozenset(e.name for e in AUDIT_EVENTS)
 EXPORT_FORMATS: tuple[str, ...] = ("print",)

@@ -84,6 +84,9 @@ def test_feedback(empty_store: Store) -> None:
     assert [f.id for f in store.feedback_records("rec-1")] == ["f3", "f1", "f2"]
     assert store.feedback_records("rec-1")[0].verdict == "applied"
     assert store.feedback_records("none") == []
+    assert store.purge_feedback("2026-03-01T10:00:00") == 1  # f3 only: the cut-off itself is kept
+    assert [f.id for f in store.feedback_records()] == ["f1", "f2", "f0"]
+    assert store.purge_feedback("2000-01-01") == 0
 
 
 def test_tokens(empty_store: Store) -> None:

@@ -177,6 +177,20 @@ def test_upserting_a_posting_replaces_its_requirements(empty_store: Store) -> No
     assert "p01" not in [m.id for m in store.postings_in(EVERYWHERE, DAY)]
 
 
+def test_deleting_postings_takes_them_out_of_every_answer(empty_store: Store) -> None:
+    store = empty_store
+    store.upsert_postings(d.postings())
+    before = store.postings_requiring([S + "foodsafety"], CPH, DAY).ids
+    assert "p01" in before
+    assert store.delete_postings(["p01", "p01", "nobody"]) == 1
+    assert store.delete_postings(["p01"]) == 0
+    assert store.posting_count() == 9 and "p01" not in store.posting_ids()
+    assert store.get_postings(["p01"]) == {} and store.posting_metas(["p01"]) == {}
+    assert store.requirements_of(["p01"]).get("p01", []) == []
+    assert store.postings_requiring([S + "foodsafety"], CPH, DAY).ids == tuple(i for i in before if i != "p01")
+    assert "p01" not in [m.id for m in store.postings_in(EVERYWHERE, DAY)]
+
+
 def test_the_last_record_of_an_id_wins(empty_store: Store) -> None:
     store = empty_store
     first, second = d.postings()[0], replace(d.postings()[0], title="second", requirements=())

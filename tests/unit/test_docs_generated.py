@@ -36,6 +36,7 @@ def test_documents_are_written_from_the_system(tmp_path: Path, mini_taxonomy: Ta
     for f in fields(MatchSettings):  # every setting, with its value
         assert f"`{f.name}`" in en
     assert "hash-chained audit trail" in en
+    assert "CVs 365 days after their last update" in en and "CV'er 365 dage efter sidste opdatering" in da
 
 
 def test_every_weight_has_its_reason() -> None:

@@ -500,6 +500,19 @@ class MemoryStore(SqliteLedger):
         self.refresh()
         return {i: self._postings[i] for i in ids if i in self._postings}
 
+    def delete_postings(self, ids: Iterable[str]) -> int:
+        with self._lock:
+            present = [i for i in set(ids) if i in self._postings]
+            db = self._conn()
+            with transaction(db):
+                db.executemany("DELETE FROM postings WHERE id = ?", [(i,) for i in present])
+                self._log_changes(db, "posting", present)
+            for i in present:
+                del self._postings[i]
+            if present:
+                self._index = None
+            return len(present)
+
     def posting_ids(self) -> list[str]:
         self.refresh()
         return sorted(self._postings)

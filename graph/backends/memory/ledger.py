@@ -163,6 +163,12 @@ class SqliteLedger:
                         feedback.verdict, feedback.reason, feedback.actor, feedback.municipality,
                         feedback.strategy))
 
+    def purge_feedback(self, before: str) -> int:
+        db = self._conn()
+        with transaction(db):
+            cur = db.execute("DELETE FROM feedback WHERE at < ?", (before,))
+        return cur.rowcount
+
     def feedback_records(self, recommendation_id: str | None = None) -> list[Feedback]:
         sql = ("SELECT id, at, recommendation_id, cv_id, target, verdict, reason, actor, municipality, strategy "
                "FROM feedback")

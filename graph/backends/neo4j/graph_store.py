@@ -313,6 +313,14 @@ class Neo4jGraphStore(Neo4jConnection):
 
         return int(self._write("delete_cvs", work))
 
+    def delete_postings(self, ids: Iterable[str]) -> int:
+        unique = sorted(set(ids))
+
+        def work(tx: ManagedTransaction) -> int:
+            return int(tx.run(queries.load("delete_postings"), ids=unique).single(strict=True)["deleted"])
+
+        return int(self._write("delete_postings", work))
+
     def cv_ids(self, municipality: str | None = None) -> list[str]:
         if municipality is None:
             rows = self._read("find_cv_ids")

@@ -91,6 +91,12 @@ class Neo4jLedger(Neo4jConnection):
         props = _props(feedback)
         self._write("add_feedback", lambda tx: tx.run(queries.load("merge_feedback"), props=props).consume())
 
+    def purge_feedback(self, before: str) -> int:
+        def work(tx: ManagedTransaction) -> int:
+            return int(tx.run(queries.load("delete_feedback_before"), before=before).single(strict=True)["deleted"])
+
+        return int(self._write("purge_feedback", work))
+
     def feedback_records(self, recommendation_id: str | None = None) -> list[Feedback]:
         rows = self._read("find_feedback", recommendation_id=recommendation_id)
         return sorted((_from_props(Feedback, r["props"]) for r in rows), key=lambda f: (f.at, f.id))
