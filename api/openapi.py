@@ -509,7 +509,10 @@ def _paths() -> Json:
                     _query("actor", _str(maxLength=200), "token id of the consultant"),
                     _limit(500, "page size (default 100)"),
                     _query("offset", _int(minimum=0, maximum=10_000_000), "records to skip"),
-                    _query("order", _str(enum=["newest", "oldest"], default="newest"), "newest or oldest first")],
+                    _query("order", _str(enum=["newest", "oldest"], default="newest"), "newest or oldest first"),
+                    _query("reads", _str(enum=["hide", "show"], default="hide"),
+                           "records of who read a CV or records: hidden unless asked for (every look at this "
+                           "list is one)")],
             tag="ethics", op_id="listRecommendations")},
         f"{API}/recommendations/{{rec_id}}": {"get": _op(
             "One served list in full: paths, evidence, versions, chain link, feedback", ["ethics"],

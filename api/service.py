@@ -44,6 +44,7 @@ from graph.matching.vocabulary import (
     EXPORT,
     EXPORT_FORMATS,
     FEEDBACK,
+    READ,
     VERDICT,
     VERDICT_NAMES,
     VERDICTS,
@@ -175,6 +176,21 @@ class Service:
             raise NotFoundError("no such CV")
         check_municipality(actor, cv.municipality)
         return cv
+
+    def read_cv(self, actor: Actor, cv_id: str, lang: str) -> dict[str, Any]:
+        """The stored CV for a person to look at (:meth:`cv_json`); the look is an event of the audit chain.
+
+        :raise NotFoundError: if unknown or of another municipality.
+        """
+        cv = self.cv_for(actor, cv_id)
+        self._note_read(actor, cv.municipality, cv.id, "cv", [cv.id])
+        return self.cv_json(cv, lang)
+
+    def _note_read(self, actor: Actor, municipality: str, cv_id: str, what: str, ids: list[str]) -> None:
+        """A person read a CV or audit records: an event of the chain (who, what, which ids — never content),
+        filed under the municipality whose data it was, so its ethics reviewer sees who looked."""
+        with self.writing() as store:
+            record_event(store, READ, actor.filed_under(municipality), cv_id, {"read": {"what": what, "ids": ids}})
 
     def cv_json(self, cv: CvRecord, lang: str) -> dict[str, Any]:
         """The stored CV with evidence, and labels for every concept it names (URIs stay as ids)."""
@@ -419,7 +435,10 @@ class Service:
         """Audit records matching ``query``, limited to the actor's municipality if it has one."""
         if actor.municipality:
             query = replace(query, municipality=actor.municipality)
-        return self.store.audit_records(query)
+        records = self.store.audit_records(query)
+        if records:
+            self._note_read(actor, actor.municipality, query.cv_id or "", "records", [r.id for r in records])
+        return records
 
     def record_for(self, actor: Actor, rec_id: str) -> AuditRecord:
         """The audit record if ``actor`` may see it (its municipality, or any without one).
@@ -438,6 +457,7 @@ class Service:
         :raise NotFoundError: if unknown or of another municipality.
         """
         rec = self.record_for(actor, rec_id)
+        self._note_read(actor, rec.municipality, rec.cv_id, "record", [rec.id])
         out = record_json(rec, self.store.feedback_records(rec.id))
         out["hash_valid"] = holds(rec)
         out["labels"] = self.labels(_uris_in(out["body"].get("result", {})), lang)
@@ -520,6 +540,7 @@ class Service:
         trial = ([a for a in store.trial_assignments(self.settings.trial_name) if a.cv_id == cv.id]
                  if self.settings.trial_seed else [])
         log.info("citizen export of %s by %s: %d lists, %d feedback", cv.id, actor.id, len(records), len(feedback))
+        self._note_read(actor, cv.municipality, cv.id, "citizen_export", [cv.id])
         return {
             "pseudonym": cv.id,
             "note": EXPORT_NOTE,

@@ -6,7 +6,7 @@ batch build what they need here, so they serve and record alike.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
@@ -20,7 +20,9 @@ from graph.accountability.serving import ListServer, ServingPolicy
 from graph.accountability.trial import TrialConfig, block_size_for
 from graph.ledger import Ledger
 from graph.matching.scoring import MatchSettings
+from graph.records import PostingRecord
 from graph.store import Store
+from ontology.model import Taxonomy
 
 if TYPE_CHECKING:
     from loaders.extract.reading import ReadingConfig
@@ -47,6 +49,23 @@ def open_store(settings: Settings) -> Backend:
     from graph.backends.memory.graph_store import MemoryStore
 
     return MemoryStore(settings.data_dir).open()
+
+
+def what_if_store(tax: Taxonomy, postings_of: Store, rewritten: Sequence[PostingRecord] = (),
+                  page: int = 1000) -> Store:
+    """An embedded store in memory (nothing on disk) holding ``tax`` and a copy of ``postings_of``'s
+    postings, ``rewritten`` ones (an upgrade plan's) in place of theirs: the world a new taxonomy version
+    would make, to match in before it is loaded."""
+    from graph.backends.memory.graph_store import MemoryStore
+
+    scratch = MemoryStore().open()
+    scratch.upsert_taxonomy(tax)
+    ids = postings_of.posting_ids()
+    for start in range(0, len(ids), page):
+        scratch.upsert_postings(list(postings_of.get_postings(ids[start:start + page]).values()))
+    if rewritten:
+        scratch.upsert_postings(list(rewritten))
+    return scratch
 
 
 def local_additions_path(settings: Settings) -> Path:

@@ -57,6 +57,7 @@ class AuditQuery:
     limit: int = 100
     offset: int = 0
     newest_first: bool = False  # the ethics list reads the latest lists first; verification reads in order
+    exclude_kinds: tuple[str, ...] = ()  # record kinds (``strategy``) left out, e.g. reads in the ethics list
 
 
 @dataclass(frozen=True, slots=True)

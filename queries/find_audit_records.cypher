@@ -7,6 +7,7 @@ WHERE r.seq > $after_seq
   AND ($municipality IS NULL OR r.municipality = $municipality)
   AND ($since IS NULL OR r.at >= $since)
   AND ($until IS NULL OR r.at < $until)
+  AND NOT r.strategy IN $exclude_kinds
 RETURN r {.*} AS props
 ORDER BY r.seq
 SKIP $offset

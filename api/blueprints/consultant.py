@@ -101,9 +101,7 @@ def _posting_summary(p: PostingRecord) -> dict[str, Any]:
 @require_roles("consultant", "ethics")
 def get_cv(cv_id: str) -> Response:
     """What is stored for a CV: skills with their evidence, occupations sought and worked as."""
-    svc = current_service()
-    cv = svc.cv_for(current_actor(), cv_id)
-    return jsonify(svc.cv_json(cv, lang_arg()))
+    return jsonify(current_service().read_cv(current_actor(), cv_id, lang_arg()))
 
 
 @bp.post("/cvs/lookup")

@@ -15,6 +15,7 @@ from api.auth import current_actor, require_roles
 from api.blueprints.params import choice_arg, instant_arg, int_arg, lang_arg, str_arg
 from api.service import current_service, record_summary
 from graph.ledger import AuditQuery
+from graph.matching.vocabulary import READ
 
 bp = Blueprint("ethics", __name__)
 
@@ -23,6 +24,7 @@ MAX_PAGE = 500
 DEFAULT_PAGE = 100
 # The reviewer usually looks at what was served lately: newest first unless asked otherwise.
 ORDERS = ("newest", "oldest")
+READS = ("hide", "show")
 
 
 @bp.get("/recommendations")
@@ -32,9 +34,12 @@ def list_recommendations() -> Response:
     limit = int_arg("limit", DEFAULT_PAGE, 1, MAX_PAGE)
     offset = int_arg("offset", 0, 0, 10_000_000)
     newest = choice_arg("order", ORDERS, "newest") == "newest"
+    # Every look at a CV or at records is a record of the trail: shown on request, or the list would fill
+    # with its own reading.
+    hidden = (READ,) if choice_arg("reads", READS, "hide") == "hide" else ()
     query = AuditQuery(cv_id=str_arg("cv_id"), actor=str_arg("actor"), since=instant_arg("since"),
                        until=instant_arg("until"), limit=limit or DEFAULT_PAGE, offset=offset or 0,
-                       newest_first=newest)
+                       newest_first=newest, exclude_kinds=hidden)
     records = current_service().recommendations(current_actor(), query)
     return jsonify({"limit": query.limit, "offset": query.offset, "count": len(records),
                     "recommendations": [record_summary(r) for r in records]})

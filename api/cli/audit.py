@@ -15,7 +15,7 @@ from typing import Any
 
 from api.settings import Settings
 from api.wiring import audit_key, cli_actor, open_store, trial_config, verify_trail, write_checkpoint
-from graph.accountability.audit import body_of, tombstone
+from graph.accountability.audit import body_of, record_event, tombstone
 from graph.accountability.citizen import explain_alternative_da, explain_suggestion_da
 from graph.accountability.fairness import MIN_GROUP, fairness_html, fairness_report, read_groups
 from graph.accountability.feedback import summarise_feedback
@@ -23,7 +23,7 @@ from graph.accountability.replay import replay
 from graph.accountability.retention import RetentionPolicy, apply_retention
 from graph.accountability.trial import TrialConfig, assign
 from graph.ledger import AuditQuery, AuditRecord, Ledger
-from graph.matching.vocabulary import VERDICT_NAMES
+from graph.matching.vocabulary import READ, VERDICT_NAMES
 from ontology.errors import ConfigurationError, NotFoundError, ValidationError
 
 log = logging.getLogger(__name__)
@@ -143,6 +143,11 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings)
     try:
         records = _all_records(store, AuditQuery(cv_id=args.cv, since=args.since, until=args.until))
+        if records:
+            # An export is a read of every record in it: an event of the chain (which records, never content).
+            record_event(store, READ, cli_actor(), args.cv or "",
+                         {"read": {"what": "audit_export", "ids": [r.id for r in records],
+                                   "filter": {"cv": args.cv, "since": args.since, "until": args.until}}})
     finally:
         store.close()
     out = Path(args.out).open("w", encoding="utf-8", newline="") if args.out else sys.stdout  # noqa: SIM115
@@ -347,7 +352,7 @@ def cmd_trial_assign(args: argparse.Namespace, settings: Settings) -> int:
         for cid in ids:
             if cid not in cvs:
                 raise NotFoundError(f"no CV with pseudonym {cid!r}", field="cv_ids")
-            a = assign(store, cfg, cvs[cid].municipality, cid)
+            a = assign(store, cfg, cvs[cid].municipality, cid, cli_actor().filed_under(cvs[cid].municipality))
             print(f"{cid}\t{a.stratum}\t{a.arm}\t{a.assigned_at}")
     finally:
         store.close()

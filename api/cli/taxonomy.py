@@ -15,12 +15,13 @@ from typing import Any
 
 from api.cli.reading import build_for_store
 from api.settings import Settings
-from api.wiring import cli_actor, local_additions_path, open_store
+from api.wiring import cli_actor, local_additions_path, open_store, what_if_store
 from graph.accountability.audit import record_event
 from graph.matching.vocabulary import UPGRADE
+from graph.records import CvRecord
 from graph.store import Store
 from graph.taxonomy.impact import DEFAULT_DAYS, impact_of, render_impact
-from graph.taxonomy.upgrade import render_upgrade, upgrade
+from graph.taxonomy.upgrade import plan_upgrade, render_upgrade, upgrade
 from ontology.diff import TaxonomyDiff, diff_taxonomies, render_diff
 from ontology.errors import ConfigurationError
 from ontology.local_additions import (
@@ -51,6 +52,8 @@ def register(sub: Any) -> None:
     pair_options(impact)
     impact.add_argument("--days", type=int, default=DEFAULT_DAYS,
                         help=f"recommendations served in the last N days (default {DEFAULT_DAYS})")
+    impact.add_argument("--no-rematch", action="store_true",
+                        help="only which items link a changed concept: do not match every CV on both versions")
     impact.set_defaults(func=cmd_impact)
 
     up = tsub.add_parser("upgrade", help="load a new ESCO package into the store and migrate links to replaced concepts")
@@ -115,10 +118,14 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
 
 
 def _diff(args: argparse.Namespace) -> TaxonomyDiff:
+    return _pair(args)[2]
+
+
+def _pair(args: argparse.Namespace) -> tuple[Taxonomy, Taxonomy, TaxonomyDiff]:
     langs = _langs(args.lang, ("en",))
     old = read_taxonomy(Path(args.old), langs)
     new = read_taxonomy(Path(args.new), langs)
-    return diff_taxonomies(old, new, langs)
+    return old, new, diff_taxonomies(old, new, langs)
 
 
 def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
@@ -128,12 +135,22 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_impact(args: argparse.Namespace, settings: Settings) -> int:
-    diff = _diff(args)
+    old, new, diff = _pair(args)
     store = open_store(settings)
+    after = None
     try:
-        report = impact_of(diff, store, store, days=args.days)
+        migrated: dict[str, CvRecord] = {}
+        if not args.no_rematch:
+            # The new version's world, in memory, with the links the upgrade would migrate migrated: every
+            # CV is matched there and on the store as it is.
+            plan = plan_upgrade(store, new, old=old, lang=_langs(args.lang, ("en",))[0])
+            after = what_if_store(new, store, plan.postings)
+            migrated = {cv.id: cv for cv in plan.cvs}
+        report = impact_of(diff, store, store, days=args.days, after=after, migrated=migrated)
     finally:
         store.close()
+        if after is not None:
+            after.close()
     _emit(args, report.as_json(), render_impact(report, args.limit))
     return 0
 

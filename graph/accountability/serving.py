@@ -231,7 +231,7 @@ class ListServer:
         if trial is not None:
             if assign_arm:
                 with self._locked():  # a write: one writer at a time, like the audit append
-                    arm = assign(self.ledger, trial, cv.municipality, cv.id).arm
+                    arm = assign(self.ledger, trial, cv.municipality, cv.id, actor.filed_under(cv.municipality)).arm
             else:
                 arm = arm_for(trial, cv.municipality, cv.id)
             if arm == CONTROL and request.strategy == GRAPH:

@@ -22,8 +22,9 @@ import hmac
 from dataclasses import dataclass
 from datetime import date
 
-from graph.accountability.audit import now_iso
+from graph.accountability.audit import Actor, now_iso, record_event
 from graph.ledger import Ledger, TrialAssignment
+from graph.matching.vocabulary import TRIAL_ASSIGNMENT
 
 TREATMENT = "treatment"
 CONTROL = "control"
@@ -76,13 +77,20 @@ def block_arm(config: TrialConfig, stratum: str, position: int) -> str:
     return TREATMENT if place in set(order[:treated]) else CONTROL
 
 
-def assign(ledger: Ledger, config: TrialConfig, stratum: str, pseudonym: str) -> TrialAssignment:
+def assign(ledger: Ledger, config: TrialConfig, stratum: str, pseudonym: str, actor: Actor) -> TrialAssignment:
     """The citizen's recorded arm; assigned (the next place of the stratum's blocks) and recorded on first
-    sight, never changed afterwards. The caller holds its write lock (positions are counted, then used)."""
+    sight, never changed afterwards. The caller holds its write lock (positions are counted, then used).
+    A new assignment is also an event of the audit chain (arm, stratum, place, block size), so an
+    assignment cannot be changed or back-dated unseen. ``actor`` is filed under the citizen's municipality."""
     position = ledger.trial_count(config.name, stratum)
     proposed = TrialAssignment(cv_id=pseudonym, trial=config.name, arm=block_arm(config, stratum, position),
                                stratum=stratum, assigned_at=now_iso(), position=position)
-    return ledger.assign_trial(proposed)
+    got = ledger.assign_trial(proposed)
+    if got == proposed:
+        record_event(ledger, TRIAL_ASSIGNMENT, actor, pseudonym,
+                     {"trial": {"name": got.trial, "arm": got.arm, "stratum": got.stratum, "position": got.position,
+                                "block_size": config.block_size, "assigned_at": got.assigned_at}})
+    return got
 
 
 def iso_week(day: date) -> str:

@@ -84,6 +84,8 @@ ERASURE = "erasure"
 FEEDBACK = "feedback"
 UPGRADE = "upgrade"
 RETENTION = "retention"
+READ = "read"
+TRIAL_ASSIGNMENT = "trial_assignment"
 AUDIT_EVENTS: tuple[AuditEvent, ...] = (
     AuditEvent(PURGE, "Sletning efter opbevaringsfristen", "Retention purge"),
     AuditEvent(EXPORT, "Udskrevet til borgeren", "Printed for the citizen"),
@@ -91,6 +93,8 @@ AUDIT_EVENTS: tuple[AuditEvent, ...] = (
     AuditEvent(FEEDBACK, "Rådgiverens vurdering", "Consultant's verdict"),
     AuditEvent(UPGRADE, "Ny ESCO-version", "ESCO upgrade"),
     AuditEvent(RETENTION, "Opbevaringsfrister anvendt", "Retention periods applied"),
+    AuditEvent(READ, "Data læst", "Data read"),
+    AuditEvent(TRIAL_ASSIGNMENT, "Tildelt forsøgsarm", "Trial arm assigned"),
 )
 AUDIT_EVENT_NAMES: frozenset[str] = frozenset(e.name for e in AUDIT_EVENTS)
 EXPORT_FORMATS: tuple[str, ...] = ("print",)

@@ -16,8 +16,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from graph.ledger import AuditQuery, Ledger
+from graph.matching.scoring import MatchSettings
 from graph.records import CvRecord, PostingRecord
 from graph.store import Store
+from graph.taxonomy.rematch import TOP, RankChange, by_municipality, rematch
 from ontology.diff import REASONS, TaxonomyDiff
 
 T = TypeVar("T")
@@ -65,6 +67,9 @@ class ImpactReport:
     postings: tuple[AffectedItem, ...]
     recommendations: tuple[AffectedItem, ...]
     scanned: Mapping[str, int]
+    # Every CV matched on the version in force and on the new one (:mod:`graph.taxonomy.rematch`); empty
+    # when the caller did not re-match.
+    rematched: tuple[RankChange, ...] = ()
     # "all", or "current" when the store cannot list postings that are expired or unlocated.
 
     def groups(self) -> dict[str, tuple[AffectedItem, ...]]:
@@ -80,6 +85,10 @@ class ImpactReport:
             out[name] = {"scanned": self.scanned.get(name, 0), "affected": len(items),
                          "broken": sum(1 for i in items if i.broken),
                          "by_reason": {r: reasons[r] for r in REASONS if reasons[r]}}
+        if self.rematched:
+            out["cvs"]["lists_changed"] = sum(1 for c in self.rematched if c.changed)
+            moved = {p for c in self.rematched for p in (*c.entered, *c.left)}
+            out["postings"]["lists_changed"] = len(moved)
         return out
 
     def as_json(self) -> dict[str, Any]:
@@ -93,12 +102,17 @@ class ImpactReport:
 
         return {"old_version": self.old_version, "new_version": self.new_version, "days": self.days,
                 "since": self.since, "counts": self.counts(),
-                **{name: [item(i) for i in items] for name, items in self.groups().items()}}
+                **{name: [item(i) for i in items] for name, items in self.groups().items()},
+                "rematch": {"top": TOP, "by_municipality": by_municipality(self.rematched),
+                            "changed": [c.as_json() for c in self.rematched if c.changed]} if self.rematched else None}
 
 
 def impact_of(diff: TaxonomyDiff, store: Store, ledger: Ledger, *, days: int = DEFAULT_DAYS, now: datetime | None = None,
-              page: int = PAGE) -> ImpactReport:
-    """Which stored CVs, postings and recommendations served in the last ``days`` the diff affects.
+              page: int = PAGE, after: Store | None = None, migrated: Mapping[str, CvRecord] | None = None,
+              settings: MatchSettings | None = None) -> ImpactReport:
+    """Which stored CVs, postings and recommendations served in the last ``days`` the diff touches; with
+    ``after`` (a store holding the new version and the postings as the upgrade would leave them) and
+    ``migrated`` (the CVs the upgrade would rewrite), which CVs' lists it changes.
 
     :raise StoreUnavailableError: if the store cannot be read.
     """
@@ -112,10 +126,15 @@ def impact_of(diff: TaxonomyDiff, store: Store, ledger: Ledger, *, days: int = D
 
     cvs: list[AffectedItem] = []
     cv_ids = store.cv_ids()
-    for cv in fetch_pages(store.get_cvs, cv_ids, page):
-        found = links(cv_links(cv))
-        if found:
-            cvs.append(AffectedItem(cv.id, found))
+    changes: list[RankChange] = []
+    for start in range(0, len(cv_ids), page):
+        chunk = list(fetch_pages(store.get_cvs, cv_ids[start:start + page], page))
+        for cv in chunk:
+            found = links(cv_links(cv))
+            if found:
+                cvs.append(AffectedItem(cv.id, found))
+        if after is not None:
+            changes += rematch(store, after, chunk, migrated=migrated, settings=settings, valid_on=now.date())
     postings: list[AffectedItem] = []
     posting_ids = store.posting_ids()
     for p in fetch_pages(store.get_postings, posting_ids, page):
@@ -124,9 +143,9 @@ def impact_of(diff: TaxonomyDiff, store: Store, ledger: Ledger, *, days: int = D
             postings.append(AffectedItem(p.id, found))
     recommendations: list[AffectedItem] = []
     scanned_records = 0
-    after = 0
-    while batch := ledger.audit_records(AuditQuery(since=since, limit=page, after_seq=after)):
-        after = batch[-1].seq
+    last_seq = 0
+    while batch := ledger.audit_records(AuditQuery(since=since, limit=page, after_seq=last_seq)):
+        last_seq = batch[-1].seq
         scanned_records += len(batch)
         for rec in batch:
             found = links(("mentioned", uri) for uri in sorted(set(_URI_IN_BODY.findall(rec.body))))
@@ -137,6 +156,7 @@ def impact_of(diff: TaxonomyDiff, store: Store, ledger: Ledger, *, days: int = D
         old_version=diff.old_version, new_version=diff.new_version, days=days, since=since,
         cvs=tuple(cvs), postings=tuple(postings), recommendations=tuple(recommendations),
         scanned={"cvs": len(cv_ids), "postings": len(posting_ids), "recommendations": scanned_records},
+        rematched=tuple(changes),
     )
 
 
@@ -176,6 +196,13 @@ def render_impact(report: ImpactReport, limit: int = 50) -> str:
         out.append(f"  {_TITLES[name]:<16}{c['scanned']:>9,}{c['affected']:>10,}{c['broken']:>8,}")
     out.append(f"  (broken = links a removed concept; recommendations served since {report.since[:10]}, "
                f"the last {report.days} days)")
+    if report.rematched:
+        per = by_municipality(report.rematched)
+        out.extend(["", f"Every CV matched on ESCO {report.old_version} and on {report.new_version} (top {TOP}): "
+                    f"{counts['cvs']['lists_changed']:,} of {len(report.rematched):,} lists change",
+                    f"  {'municipality':<14}{'CVs':>7}{'changed':>9}{'entered':>9}{'left':>7}{'moved':>7}"])
+        for m, c in per.items():
+            out.append(f"  {m:<14}{c['cvs']:>7,}{c['changed']:>9,}{c['entered']:>9,}{c['left']:>7,}{c['moved']:>7,}")
     for name, c in counts.items():
         if c["by_reason"]:
             out.append(f"{_TITLES[name]} by reason: " + ", ".join(f"{r} {n:,}" for r, n in c["by_reason"].items()))

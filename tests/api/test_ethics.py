@@ -15,6 +15,7 @@ from api.app import create_app
 from api.settings import Settings
 from graph.accountability.checkpoint import Checkpoint, is_authentic
 from graph.backends.memory.graph_store import MemoryStore
+from graph.ledger import AuditQuery
 from graph.matching.scoring import MatchSettings
 from tests.api.conftest import Tokens, ValidatingClient, bearer, current_postings
 from tests.matching_data import S
@@ -224,3 +225,21 @@ def test_decisions_and_flags_reach_the_ethics_queue(client: FlaskClient, tokens:
         rec, "flagged", "same posting for everyone this week")
     assert client.get("/api/v1/flags", headers=bearer(tokens.ethics_aarhus)).get_json()["flags"] == []
     assert client.get("/api/v1/flags", headers=bearer(tokens.consultant)).status_code == 403
+
+
+def test_every_read_of_a_cv_or_a_record_is_an_event_of_the_chain(client: FlaskClient, tokens: Tokens,
+                                                                 store: MemoryStore) -> None:
+    served = _serve(client, tokens.consultant, "cv-cook")
+    assert client.get("/api/v1/cvs/cv-cook", headers=bearer(tokens.consultant)).status_code == 200
+    assert client.get(f"/api/v1/recommendations/{served}", headers=bearer(tokens.ethics)).status_code == 200
+    # the list hides reads unless asked (every look at it is one), and shows them when asked
+    assert [r["id"] for r in _list(client, tokens.ethics)["recommendations"]] == [served]
+    shown = _list(client, tokens.ethics, "?reads=show&order=oldest")["recommendations"]
+    assert [r["strategy"] for r in shown] == ["graph", "read", "read", "read"]
+    reads = [json.loads(r.body)["read"] for r in store.audit_records(AuditQuery(limit=100)) if r.strategy == "read"]
+    assert reads[:3] == [{"what": "cv", "ids": ["cv-cook"]}, {"what": "record", "ids": [served]},
+                         {"what": "records", "ids": [served]}]
+    cv_read = next(r for r in store.audit_records(AuditQuery(limit=100)) if r.strategy == "read")
+    assert (cv_read.cv_id, cv_read.municipality, cv_read.role) == ("cv-cook", "0101", "consultant")
+    r = client.get("/api/v1/audit/verify", headers=bearer(tokens.ethics))
+    assert r.status_code == 200 and r.get_json()["ok"] is True

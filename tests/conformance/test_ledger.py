@@ -47,6 +47,10 @@ def test_audit_chain(empty_store: Store) -> None:
     assert store.audit_records(AuditQuery(newest_first=True)) == records[::-1]
     assert store.audit_records(AuditQuery(newest_first=True, limit=2, offset=1)) == records[::-1][1:3]
     assert store.audit_records(AuditQuery(cv_id="cv-a", newest_first=True)) == [records[3], records[2], records[0]]
+    # Record kinds left out (the ethics list hides reads unless asked)
+    assert store.audit_records(AuditQuery(exclude_kinds=("graph",))) == []
+    assert store.audit_records(AuditQuery(exclude_kinds=("read", "purge"), newest_first=True, limit=2)) == \
+        records[::-1][:2]
     assert store.purge_audit("2026-03-03") == 2
     assert store.audit_records(AuditQuery()) == records[2:]
     assert store.purge_audit("2000-01-01") == 0

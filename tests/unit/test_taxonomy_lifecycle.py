@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
+from api.wiring import what_if_store
 from graph.accountability.audit import Actor, canonical
 from graph.backends.memory.graph_store import MemoryStore
 from graph.ledger import AuditQuery, AuditRecord
@@ -556,3 +557,51 @@ def test_the_upgrade_command_is_an_event_of_the_audit_chain(store: MemoryStore, 
     finally:
         again.close()
     assert main(["audit", "verify"]) == 0
+
+
+def test_impact_rematches_every_cv_on_both_versions_and_reports_list_changes(store: MemoryStore,
+                                                                          mini_new: Path) -> None:
+    cvs = [_cv("cv-1", ("mini-rlang", "mini-sql")), _cv("cv-2", ("mini-sql",)), _cv("cv-3", ("mini-forklift",)),
+           _cv("cv-4", ("mini-stock", "mini-sql"))]
+    store.upsert_cvs(cvs)
+    store.upsert_postings([_posting("p-1", ("mini-rlang", "essential")),
+                           _posting("p-2", ("mini-sql", "essential")),
+                           _posting("p-3", ("mini-forklift", "essential")),
+                           _posting("p-4", ("mini-stock", "essential"), ("mini-teamwork", "optional"))])
+    diff = diff_taxonomies(_mini(MINI_ESCO), _mini(mini_new))
+    after = what_if_store(_mini(mini_new), store)
+    report = impact_of(diff, store, store, days=90, now=NOW, after=after)
+
+    # Links touched: a relabelled skill (cv-3), a removed one (cv-1, left stranded by the upgrade) and a
+    # skill that became transversal (cv-4). Lists changed: only cv-4's — its stock-keeping is now a personal
+    # competence, and the posting that asked only for it as essential leaves its list.
+    assert [i.id for i in report.cvs] == ["cv-1", "cv-3", "cv-4"]
+    changed = [c for c in report.rematched if c.changed]
+    assert [(c.cv_id, c.before, c.after, c.left, c.entered) for c in changed] == [
+        ("cv-4", ("p-2", "p-4"), ("p-2",), ("p-4",), ())]
+    assert [c.cv_id for c in report.rematched] == ["cv-1", "cv-2", "cv-3", "cv-4"]
+    counts = report.counts()
+    assert (counts["cvs"]["affected"], counts["cvs"]["lists_changed"]) == (3, 1)
+    assert counts["postings"]["lists_changed"] == 1
+    data = json.loads(json.dumps(report.as_json()))
+    assert data["rematch"]["by_municipality"] == {"0101": {"cvs": 4, "changed": 1, "entered": 0, "left": 1, "moved": 0}}
+    assert data["rematch"]["changed"][0]["left"] == ["p-4"]
+    text = render_impact(report)
+    assert "1 of 4 lists change" in text and "  0101                4        1        0      1      0" in text
+
+
+def test_the_impact_command_rematches_with_the_upgrades_migrations(store: MemoryStore, mini_new: Path,
+                                                                   capsys: pytest.CaptureFixture[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    store.upsert_cvs([_cv("cv-4", ("mini-stock", "mini-sql"))])
+    store.upsert_postings([_posting("p-2", ("mini-sql", "essential")),
+                           _posting("p-4", ("mini-stock", "essential"), ("mini-teamwork", "optional"))])
+    monkeypatch.setenv("JOBMATCH_DATA_DIR", str(store.data_dir))
+    monkeypatch.setenv("JOBMATCH_STORE", "memory")
+    store.close()
+    assert main(["taxonomy", "impact", str(MINI_ESCO), str(mini_new), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["counts"]["cvs"]["lists_changed"] == 1 and data["rematch"]["changed"][0]["cv_id"] == "cv-4"
+    assert main(["taxonomy", "impact", str(MINI_ESCO), str(mini_new), "--json", "--no-rematch"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["rematch"] is None and "lists_changed" not in data["counts"]["cvs"]

@@ -139,6 +139,9 @@ class SqliteLedger:
         if query.until is not None:
             where.append("at < ?")
             args.append(query.until)
+        if query.exclude_kinds:
+            where.append(f"strategy NOT IN ({','.join('?' * len(query.exclude_kinds))})")
+            args.extend(query.exclude_kinds)
         order = "seq DESC" if query.newest_first else "seq"
         sql = (f"SELECT {_AUDIT_COLS} FROM audit WHERE {' AND '.join(where)} "  # noqa: S608 - fixed fragments
                f"ORDER BY {order} LIMIT ? OFFSET ?")

@@ -74,6 +74,7 @@ class Neo4jLedger(Neo4jConnection):
         rows = self._read(
             "find_audit_records_newest" if query.newest_first else "find_audit_records", cv_id=query.cv_id, actor=query.actor, municipality=query.municipality,
             since=query.since, until=query.until, after_seq=query.after_seq, offset=max(0, query.offset),
+            exclude_kinds=list(query.exclude_kinds),
             limit=query.limit if query.limit >= 0 else _NO_LIMIT)
         return [_audit_from(r["props"]) for r in rows]
 
