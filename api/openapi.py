@@ -252,6 +252,8 @@ def _schemas() -> Json:
         "Record": record,
         "Erased": _obj({"cv_id": _str(), "records_blanked": _int(), "legacy_records_kept": _int(),
                         "erasure_record": _str(description="the audit record of the erasure")}),
+        "Rectified": _obj({"id": _str(description="the pseudonym"), "removed": _arr(_str()),
+                           "rectification_record": _str(description="the audit record of the rectification")}),
         "Flags": _obj({"flags": _arr(_ref("Feedback"))}),
         "Exported": _obj({"id": _str(description="the audit record of the export"), "recommendation_id": _str(),
                           "format": _str(enum=list(EXPORT_FORMATS)), "at": _str()}),
@@ -492,6 +494,14 @@ def _paths() -> Json:
             "audit trail still verifies)", ["consultant"], _ok("Erased", "erased"), params=[cv_id],
             body=_obj({"reason": _str(maxLength=500, description="why; scrubbed")}, required=[]),
             not_found=True, tag="consultant", op_id="eraseCitizen")},
+        f"{API}/cvs/{{cv_id}}/rectification": {"post": _op(
+            "Rectify the citizen's data: remove skills they say were read wrongly (recorded; never inferred "
+            "again)", ["consultant"], _ok("Rectified", "rectified"), params=[cv_id],
+            body=_obj({"remove_skills": _arr(_str(minLength=1), minItems=1, maxItems=100,
+                                             description="skill URIs of the CV"),
+                       "reason": _str(maxLength=500, description="why; only its hash is recorded")},
+                      required=["remove_skills"]),
+            not_found=True, tag="consultant", op_id="rectifyCitizen")},
         f"{API}/recommendations/{{rec_id}}/exports": {"post": _op(
             "Record that a served list was handed to the citizen (printed): an audit event", ["consultant"],
             _ok("Exported", "recorded", "201"), params=[rec_id], not_found=True,

@@ -45,6 +45,7 @@ from graph.matching.vocabulary import (
     EXPORT_FORMATS,
     FEEDBACK,
     READ,
+    RECTIFICATION,
     VERDICT,
     VERDICT_NAMES,
     VERDICTS,
@@ -283,6 +284,26 @@ class Service:
         log.info("cv %s: %d inferred skill(s) %s by %s", cv.id, len(done), "confirmed" if confirm else "rejected",
                  actor.id)
         return cv, done
+
+    def rectify(self, actor: Actor, cv_id: str, uris: Sequence[str], reason: str) -> tuple[CvRecord, list[str], str]:
+        """Remove skills the citizen says were read wrongly (GDPR art. 16) from a CV the actor may see; the
+        rectification is an event of the audit chain (which skills, who; the reason only as its hash, as a
+        verdict's). Returns the stored CV, the URIs removed and the event's id.
+
+        :raise NotFoundError: if the CV is unknown or of another municipality.
+        :raise ValidationError: (``/remove_skills``) if a URI is not a skill of the CV.
+        """
+        from loaders.documents.inferred import rectify_skills
+
+        with self.writing() as store:
+            cv = self.cv_for(actor, cv_id)
+            cv, done = rectify_skills(cv, uris)
+            write_cvs(store, store, [cv], actor, action="rectified")
+            event = record_event(store, RECTIFICATION, actor.filed_under(cv.municipality), cv.id,
+                                 {"rectification": {"removed": done, "reason_hash": body_digest(reason)}})
+        log.info("cv %s: %d skill(s) removed on rectification by %s (record %s)", cv.id, len(done), actor.id,
+                 event.id)
+        return cv, done, event.id
 
     def ingest_postings(self, actor: Actor, docs: Sequence[Any], *, pointer_prefix: bool) -> list[PostingRecord]:
         """Turn posting documents into records and store them all, or none if one is invalid.

@@ -239,6 +239,28 @@ def post_erasure(cv_id: str) -> Response:
     return jsonify(current_service().erase(current_actor(), cv_id, reason))
 
 
+@bp.post("/cvs/<cv_id>/rectification")
+@require_roles("consultant")
+def post_rectification(cv_id: str) -> Response:
+    """Rectify the citizen's data (GDPR art. 16): ``{"remove_skills": [uri, …], "reason": "…"}`` removes
+    skills the citizen says were read wrongly, whatever the reading; they are never inferred again and the
+    rectification is a record of the audit trail."""
+    body = object_body()
+    unknown = sorted(set(body) - {"remove_skills", "reason"})
+    if unknown:
+        raise ValidationError("is not an accepted field", field="/" + unknown[0])
+    skills = body.get("remove_skills")
+    if not isinstance(skills, list) or not skills or not all(isinstance(u, str) and u for u in skills):
+        raise ValidationError("remove_skills must be a non-empty list of skill URIs", field="/remove_skills")
+    if len(skills) > MAX_SETTLED:
+        raise ValidationError(f"at most {MAX_SETTLED} skills at a time", field="/remove_skills")
+    reason = body.get("reason", "")
+    if not isinstance(reason, str) or len(reason) > MAX_REASON_CHARS:
+        raise ValidationError(f"reason must be a string of at most {MAX_REASON_CHARS} characters", field="/reason")
+    cv, removed, record = current_service().rectify(current_actor(), cv_id, list(skills), reason)
+    return jsonify({"id": cv.id, "removed": removed, "rectification_record": record})
+
+
 @bp.post("/recommendations/<rec_id>/exports")
 @require_roles("consultant")
 def post_export(rec_id: str) -> Response:

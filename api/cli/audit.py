@@ -91,6 +91,12 @@ def register(sub: Any) -> None:
     cr.add_argument("--reason", default="the citizen's request", help="why: kept in the erasure record")
     cr.add_argument("--yes", action="store_true", help="really erase (it cannot be undone)")
     cr.set_defaults(func=cmd_citizen_erase)
+    rf = csub.add_parser("rectify", help="remove skills the citizen says were read wrongly (GDPR art. 16)")
+    rf.add_argument("cv_id")
+    rf.add_argument("--remove-skill", action="append", required=True, metavar="URI", dest="remove_skills",
+                    help="a skill URI of the CV (repeat for more)")
+    rf.add_argument("--reason", default="the citizen's request", help="why (only its hash is recorded)")
+    rf.set_defaults(func=cmd_citizen_rectify)
     cx = csub.add_parser("explain", help="plain-language Danish explanation of a served suggestion")
     cx.add_argument("record_id")
     cx.add_argument("--rank", type=int, default=1)
@@ -261,6 +267,20 @@ def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
     print(f"erased {report.cvs_erased} CVs ({report.lists_blanked} list bodies blanked), deleted "
           f"{report.postings_deleted} postings, {report.feedback_deleted} feedback and {report.audit_purged} audit "
           f"records" + (f"; retention record {report.record}" if report.record else ": nothing was older than its period"))
+    return 0
+
+
+def cmd_citizen_rectify(args: argparse.Namespace, settings: Settings) -> int:
+    from api.service import Service  # the one rectification use case, the API's too
+
+    store = open_store(settings)
+    try:
+        cv, removed, record = Service(settings, store=store).rectify(cli_actor(), args.cv_id, args.remove_skills,
+                                                                     args.reason)
+    finally:
+        store.close()
+    print(f"rectified CV {cv.id}: removed {len(removed)} skill(s), never inferred again (rectification record "
+          f"{record})")
     return 0
 
 

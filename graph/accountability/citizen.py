@@ -78,7 +78,8 @@ def explain_alternative_da(item: dict[str, Any]) -> str:
     if missing:
         text.append(f"For at komme i gang mangler du måske {_join(missing)}.")
     n = item.get("postings_nearby", 0)
-    text.append(f"Der er lige nu {n} ledige stillinger i faget i nærheden." if n else
-                "Der er ingen ledige stillinger i faget i nærheden lige nu.")
+    text.append("Der er ingen ledige stillinger i faget i nærheden lige nu." if not n else
+                "Der er lige nu 1 ledig stilling i faget i nærheden." if n == 1 else
+                f"Der er lige nu {n} ledige stillinger i faget i nærheden.")
     text.append("Forslaget er et udgangspunkt for en samtale; det er dig og din rådgiver, der beslutter.")
     return " ".join(text)

@@ -85,6 +85,7 @@ FEEDBACK = "feedback"
 UPGRADE = "upgrade"
 RETENTION = "retention"
 READ = "read"
+RECTIFICATION = "rectification"
 TRIAL_ASSIGNMENT = "trial_assignment"
 AUDIT_EVENTS: tuple[AuditEvent, ...] = (
     AuditEvent(PURGE, "Sletning efter opbevaringsfristen", "Retention purge"),
@@ -94,6 +95,7 @@ AUDIT_EVENTS: tuple[AuditEvent, ...] = (
     AuditEvent(UPGRADE, "Ny ESCO-version", "ESCO upgrade"),
     AuditEvent(RETENTION, "Opbevaringsfrister anvendt", "Retention periods applied"),
     AuditEvent(READ, "Data læst", "Data read"),
+    AuditEvent(RECTIFICATION, "Borgerens data rettet", "Citizen's data rectified"),
     AuditEvent(TRIAL_ASSIGNMENT, "Tildelt forsøgsarm", "Trial arm assigned"),
 )
 AUDIT_EVENT_NAMES: frozenset[str] = frozenset(e.name for e in AUDIT_EVENTS)

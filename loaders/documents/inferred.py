@@ -85,6 +85,22 @@ def reject_skills(cv: CvRecord, uris: Iterable[str], actor: str) -> tuple[CvReco
     return replace(cv, skills=skills, rejected=tuple(sorted(set(cv.rejected) | wanted))), sorted(wanted)
 
 
+def rectify_skills(cv: CvRecord, uris: Iterable[str]) -> tuple[CvRecord, list[str]]:
+    """``cv`` without the skills ``uris`` however they were read (GDPR art. 16: the citizen says the stored
+    reading is wrong), remembered as rejected so no inference brings them back. A CV handed in again is
+    read anew: what the citizen then writes is their new statement.
+
+    :raise ValidationError: (``/remove_skills``) if a URI is not a skill of this CV.
+    """
+    have = {s.skill for s in cv.skills}
+    wanted = set(uris)
+    unknown = sorted(wanted - have)
+    if unknown:
+        raise ValidationError(f"not a skill of this CV: {unknown[0]}", field="/remove_skills")
+    skills = tuple(s for s in cv.skills if s.skill not in wanted)
+    return replace(cv, skills=skills, rejected=tuple(sorted(set(cv.rejected) | wanted))), sorted(wanted)
+
+
 def carry_over(new: CvRecord, old: CvRecord | None) -> CvRecord:
     """A newly read CV that replaces ``old``: what was confirmed with the citizen stays confirmed, what
     was rejected stays rejected (an inference never comes back once said no to)."""

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from api.app import create_app
 from api.settings import Settings
+from graph.accountability.citizen import explain_alternative_da
 from graph.accountability.serving import CONTROL_NOTE
 from graph.backends.memory.graph_store import MemoryStore
 from graph.matching.scoring import MatchSettings
@@ -186,3 +187,14 @@ def test_lists_asked_for_together_during_a_trial_are_all_served(control_client: 
         for t in threads:
             t.join()
     assert statuses == [200] * 180, sorted(set(statuses))
+
+
+@pytest.mark.parametrize(("nearby", "sentence"), [
+    (0, "Der er ingen ledige stillinger i faget i nærheden lige nu."),
+    (1, "Der er lige nu 1 ledig stilling i faget i nærheden."),
+    (3, "Der er lige nu 3 ledige stillinger i faget i nærheden."),
+])
+def test_the_danish_explanation_agrees_in_number(nearby: int, sentence: str) -> None:
+    item = {"occupation": {"label": "kok"}, "matched": [{"skill": {"label": "madlavning"}}], "missing_essential": [],
+            "essential_covered": 1, "essential_total": 3, "postings_nearby": nearby}
+    assert sentence in explain_alternative_da(item)
