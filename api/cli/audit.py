@@ -57,7 +57,14 @@ def register(sub: Any) -> None:
     pr = asub.add_parser("prove", help="a proof that a record is in the trail under a signed checkpoint (JSON)")
     pr.add_argument("record_id")
     pr.set_defaults(func=cmd_prove)
-    pc = asub.add_parser("check-proof", help="check a proof written by `audit prove` (needs the audit key)")
+    pcs = asub.add_parser("prove-consistency", help="a proof that a later signed checkpoint extends an earlier "
+                                                    "one (JSON)")
+    pcs.add_argument("--from", dest="old_seq", type=int, help="seq of the earlier checkpoint (default: the one "
+                                                              "before the newest)")
+    pcs.add_argument("--to", dest="new_seq", type=int, help="seq of the later checkpoint (default: the newest)")
+    pcs.set_defaults(func=cmd_prove_consistency)
+    pc = asub.add_parser("check-proof", help="check a proof written by `audit prove` or `audit prove-consistency` "
+                                             "(needs the audit key)")
     pc.add_argument("file")
     pc.set_defaults(func=cmd_check_proof)
     c = asub.add_parser("checkpoint", help="sign the chain's head and append it to the checkpoint file")
@@ -319,6 +326,21 @@ def cmd_prove(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings)
     try:
         proof = prove(store, args.record_id, read_checkpoints(settings.checkpoint_file), key)
+    finally:
+        store.close()
+    print(json.dumps(proof, ensure_ascii=False))
+    return 0
+
+
+def cmd_prove_consistency(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.accountability.checkpoint import read_checkpoints
+    from graph.accountability.proof import prove_consistency
+
+    key = _key(settings)
+    store = open_store(settings)
+    try:
+        proof = prove_consistency(store, read_checkpoints(settings.checkpoint_file), key, old_seq=args.old_seq,
+                                  new_seq=args.new_seq)
     finally:
         store.close()
     print(json.dumps(proof, ensure_ascii=False))

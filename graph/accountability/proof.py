@@ -43,13 +43,44 @@ def prove(ledger: Ledger, record_id: str, checkpoints: list[Checkpoint], key: by
     return {"record_id": record_id, "checkpoint": asdict(cp), "chain": [_without_body(r) for r in chain]}
 
 
+def prove_consistency(ledger: Ledger, checkpoints: list[Checkpoint], key: bytes, *, old_seq: int | None = None,
+                      new_seq: int | None = None) -> dict[str, Any]:
+    """The proof that the trail a later signed checkpoint saw extends the one an earlier checkpoint saw:
+    the records between them, linking the earlier head's hash to the later one's (RFC 9162's consistency
+    proof, for a hash chain). Default: the two newest authentic checkpoints.
+
+    :raise NotFoundError: (``checkpoint``) if there are not two such checkpoints, or records between them
+        are gone (purged).
+    """
+    authentic = sorted({cp.seq: cp for cp in checkpoints if is_authentic(cp, key)}.values(), key=lambda c: c.seq)
+    new = next((c for c in reversed(authentic) if new_seq is None or c.seq == new_seq), None)
+    old = next((c for c in reversed(authentic) if (old_seq is None and new is not None and c.seq < new.seq)
+                or c.seq == old_seq), None)
+    if new is None or old is None or old.seq > new.seq:
+        raise NotFoundError("no two signed checkpoints to compare (jobmatch audit checkpoint; --from/--to take "
+                            "the seq of a checkpoint)", field="checkpoint")
+    chain: list[AuditRecord] = []
+    after = old.seq
+    while after < new.seq:
+        batch = ledger.audit_records(AuditQuery(after_seq=after, limit=min(PAGE, new.seq - after)))
+        if not batch or batch[0].seq != after + 1:
+            raise NotFoundError(f"records after {after} are no longer in the trail (purged?)", field="checkpoint")
+        chain += batch
+        after = batch[-1].seq
+    return {"kind": "consistency", "old": asdict(old), "new": asdict(new), "chain": [_without_body(r) for r in chain]}
+
+
 def _without_body(rec: AuditRecord) -> dict[str, Any]:
     # A record that hashes its body's hash needs no body to be checked: leave the personal data out.
     return asdict(replace(rec, body="") if rec.body_hash else rec)
 
 
 def check(proof: dict[str, Any], key: bytes) -> tuple[bool, str]:
-    """Whether ``proof`` holds: the checkpoint is authentic and the chain links from the record to it."""
+    """Whether ``proof`` holds: for an inclusion proof, the checkpoint is authentic and the chain links
+    from the record to it; for a consistency proof, both checkpoints are authentic and the chain links the
+    earlier head to the later one."""
+    if proof.get("kind") == "consistency":
+        return _check_consistency(proof, key)
     try:
         cp = Checkpoint(**proof["checkpoint"])
         chain = [AuditRecord(**r) for r in proof["chain"]]
@@ -67,3 +98,24 @@ def check(proof: dict[str, Any], key: bytes) -> tuple[bool, str]:
     if (chain[-1].seq, chain[-1].hash) != (cp.seq, cp.hash):
         return False, "the chain does not end at the checkpoint"
     return True, f"record {chain[0].seq} is in the trail a checkpoint of {cp.at} signed ({cp.seq} records)"
+
+
+def _check_consistency(proof: dict[str, Any], key: bytes) -> tuple[bool, str]:
+    try:
+        old, new = Checkpoint(**proof["old"]), Checkpoint(**proof["new"])
+        chain = [AuditRecord(**r) for r in proof["chain"]]
+    except (KeyError, TypeError):
+        return False, "not a proof"
+    if not (is_authentic(old, key) and is_authentic(new, key)):
+        return False, "a checkpoint is not authentic"
+    prev_seq, prev_hash = old.seq, old.hash
+    for rec in chain:
+        if record_hash(rec) != rec.hash:
+            return False, f"record {rec.seq} does not match its hash"
+        if rec.prev_hash != prev_hash or rec.seq != prev_seq + 1:
+            return False, f"record {rec.seq} does not link to the one before it"
+        prev_seq, prev_hash = rec.seq, rec.hash
+    if (prev_seq, prev_hash) != (new.seq, new.hash):
+        return False, "the chain does not reach the later checkpoint"
+    return True, (f"the trail of {new.seq} records signed {new.at} extends the {old.seq} records signed {old.at}: "
+                  "nothing before it was changed or cut")

@@ -22,10 +22,11 @@ from graph.accountability.audit import (
     verify_chain,
 )
 from graph.accountability.checkpoint import Checkpoint, append_checkpoint, read_checkpoints, signed_head
-from graph.accountability.proof import check, prove
+from graph.accountability.proof import check, prove, prove_consistency
 from graph.backends.memory.graph_store import JOURNAL, MemoryStore
 from graph.ledger import AuditQuery, AuditRecord
 from graph.matching.match import match_postings
+from ontology.errors import NotFoundError
 from ontology.model import Taxonomy
 from tests.matching_data import POSTINGS, TODAY, O, cv
 
@@ -170,6 +171,30 @@ def test_a_proof_shows_a_record_is_in_the_trail_and_a_forged_one_fails(store: Me
     assert not check(proof, b"another-key-0123456789abcdefghijkl")[0]
 
 
+def test_a_consistency_proof_shows_a_later_checkpoint_extends_an_earlier_one(store: MemoryStore,
+                                                                            tmp_path: Path) -> None:
+    checked = _checked(store, tmp_path)  # 6 records
+    result = match_postings(store, cv("cook-2", ["dishes"], seeks=(O("cook"),)), valid_on=TODAY)
+    append_drafts(store, [draft_of(result, ACTOR), draft_of(result, ACTOR)])
+    later = signed_head(store, KEY)
+    assert later is not None and later.seq == 8
+    append_checkpoint(tmp_path / "checkpoints.jsonl", later)
+    checkpoints = read_checkpoints(tmp_path / "checkpoints.jsonl")
+    proof = prove_consistency(store, checkpoints, KEY)
+    assert (proof["old"]["seq"], proof["new"]["seq"], [r["seq"] for r in proof["chain"]]) == (6, 8, [7, 8])
+    assert check(proof, KEY)[0] and all(r["body"] == "" for r in proof["chain"])
+    assert check(prove_consistency(store, checkpoints, KEY, old_seq=6, new_seq=6), KEY)[0]  # nothing between
+    # A trail rewritten from record 5 on cannot link the earlier checkpoint to a later one.
+    forged = json.loads(json.dumps(proof))
+    forged["chain"][0]["prev_hash"] = "0" * 64
+    assert check(forged, KEY) == (False, "record 7 does not match its hash")
+    short = {**proof, "chain": proof["chain"][:1]}
+    assert check(short, KEY) == (False, "the chain does not reach the later checkpoint")
+    assert not check(proof, b"another-key-0123456789abcdefghijkl")[0]
+    with pytest.raises(NotFoundError):
+        prove_consistency(store, checked, KEY)  # one checkpoint: nothing to compare
+
+
 def test_the_prove_commands(store: MemoryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                             capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("JOBMATCH_STORE", "memory")
@@ -186,3 +211,14 @@ def test_the_prove_commands(store: MemoryStore, tmp_path: Path, monkeypatch: pyt
     path.write_text(capsys.readouterr().out, "utf-8")
     assert main(["audit", "check-proof", str(path)]) == 0
     assert "proof holds" in capsys.readouterr().out
+    # a consistency proof needs two checkpoints; then it holds from the command line too
+    assert main(["audit", "prove-consistency"]) == 2
+    assert "no two signed checkpoints" in capsys.readouterr().err
+    assert main(["audit", "export"]) == 0  # a read: a new record, so the next checkpoint is further on
+    capsys.readouterr()
+    assert main(["audit", "checkpoint"]) == 0
+    capsys.readouterr()
+    assert main(["audit", "prove-consistency"]) == 0
+    path.write_text(capsys.readouterr().out, "utf-8")
+    assert main(["audit", "check-proof", str(path)]) == 0
+    assert "extends the 6 records" in capsys.readouterr().out
