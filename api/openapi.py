@@ -12,14 +12,7 @@ import copy
 import json
 from typing import Any
 
-from graph.accountability.replay import (
-    REASON_ADDED,
-    REASON_ALGORITHM,
-    REASON_LOCAL,
-    REASON_TAXONOMY,
-    REASON_UNEXPLAINED,
-    REASON_WRITTEN,
-)
+from graph.accountability.replay import REASONS
 from graph.matching.vocabulary import (
     BOUND,
     EXPORT_FORMATS,
@@ -168,15 +161,17 @@ def _schemas() -> Json:
                    "labels": {"type": "object", "additionalProperties": _str(),
                               "description": "label of every ESCO URI on the record's paths"}})
     versions = _obj({"ontology": _str(), "algorithm": _str(), "settings": _str(description="settings hash"),
-                     "local_additions": _str()})
+                     "local_additions": _str(), "reading_model": _str(description="against today only")},
+                    required=["ontology", "algorithm", "settings", "local_additions"])
     difference = _obj({
         "item": _str(description="posting id or occupation URI ('' for the list as a whole)"),
+        "title": _str(description="the posting's title or the occupation's label, as served"),
+        "posting_fields": _arr(_str(), description="the posting's fields a write changed (against today)"),
         "change": _str(enum=["no longer suggested", "changed", "newly suggested", "result metadata differs"]),
         "fields": _arr(_str()), "rank_was": _int(), "rank_now": _int(), "score_was": _num(), "score_now": _num(),
         "written": _arr(_obj({"action": _str(), "at": _str(), "actor": _str()}),
                         description="writes of this posting since the list was served: a reason it differs"),
-        "reason": _str(enum=[REASON_ADDED, REASON_WRITTEN, REASON_TAXONOMY, REASON_ALGORITHM, REASON_LOCAL,
-                             REASON_UNEXPLAINED], description="the most specific recorded change behind it"),
+        "reason": _str(enum=list(REASONS), description="the most specific recorded change behind it"),
     }, required=["item", "change"])
     write = _obj({"kind": _str(enum=["cv", "posting"]), "target": _str(),
                   "action": _str(enum=["created", "replaced", "confirmed", "rejected"]), "at": _str(),
@@ -529,8 +524,12 @@ def _paths() -> Json:
             _ok("Record", "the record"), params=[rec_id, LANG], not_found=True, tag="ethics",
             op_id="getRecommendation")},
         f"{API}/recommendations/{{rec_id}}/replay": {"post": _op(
-            "Recompute a served list with its recorded inputs and compare (identical, versions, differences)",
-            ["ethics"], _ok("ReplayReport", "the comparison"), params=[rec_id], not_found=True, tag="ethics",
+            "Recompute a served list with its recorded inputs and compare (identical, versions, differences); "
+            "with against=today, compare it with the list today's world would serve, each difference with its "
+            "reason", ["ethics"], _ok("ReplayReport", "the comparison"),
+            params=[rec_id, _query("against", _str(enum=["recorded", "today"], default="recorded"),
+                                   "replay with the recorded inputs, or compare with today's world")],
+            not_found=True, tag="ethics",
             op_id="replayRecommendation")},
         f"{API}/feedback/summary": {"get": _op(
             "Consultants' feedback counted per strategy and occupation group", ["ethics"],

@@ -30,7 +30,7 @@ from graph.accountability.checkpoint import signed_head
 from graph.accountability.citizen import explain_alternative_da, explain_suggestion_da
 from graph.accountability.erasure import erase_citizen
 from graph.accountability.feedback import summarise_feedback
-from graph.accountability.replay import replay
+from graph.accountability.replay import compare_with_today, replay
 from graph.accountability.serving import ListServer, ServeRequest, ServingPolicy
 from graph.accountability.writes import write_cvs, write_postings
 from graph.codec import cv_to_dict
@@ -500,8 +500,10 @@ class Service:
             raise NotFoundError("the audit trail is empty")
         return asdict(cp)
 
-    def replay(self, actor: Actor, rec_id: str) -> dict[str, Any]:
-        """Recompute a served list with its recorded inputs on the current store and compare.
+    def replay(self, actor: Actor, rec_id: str, against: str = "recorded") -> dict[str, Any]:
+        """Recompute a served list with its recorded inputs on the current store and compare; with
+        ``against="today"``, compare it with the list today's world would serve (each difference with its
+        reason: :func:`compare_with_today`).
 
         The local additions in force now are this process's (replay itself only knows the recorded ones).
 
@@ -510,8 +512,14 @@ class Service:
         """
         rec = self.record_for(actor, rec_id)
         t0 = time.perf_counter()
-        report = replay(self.store, self.store, rec, current_settings=self.match_settings,
-                        local_additions_version=self.local_additions_version).as_json()
+        if against == "today":
+            report = compare_with_today(self.store, self.store, rec, today=date.today(),
+                                        current_settings=self.match_settings,
+                                        local_additions_version=self.local_additions_version,
+                                        reading_model=self.settings.reading_model).as_json()
+        else:
+            report = replay(self.store, self.store, rec, current_settings=self.match_settings,
+                            local_additions_version=self.local_additions_version).as_json()
         log.info("replayed record %s for %s: %s in %.0f ms", rec.id, actor.id,
                  "identical" if report["identical"] else f"{len(report['differences'])} difference(s)",
                  (time.perf_counter() - t0) * 1e3)

@@ -25,6 +25,7 @@ DEFAULT_PAGE = 100
 # The reviewer usually looks at what was served lately: newest first unless asked otherwise.
 ORDERS = ("newest", "oldest")
 READS = ("hide", "show")
+AGAINST = ("recorded", "today")
 
 
 @bp.get("/recommendations")
@@ -65,7 +66,8 @@ def replay_recommendation(rec_id: str) -> Response:
 
     :raise 404: if the record is unknown, of another municipality, or cannot be replayed.
     """
-    return jsonify(current_service().replay(current_actor(), rec_id))
+    against = choice_arg("against", AGAINST, "recorded")
+    return jsonify(current_service().replay(current_actor(), rec_id, against))
 
 
 @bp.get("/feedback/summary")

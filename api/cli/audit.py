@@ -19,7 +19,6 @@ from graph.accountability.audit import body_of, record_event, tombstone
 from graph.accountability.citizen import explain_alternative_da, explain_suggestion_da
 from graph.accountability.fairness import MIN_GROUP, fairness_html, fairness_report, read_groups
 from graph.accountability.feedback import summarise_feedback
-from graph.accountability.replay import replay
 from graph.accountability.retention import RetentionPolicy, apply_retention
 from graph.accountability.trial import TrialConfig, assign
 from graph.ledger import AuditQuery, AuditRecord, Ledger
@@ -47,6 +46,9 @@ def register(sub: Any) -> None:
     r = asub.add_parser("replay", help="recompute a recorded recommendation and compare")
     r.add_argument("record_id")
     r.add_argument("--json", action="store_true")
+    r.add_argument("--against", choices=["recorded", "today"], default="recorded",
+                   help="replay with the recorded inputs (default), or compare with today's world, each "
+                        "difference with its reason")
     r.set_defaults(func=cmd_replay)
     p = asub.add_parser("purge", help="delete records older than the retention period, leaving a purge record")
     p.add_argument("--older-than-days", type=int, help="default JOBMATCH_AUDIT_RETENTION_DAYS (at least 1)")
@@ -190,25 +192,25 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
+    from api.service import Service  # the one replay use case, the API's too
+
     store = open_store(settings)
     try:
-        rec = store.get_audit(args.record_id)
-        if rec is None:
-            raise NotFoundError(f"no audit record {args.record_id!r}", field="record_id")
-        rep = replay(store, store, rec)
+        rep = Service(settings, store=store).replay(cli_actor(), args.record_id, args.against)
     finally:
         store.close()
     if args.json:
-        print(json.dumps(rep.as_json(), ensure_ascii=False))
+        print(json.dumps(rep, ensure_ascii=False))
     else:
-        print(f"record {rep.record_id}: {'IDENTICAL' if rep.identical else 'DIFFERS'}")
-        for k in sorted(rep.recorded_versions):
-            a, b = rep.recorded_versions[k], rep.current_versions[k]
+        print(f"record {rep['record_id']}: {'IDENTICAL' if rep['identical'] else 'DIFFERS'}"
+              + (" (against today's world)" if args.against == "today" else ""))
+        for k in sorted(rep["recorded_versions"]):
+            a, b = rep["recorded_versions"][k], rep["current_versions"].get(k, "")
             print(f"  {k}: recorded {a or '-'}, now {b or '-'}{'' if a == b else '  <- changed'}")
-        for d in rep.differences:
+        for d in rep["differences"]:
             print(f"  {d['change']}: {d['item']} " + ", ".join(f"{k}={v}" for k, v in d.items()
                                                              if k not in ("change", "item")))
-    return 0 if rep.identical else 1
+    return 0 if rep["identical"] else 1
 
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:

@@ -9,6 +9,7 @@ what would differ and names the versions that differ.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from typing import Any
 
 from graph.accountability.audit import body_of
@@ -67,6 +68,28 @@ def _reason(diff: dict[str, Any], writes: dict[str, list[dict[str, Any]]], recor
     return REASON_UNEXPLAINED
 
 
+def _differences(served: dict[str, Any], again: dict[str, Any]) -> list[dict[str, Any]]:
+    """Item by item (posting id or occupation URI, with its title): what differs between two results."""
+    diffs: list[dict[str, Any]] = []
+    old_by, new_by = {_key(i): i for i in _items(served)}, {_key(i): i for i in _items(again)}
+    for k, item in old_by.items():
+        if k not in new_by:
+            diffs.append({"item": k, "title": _title(item), "change": "no longer suggested", "rank_was": item["rank"]})
+        elif item != new_by[k]:
+            fields_changed = sorted(f for f in item if item.get(f) != new_by[k].get(f))
+            diffs.append({"item": k, "title": _title(item), "change": "changed", "fields": fields_changed,
+                          "rank_was": item["rank"], "rank_now": new_by[k]["rank"],
+                          "score_was": item["score"], "score_now": new_by[k]["score"]})
+    for k, item in new_by.items():
+        if k not in old_by:
+            diffs.append({"item": k, "title": _title(item), "change": "newly suggested", "rank_now": item["rank"]})
+    return diffs
+
+
+def _title(item: dict[str, Any]) -> str:
+    return str(item["posting"].get("title", "") if "posting" in item else item["occupation"].get("label", ""))
+
+
 def _write_json(e: WriteEvent) -> dict[str, Any]:
     return {"kind": e.kind, "target": e.target, "action": e.action, "at": e.at, "actor": e.actor, "role": e.role,
             "content_hash": e.content_hash}
@@ -79,6 +102,16 @@ REASON_TAXONOMY = "taxonomy version changed"
 REASON_ALGORITHM = "algorithm changed"
 REASON_LOCAL = "local additions changed"
 REASON_UNEXPLAINED = "no recorded change explains it"
+# Beside today's world (:func:`compare_with_today`), also:
+REASON_EXPIRED = "posting expired"
+REASON_REMOVED = "posting removed"
+REASON_CV = "CV changed since the list was served"
+REASON_SETTINGS = "settings changed"
+REASON_MODEL = "reading model changed"
+REASONS = (REASON_ADDED, REASON_WRITTEN, REASON_TAXONOMY, REASON_ALGORITHM, REASON_LOCAL, REASON_EXPIRED,
+           REASON_REMOVED, REASON_CV, REASON_SETTINGS, REASON_MODEL, REASON_UNEXPLAINED)
+# The posting fields an item shows: a write that changed one of them is named.
+_POSTING_FIELDS = ("title", "employer", "lat", "lon", "published", "valid_through", "occupation")
 
 
 def replay(store: Store, ledger: Ledger, record: AuditRecord, *, current_settings: MatchSettings | None = None,
@@ -130,22 +163,9 @@ def replay(store: Store, ledger: Ledger, record: AuditRecord, *, current_setting
                "algorithm": STRATEGY[record.strategy].algorithm_version if record.strategy in STRATEGY else "",
                "settings": (current_settings or settings).settings_hash(),
                "local_additions": local_additions_version or record.local_additions_version}
-    diffs: list[dict[str, Any]] = []
-    old, new = _items(served), _items(again)
-    old_by, new_by = {_key(i): i for i in old}, {_key(i): i for i in new}
-    for k, item in old_by.items():
-        if k not in new_by:
-            diffs.append({"item": k, "change": "no longer suggested", "rank_was": item["rank"]})
-        elif item != new_by[k]:
-            fields_changed = sorted(f for f in item if item.get(f) != new_by[k].get(f))
-            diffs.append({"item": k, "change": "changed", "fields": fields_changed,
-                          "rank_was": item["rank"], "rank_now": new_by[k]["rank"],
-                          "score_was": item["score"], "score_now": new_by[k]["score"]})
-    for k, item in new_by.items():
-        if k not in old_by:
-            diffs.append({"item": k, "change": "newly suggested", "rank_now": item["rank"]})
+    diffs = _differences(served, again)
     # Which documents were written since: the reasons a list changes while every version stayed put.
-    posting_ids = sorted({k for k in (*old_by, *new_by) if not k.startswith(("http://", "https://"))})
+    posting_ids = sorted({d["item"] for d in diffs if not d["item"].startswith(("http://", "https://"))})
     written = [*ledger.write_events("cv", [record.cv_id], since=record.at),
                *ledger.write_events("posting", posting_ids, since=record.at)]
     by_target: dict[str, list[dict[str, Any]]] = {}
@@ -161,4 +181,88 @@ def replay(store: Store, ledger: Ledger, record: AuditRecord, *, current_setting
     if not identical and not diffs:
         diffs.append({"item": "", "change": "result metadata differs",
                       "fields": sorted(f for f in served if served.get(f) != again.get(f))})
+    return ReplayReport(record.id, identical, recorded, current, diffs, notes, [_write_json(e) for e in written])
+
+
+def compare_with_today(store: Store, ledger: Ledger, record: AuditRecord, *, today: date,
+                       current_settings: MatchSettings | None = None, local_additions_version: str = "",
+                       reading_model: str = "") -> ReplayReport:
+    """The list as it would be served ``today`` — today's postings, the CV as stored now, the settings and
+    reading model in force — beside the one served, each difference with its reason: a posting expired,
+    removed, added or changed (which fields), the CV changed, the taxonomy, algorithm, local additions,
+    settings or reading model changed. Replay (:func:`replay`) answers whether the record reproduces;
+    this answers what the world has done to it since.
+
+    :raise NotFoundError: if the record is an event, was erased, or its CV is no longer stored.
+    """
+    if record.strategy in AUDIT_EVENT_NAMES:
+        raise NotFoundError(f"record {record.id} is the record of a {record.strategy}, not a served list",
+                            field="record_id")
+    body = body_of(record)
+    if body.get("erased"):
+        raise NotFoundError(f"record {record.id} was erased with the citizen's data: nothing to compare",
+                            field="record_id")
+    cv = store.get_cvs([record.cv_id]).get(record.cv_id)
+    if cv is None:
+        raise NotFoundError(f"the CV of record {record.id} is no longer stored", field="record_id")
+    served = body["result"]
+    req = body.get("request") or {}
+    request = ServeRequest(**{f.name: req[f.name] for f in fields(ServeRequest) if f.name in req})
+    request = replace(request, valid_on=today.isoformat())
+    known = {f.name for f in fields(MatchSettings)}
+    recorded_settings = MatchSettings(**{k: v for k, v in body.get("settings", {}).items() if k in known})
+    settings = current_settings or recorded_settings
+    current_version = active_ontology_version(store)
+    result = compute(store, cv, replace(request, limit=effective_limit(request, settings)), settings,
+                     ontology_version=current_version)
+    now = result_json(result)
+    recorded = {"ontology": record.ontology_version, "algorithm": record.algorithm_version,
+                "settings": record.settings_hash, "local_additions": record.local_additions_version,
+                "reading_model": str(body.get("reading_model", ""))}
+    current = {"ontology": current_version,
+               "algorithm": STRATEGY[record.strategy].algorithm_version if record.strategy in STRATEGY else "",
+               "settings": settings.settings_hash(), "local_additions": local_additions_version or recorded["local_additions"],
+               "reading_model": reading_model or recorded["reading_model"]}
+    diffs = _differences(served, now)
+    posting_ids = sorted({d["item"] for d in diffs if not d["item"].startswith(("http://", "https://"))})
+    postings = store.get_postings(posting_ids)
+    written = [*ledger.write_events("cv", [record.cv_id], since=record.at),
+               *ledger.write_events("posting", posting_ids, since=record.at)]
+    by_target: dict[str, list[WriteEvent]] = {}
+    for e in written:
+        by_target.setdefault(e.target, []).append(e)
+    was = {_key(i): i for i in _items(served)}
+    for d in diffs:
+        item = d["item"]
+        p = postings.get(item)
+        if item in posting_ids and p is None:
+            d["reason"] = REASON_REMOVED
+        elif p is not None and p.valid_through < today.isoformat():
+            d["reason"] = REASON_EXPIRED
+        elif item in by_target:
+            events = by_target[item]
+            d["written"] = [{"action": e.action, "at": e.at, "actor": e.actor} for e in events]
+            d["reason"] = REASON_ADDED if events[0].action == "created" else REASON_WRITTEN
+            if p is not None and item in was:
+                shown = was[item].get("posting", {})
+                d["posting_fields"] = sorted(f for f in _POSTING_FIELDS
+                                             if f in shown and str(shown[f]) != str(getattr(p, f, "")))
+        elif record.cv_id in by_target:
+            d["reason"] = REASON_CV
+        elif recorded["ontology"] != current["ontology"]:
+            d["reason"] = REASON_TAXONOMY
+        elif recorded["algorithm"] != current["algorithm"]:
+            d["reason"] = REASON_ALGORITHM
+        elif recorded["settings"] != current["settings"]:
+            d["reason"] = REASON_SETTINGS
+        elif recorded["local_additions"] != current["local_additions"]:
+            d["reason"] = REASON_LOCAL
+        elif recorded["reading_model"] != current["reading_model"]:
+            d["reason"] = REASON_MODEL
+        else:
+            d["reason"] = REASON_UNEXPLAINED
+    notes = [f"compared with the list as it would be served on {today.isoformat()}, not replayed as recorded"]
+    if record.cv_id in by_target:
+        notes.append("the CV was written again after this list was served (see writes)")
+    identical = not diffs
     return ReplayReport(record.id, identical, recorded, current, diffs, notes, [_write_json(e) for e in written])

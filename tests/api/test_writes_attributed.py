@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, replace
+from datetime import date, timedelta
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from api.cli import main
 from graph.accountability.audit import Actor
-from graph.accountability.writes import content_hash, write_postings
+from graph.accountability.writes import content_hash, write_cvs, write_postings
 from graph.backends.memory.graph_store import MemoryStore
 from graph.codec import posting_to_dict
 from graph.ledger import AuditQuery
@@ -159,3 +161,62 @@ def test_a_verdict_is_an_event_of_the_chain_without_its_reason(client: FlaskClie
     assert client.get("/api/v1/audit/verify", headers=bearer(tokens.ethics)).get_json()["ok"]
     exported = client.get("/api/v1/cvs/cv-cook/export", headers=bearer(tokens.consultant)).get_json()
     assert [e["kind"] for e in exported["events"]] == ["feedback"]
+
+
+def _against_today(client: FlaskClient, tokens: Tokens, rec: str) -> dict[str, object]:
+    r = client.post(f"/api/v1/recommendations/{rec}/replay?against=today", headers=bearer(tokens.ethics))
+    assert r.status_code == 200, r.get_json()
+    body: dict[str, object] = r.get_json()
+    return body
+
+
+def test_against_today_each_difference_has_its_reason(client: FlaskClient, tokens: Tokens,
+                                                      store: MemoryStore) -> None:
+    served = client.get("/api/v1/cvs/cv-chef/matches", headers=bearer(tokens.consultant)).get_json()
+    rec = served["recommendation_id"]
+    assert _against_today(client, tokens, rec)["identical"] is True
+    ids = [s["posting"]["id"] for s in served["suggestions"]]
+    assert len(ids) >= 2
+    actor = Actor(tokens.consultant_id, "consultant", "0101")
+    first, second = (store.get_postings([i])[i] for i in ids[:2])
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    # one posting expired, one retitled by a colleague, one new posting, and one removed
+    write_postings(store, store, [replace(first, valid_through=yesterday),
+                                  replace(second, title=second.title + " (ny titel)"),
+                                  replace(second, id="jobnet:twin", title="Kok, ny stilling")], actor)
+    removed = ids[2] if len(ids) > 2 else None
+    if removed:
+        store.delete_postings([removed])
+    report = _against_today(client, tokens, rec)
+    assert report["identical"] is False and "compared with the list as it would be served" in report["notes"][0]
+    by_item = {d["item"]: d for d in report["differences"]}  # type: ignore[union-attr]
+    assert by_item[first.id]["reason"] == "posting expired" and by_item[first.id]["title"] == first.title
+    assert by_item[first.id]["change"] == "no longer suggested"
+    assert by_item[second.id]["reason"] == "posting changed since the list was served"
+    assert by_item[second.id]["posting_fields"] == ["title"]
+    assert by_item["jobnet:twin"]["reason"] == "posting added since the list was served"
+    if removed:
+        assert by_item[removed]["reason"] == "posting removed"
+    # replay with the recorded inputs knows only that the posting was written since
+    replayed = client.post(f"/api/v1/recommendations/{rec}/replay", headers=bearer(tokens.ethics)).get_json()
+    [was] = [d for d in replayed["differences"] if d["item"] == first.id]
+    assert was["reason"] == "posting changed since the list was served"
+
+
+def test_against_today_names_a_changed_cv_and_changed_settings(app: Flask, client: FlaskClient, tokens: Tokens,
+                                                               store: MemoryStore) -> None:
+    served = client.get("/api/v1/cvs/cv-cook/matches", headers=bearer(tokens.consultant)).get_json()
+    rec = served["recommendation_id"]
+    cv = store.get_cvs(["cv-cook"])["cv-cook"]
+    actor = Actor(tokens.consultant_id, "consultant", "0101")
+    write_cvs(store, store, [replace(cv, skills=cv.skills[:1])], actor)
+    report = _against_today(client, tokens, rec)
+    assert report["differences"]
+    assert {d["reason"] for d in report["differences"]} == {"CV changed since the list was served"}  # type: ignore[union-attr]
+    # The service now runs with other settings: beside a CV written again but as it was, the settings are named.
+    service = app.extensions["jobmatch"]
+    service.match_settings = replace(service.match_settings, min_score=0.99)
+    write_cvs(store, store, [cv], actor)
+    again = _against_today(client, tokens, rec)
+    assert again["current_versions"]["settings"] != again["recorded_versions"]["settings"]  # type: ignore[index]
+    assert again["differences"]
