@@ -264,8 +264,9 @@ def test_ethics_reviewer_finds_opens_and_replays_the_served_list(served: Served,
     expect(page.get_by_role("link", name="Etisk gennemgang")).to_have_attribute("aria-current", "page")
     page.get_by_label("Din API-nøgle").fill(served.ethics_token)
     page.get_by_role("button", name="Gem nøgle").click()
+    # the two lists the consultant was shown and the consultant's look at the CV (a read is a record too)
     expect(page.locator("#chain-status")).to_have_text(
-        "Intakt: alle forslagslister er kontrolleret (2), ingen er ændret.")
+        "Intakt: alle poster i revisionssporet er kontrolleret (3), ingen er ændret.")
 
     page.get_by_label("Borgerens reference eller pseudonym").fill("cv-chef")
     page.get_by_label("Fra dato").fill("2000-01-01")
