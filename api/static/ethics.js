@@ -8,7 +8,7 @@ import {
 const PAGE = 50;
 const when = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "medium" });
 const score3 = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
-const VERSION_KEYS = ["ontology", "algorithm", "settings", "local_additions"];
+const VERSION_KEYS = ["ontology", "algorithm", "settings", "local_additions", "reading_model"];
 // Strategies, score parts (in the order a reader weighs them; records store them sorted by name) and
 // verdicts, with their labels: from the API (GET /api/v1/vocabulary), never restated here.
 const VOCABULARY = await vocabulary();
@@ -21,6 +21,11 @@ const REASONS = {
   "algorithm changed": T.reason_algorithm,
   "local additions changed": T.reason_local,
   "no recorded change explains it": T.reason_unexplained,
+  "posting expired": T.reason_expired,
+  "posting removed": T.reason_removed,
+  "CV changed since the list was served": T.reason_cv,
+  "settings changed": T.reason_settings,
+  "reading model changed": T.reason_model,
 };
 // graph.accountability.serving's note on a control-group list; shown in the page's language.
 const CONTROL_NOTE = "control group in the trial";
@@ -207,13 +212,18 @@ function renderRecord(rec) {
   const verdict = el("div", { id: "replay-result", class: "replay-result", role: "status", "aria-live": "polite" });
   const replayButton = el("button", { type: "button", class: "primary inline", id: "replay-button",
     text: T.replay_button, "aria-describedby": "replay-help" });
-  replayButton.addEventListener("click", () => runReplay(rec, names, replayButton, verdict));
+  replayButton.addEventListener("click", () => runReplay(rec, names, replayButton, verdict, "recorded"));
+  const todayButton = el("button", { type: "button", class: "inline", id: "today-button",
+    text: T.today_button, "aria-describedby": "today-help" });
+  todayButton.addEventListener("click", () => runReplay(rec, names, todayButton, verdict, "today"));
   const audit = el("div", {},
     el("p", { class: "chain-link" }, fill(T.chain_link, { seq: rec.seq }), " · ",
       el("code", { title: rec.hash, text: short(rec.hash) })),
     el("p", { class: rec.hash_valid ? "good" : "bad", text: rec.hash_valid ? T.hash_valid : T.hash_invalid }),
     el("div", { class: "row center" }, replayButton,
       el("small", { id: "replay-help", text: T.replay_help })),
+    el("div", { class: "row center" }, todayButton,
+      el("small", { id: "today-help", text: T.today_help })),
     verdict);
 
   const section = $("record");
@@ -293,14 +303,15 @@ function verdicts(feedback, names) {
 }
 
 // -- replay ----------------------------------------------------------------------------------------
-async function runReplay(rec, names, button, out) {
+async function runReplay(rec, names, button, out, against) {
   button.disabled = true;
   out.className = "replay-result";
   out.replaceChildren(el("p", { class: "empty", text: T.loading }));
   try {
-    const r = await api(`/recommendations/${encodeURIComponent(rec.id)}/replay`, { method: "POST" });
+    const r = await api(`/recommendations/${encodeURIComponent(rec.id)}/replay?against=${against}`,
+      { method: "POST" });
     out.classList.add(r.identical ? "good" : "bad");
-    const rows = VERSION_KEYS.map((k) => {
+    const rows = VERSION_KEYS.filter((k) => k in r.recorded_versions).map((k) => {
       const was = r.recorded_versions[k] || "", now = r.current_versions[k] || "";
       const changed = was !== now;
       const hashed = k === "settings" || k === "local_additions";  // long hashes: the start tells them apart
@@ -319,12 +330,13 @@ async function runReplay(rec, names, button, out) {
           el("th", { scope: "col", text: T.replay_now }))),
         el("tbody", {}, rows)),
       r.differences.length ? el("ul", { class: "diffs" }, r.differences.map((d) => el("li", {},
-        el("strong", { text: names[d.item] || d.item || "—" }), `: ${diffText[d.change] || d.change}`,
+        el("strong", { text: names[d.item] || d.title || d.item || "—" }), `: ${diffText[d.change] || d.change}`,
         d.rank_was !== undefined ? ` · ${T.rank_was} ${d.rank_was}` : "",
         d.rank_now !== undefined ? ` · ${T.rank_now} ${d.rank_now}` : "",
         d.score_was !== undefined ? ` · ${T.score} ${score3.format(d.score_was)} → ${score3.format(d.score_now)}`
           : "",
         d.reason ? el("span", { class: "reason" }, ` — ${REASONS[d.reason] || d.reason}`) : "",
+        d.posting_fields && d.posting_fields.length ? ` (${d.posting_fields.join(", ")})` : "",
         d.written && d.written.length ? ` (${d.written.map((w) => `${w.actor}, ${time(w.at)}`).join("; ")})`
           : ""))) : null,
       r.notes.length ? el("ul", { class: "diffs" }, r.notes.map((n) => el("li", { text: n }))) : null,

@@ -297,6 +297,11 @@ def test_ethics_reviewer_finds_opens_and_replays_the_served_list(served: Served,
     expect(page.locator("#replay-result .verdict")).to_have_text(
         "Identisk: genberegningen giver præcis den samme liste.")
     expect(page.locator("#replay-result table.compare tr.changed")).to_have_count(0)
+    # against today's world: nothing has changed since, so the same list
+    page.get_by_role("button", name="Sammenlign med i dag").click()
+    expect(page.locator("#replay-result .verdict")).to_have_text(
+        "Identisk: genberegningen giver præcis den samme liste.")
+    expect(page.locator("#replay-result table.compare")).to_contain_text("Læsemodel")
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "e2e-ethics-page.png"), full_page=True)
