@@ -82,13 +82,16 @@ class ImpactReport:
             reasons: Counter[str] = Counter()
             for item in items:
                 reasons.update({r for link in item.links for r in link.reasons})
-            out[name] = {"scanned": self.scanned.get(name, 0), "affected": len(items),
+            out[name] = {"scanned": self.scanned.get(name, 0), "touched": len(items), "affected": len(items),
                          "broken": sum(1 for i in items if i.broken),
                          "by_reason": {r: reasons[r] for r in REASONS if reasons[r]}}
         if self.rematched:
-            out["cvs"]["lists_changed"] = sum(1 for c in self.rematched if c.changed)
-            moved = {p for c in self.rematched for p in (*c.entered, *c.left)}
-            out["postings"]["lists_changed"] = len(moved)
+            # Measured: affected = whose list changes (CVs), that enter or leave a list (postings). A link to
+            # a changed concept alone is only "touched" (a new broader concept moves no score).
+            changed = sum(1 for c in self.rematched if c.changed)
+            moved = len({p for c in self.rematched for p in (*c.entered, *c.left)})
+            out["cvs"].update(affected=changed, lists_changed=changed)
+            out["postings"].update(affected=moved, lists_changed=moved)
         return out
 
     def as_json(self) -> dict[str, Any]:
@@ -191,11 +194,13 @@ def render_impact(report: ImpactReport, limit: int = 50) -> str:
     ``!`` marks an item that links a removed concept (an upgrade must migrate it)."""
     counts = report.counts()
     out = [f"Impact of ESCO {report.old_version} → {report.new_version} on the store", "",
-           f"{'':<18}{'scanned':>9}{'affected':>10}{'broken':>8}"]
+           f"{'':<18}{'scanned':>9}{'touched':>9}{'broken':>8}{'affected':>10}"]
     for name, c in counts.items():
-        out.append(f"  {_TITLES[name]:<16}{c['scanned']:>9,}{c['affected']:>10,}{c['broken']:>8,}")
-    out.append(f"  (broken = links a removed concept; recommendations served since {report.since[:10]}, "
-               f"the last {report.days} days)")
+        affected = f"{c['lists_changed']:,}" if "lists_changed" in c else "-"
+        out.append(f"  {_TITLES[name]:<16}{c['scanned']:>9,}{c['touched']:>9,}{c['broken']:>8,}{affected:>10}")
+    out.append(f"  (touched = links a changed concept; broken = links a removed one; affected = its list changes "
+               f"(CVs) or it enters or leaves a list (postings), measured by matching on both versions; "
+               f"recommendations served since {report.since[:10]}, the last {report.days} days)")
     if report.rematched:
         per = by_municipality(report.rematched)
         out.extend(["", f"Every CV matched on ESCO {report.old_version} and on {report.new_version} (top {TOP}): "

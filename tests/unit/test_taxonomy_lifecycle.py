@@ -324,9 +324,10 @@ def test_impact_lists_affected_cvs_postings_and_recent_recommendations(store: Me
     assert [(i.id, i.broken) for i in report.postings] == [("p-1", True), ("p-2", False)]
     assert [i.id for i in report.recommendations] == ["rec-2"]
     assert report.counts() == {
-        "cvs": {"scanned": 3, "affected": 2, "broken": 1, "by_reason": {"removed": 1, "relabelled": 1, "requires": 1}},
-        "postings": {"scanned": 2, "affected": 2, "broken": 1, "by_reason": {"removed": 1, "requires": 1}},
-        "recommendations": {"scanned": 2, "affected": 1, "broken": 1, "by_reason": {"removed": 1}},
+        "cvs": {"scanned": 3, "touched": 2, "affected": 2, "broken": 1,
+                "by_reason": {"removed": 1, "relabelled": 1, "requires": 1}},
+        "postings": {"scanned": 2, "touched": 2, "affected": 2, "broken": 1, "by_reason": {"removed": 1, "requires": 1}},
+        "recommendations": {"scanned": 2, "touched": 1, "affected": 1, "broken": 1, "by_reason": {"removed": 1}},
     }
     text = render_impact(report)
     assert "  ! cv-1: skill \"R\" [removed]; skill \"operate a forklift truck\" [relabelled]" in text
@@ -581,8 +582,8 @@ def test_impact_rematches_every_cv_on_both_versions_and_reports_list_changes(sto
         ("cv-4", ("p-2", "p-4"), ("p-2",), ("p-4",), ())]
     assert [c.cv_id for c in report.rematched] == ["cv-1", "cv-2", "cv-3", "cv-4"]
     counts = report.counts()
-    assert (counts["cvs"]["affected"], counts["cvs"]["lists_changed"]) == (3, 1)
-    assert counts["postings"]["lists_changed"] == 1
+    assert (counts["cvs"]["touched"], counts["cvs"]["affected"], counts["cvs"]["lists_changed"]) == (3, 1, 1)
+    assert (counts["postings"]["touched"], counts["postings"]["affected"]) == (3, 1)
     data = json.loads(json.dumps(report.as_json()))
     assert data["rematch"]["by_municipality"] == {"0101": {"cvs": 4, "changed": 1, "entered": 0, "left": 1, "moved": 0}}
     assert data["rematch"]["changed"][0]["left"] == ["p-4"]
