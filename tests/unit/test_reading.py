@@ -142,8 +142,9 @@ def test_the_hand_made_cvs_are_read_with_a_recall_floor(reader: Extractor) -> No
         pred = {s.uri for s in reader.extract(r["text"], lang=r["lang"], kind="cv").skills}
         tp, fp, fn = tp + len(pred & gold), fp + len(pred - gold), fn + len(gold - pred)
     recall, precision = tp / (tp + fn), tp / (tp + fp)
-    assert recall >= 0.65, recall
-    assert precision >= 0.45, precision
+    print(f"hand-made CVs: precision {precision:.3f}, recall {recall:.3f}")
+    assert recall >= 0.75, recall
+    assert precision >= 0.58, precision
 
 
 @pytest.mark.parametrize(("text", "expected"), [
