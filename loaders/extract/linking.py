@@ -205,7 +205,10 @@ class SemanticLinker:
         check = [q for q, c in enumerate(scored) if any(lk.score >= lowest for lk, _f in c.values())]
         jobs = self._near.occupations([near[q] for q in check]) if check else []
         for q, job in zip(check, jobs, strict=True):
-            if job and job[0].cosine >= hits[q][0].cosine + OCCUPATION_MARGIN:
+            # A text that is itself an occupation's label ("Journalist": ESCO also has it as an alternative
+            # label of a skill) names the job, whatever the margin.
+            same = bool(job) and job[0].label.casefold() == hits[q][0].label.casefold()
+            if job and (job[0].cosine >= hits[q][0].cosine + OCCUPATION_MARGIN or same):
                 scored[q] = {}
         out: list[list[tuple[SemanticLink, dict[str, float]]]] = []
         extra = len(texts)

@@ -156,3 +156,11 @@ def test_the_hand_made_cvs_are_read_with_a_recall_floor(reader: Extractor) -> No
 def test_licences_and_product_names_are_read_as_written(reader: Extractor, label_of: Callable[[str], str],
                                                         text: str, expected: set[str]) -> None:
     assert set(_read(reader, text, label_of)) == expected
+
+
+def test_an_occupation_named_in_a_cv_is_no_skill(reader: Extractor, label_of: Callable[[str], str]) -> None:
+    # "journalist" is also an ESCO alternative label of a skill: the job's name still names the job
+    out = reader.extract("Erhvervserfaring\n2019-2024: Journalist, Politiken", lang="da", kind="cv")
+    assert [s.text for s in out.skills] == []
+    assert label_of(out.occupations[0].uri) == "journalist"
+    assert "journalism" in set(_read(reader, "Kompetencer\njournalistik, interviews", label_of))
