@@ -145,6 +145,9 @@ class Ledger(Protocol):
     def add_write_events(self, events: Sequence[WriteEvent]) -> None:
         """Record writes, all in one transaction (idempotent per event id)."""
 
+    def purge_write_events(self, before: str) -> int:
+        """Delete write events from before ``before`` (retention); returns how many."""
+
     def write_events(self, kind: str, targets: Sequence[str], since: str = "") -> list[WriteEvent]:
         """Writes of these CVs or postings at or after ``since`` (ISO timestamp; "" = all), by (at, id)."""
 

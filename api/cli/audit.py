@@ -259,6 +259,7 @@ def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps({"applied": report.applied, "record": report.record, **plan.body()["retention"],  # type: ignore[dict-item]
                           "cvs_erased": report.cvs_erased, "postings_deleted": report.postings_deleted,
                           "feedback_deleted": report.feedback_deleted, "audit_purged": report.audit_purged,
+                          "write_events_purged": report.write_events_purged,
                           "lists_blanked": report.lists_blanked}, indent=1))
         return 0
     lines = [f"CVs not updated since before {plan.cv_before}: {len(plan.cvs)}"

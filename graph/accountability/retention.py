@@ -5,7 +5,9 @@
 - a posting more than ``posting_days`` past its last day is deleted (it can no longer be served or
   replayed against today's world; the lists that showed it keep what they showed);
 - feedback older than ``feedback_days`` is deleted;
-- audit records older than ``audit_days`` are purged behind a tombstone (:func:`tombstone`).
+- audit records older than ``audit_days`` are purged behind a tombstone (:func:`tombstone`), and the write
+  events (who wrote which CV or posting, when) of the same age with them: a kept record's replay only asks
+  for the writes after it.
 
 A retention record goes into the audit chain *before* anything is deleted — the cut-offs, how many of each
 kind and which CV pseudonyms — so a crash half-way leaves a trail that says what was meant, and running
@@ -74,6 +76,7 @@ class RetentionReport:
     postings_deleted: int = 0
     feedback_deleted: int = 0
     audit_purged: int = 0
+    write_events_purged: int = 0
     lists_blanked: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -134,7 +137,8 @@ def apply_retention(store: Store, ledger: Ledger, policy: RetentionPolicy, actor
     if plan.audit_records:
         mark = tombstone(ledger, plan.audit_before, actor, f"retention: older than {policy.audit_days} days")
         purged = ledger.purge_audit(plan.audit_before) if mark is not None else 0
-    return RetentionReport(plan, True, record.id, erased, postings, feedback, purged, blanked)
+    writes = ledger.purge_write_events(plan.audit_before)
+    return RetentionReport(plan, True, record.id, erased, postings, feedback, purged, writes, blanked)
 
 
 def _day(text: str) -> date | None:

@@ -169,3 +169,6 @@ def test_write_events(empty_store: Store) -> None:
     assert store.write_events("cv", ["cv-a", "p1"]) == [events[0]]
     assert store.write_events("cv", []) == []
     store.add_write_events([])
+    assert store.purge_write_events("2026-03-03") == 2  # retention: w1 and w2
+    assert store.write_events("posting", ["p1", "p2"]) == events[2:]
+    assert store.purge_write_events("2000-01-01") == 0

@@ -15,7 +15,7 @@ from api.settings import Settings
 from graph.accountability.audit import Actor, append_drafts, body_digest, canonical
 from graph.accountability.serving import ListServer, ServeRequest, ServingPolicy
 from graph.backends.memory.graph_store import MemoryStore
-from graph.ledger import AuditQuery, AuditRecord, Feedback
+from graph.ledger import AuditQuery, AuditRecord, Feedback, WriteEvent
 from graph.matching.vocabulary import RETENTION
 from ontology.errors import ConfigurationError
 from ontology.model import Taxonomy
@@ -58,6 +58,8 @@ def data_dir(tmp_path: Path, mini_taxonomy: Taxonomy, monkeypatch: pytest.Monkey
     store.upsert_cvs([old, replace(cv("fresh", cook), updated=_day(0)), replace(cv("undated", cook), updated="")])
     append_drafts(store, [_old_record(now - timedelta(days=400))])
     ListServer(store, store, ServingPolicy()).serve(old, CONSULTANT, ServeRequest(valid_on=_day(0)), today=TODAY)
+    store.add_write_events([WriteEvent(f"w-{days}", (now - timedelta(days=days)).isoformat(), "posting", "p-future",
+                                       "created", "0" * 64, "tok-1", "consultant", "0101") for days in (400, 1)])
     store.add_feedback(_feedback("fb-old", now - timedelta(days=800)))
     store.add_feedback(_feedback("fb-new", now - timedelta(days=1)))
     store.close()
@@ -96,6 +98,7 @@ def test_retention_erases_deletes_and_purges_each_kind_and_the_trail_still_verif
     assert report["cvs"] == ["old"] and report["cvs_erased"] == 1 and report["undated_cvs"] == 1
     assert report["postings_deleted"] == len(expired)
     assert (report["feedback_deleted"], report["audit_purged"], report["lists_blanked"]) == (1, 1, 1)
+    assert report["write_events_purged"] == 1
 
     store = MemoryStore(data_dir).open()
     try:
@@ -103,6 +106,7 @@ def test_retention_erases_deletes_and_purges_each_kind_and_the_trail_still_verif
         left = set(store.posting_ids())
         assert not left & expired and "p-future" in left
         assert [f.id for f in store.feedback_records()] == ["fb-new"]
+        assert [e.id for e in store.write_events("posting", ["p-future"])] == ["w-1"]
         kept = store.audit_records(AuditQuery(limit=100))
         assert [r.strategy for r in kept if r.strategy in (RETENTION, "erasure", "purge")] == \
             [RETENTION, "erasure", "purge"]

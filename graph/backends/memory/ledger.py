@@ -189,6 +189,12 @@ class SqliteLedger:
                            [(e.id, e.at, e.kind, e.target, e.action, e.content_hash, e.actor, e.role,
                              e.municipality) for e in events])
 
+    def purge_write_events(self, before: str) -> int:
+        db = self._conn()
+        with transaction(db):
+            cur = db.execute("DELETE FROM writes WHERE at < ?", (before,))
+        return cur.rowcount
+
     def write_events(self, kind: str, targets: Sequence[str], since: str = "") -> list[WriteEvent]:
         out: list[WriteEvent] = []
         unique = list(dict.fromkeys(targets))

@@ -108,6 +108,12 @@ class Neo4jLedger(Neo4jConnection):
             self._write("add_write_events",
                         lambda tx: tx.run(queries.load("merge_write_events"), rows=rows).consume())
 
+    def purge_write_events(self, before: str) -> int:
+        def work(tx: ManagedTransaction) -> int:
+            return int(tx.run(queries.load("delete_write_events_before"), before=before).single(strict=True)["deleted"])
+
+        return int(self._write("purge_write_events", work))
+
     def write_events(self, kind: str, targets: Sequence[str], since: str = "") -> list[WriteEvent]:
         rows = self._read("find_write_events", kind=kind, targets=list(dict.fromkeys(targets)), since=since)
         return sorted((_from_props(WriteEvent, r["props"]) for r in rows), key=lambda e: (e.at, e.id))
