@@ -82,17 +82,20 @@ def extractor_for_store(store: Store, additions_files: Sequence[Path] = (),
 
     :raise LocalAdditionsError: if an additions file is missing or invalid.
     """
-    if store.taxonomy_summary() is None:
-        return None
+    # Called on every CV and posting request: the active version's checksum (one small read) finds the
+    # cached extractor; summarising the taxonomy (a walk over every concept: ~100 ms on full ESCO) is left
+    # for a store without one.
     versions = [v for v in store.ontology_versions() if v.active]
     checksum = versions[0].checksum if versions else ""
 
     def build() -> Extractor:
         return extractor_for_entries(list(store.labels(EXTRACT_KINDS)), additions_files, reading)
 
-    if not checksum:
-        return build()
-    return cached_extractor(_key(f"store:{checksum}", additions_files, reading), build)
+    if checksum:
+        return cached_extractor(_key(f"store:{checksum}", additions_files, reading), build)
+    if store.taxonomy_summary() is None:
+        return None
+    return build()
 
 
 def extractor_for_taxonomy(tax: Taxonomy, additions_files: Sequence[Path] = (),
