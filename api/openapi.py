@@ -161,8 +161,7 @@ def _schemas() -> Json:
                    "labels": {"type": "object", "additionalProperties": _str(),
                               "description": "label of every ESCO URI on the record's paths"}})
     versions = _obj({"ontology": _str(), "algorithm": _str(), "settings": _str(description="settings hash"),
-                     "local_additions": _str(), "reading_model": _str(description="against today only")},
-                    required=["ontology", "algorithm", "settings", "local_additions"])
+                     "local_additions": _str(), "reading_model": _str()})
     difference = _obj({
         "item": _str(description="posting id or occupation URI ('' for the list as a whole)"),
         "title": _str(description="the posting's title or the occupation's label, as served"),

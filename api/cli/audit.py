@@ -205,7 +205,7 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
         print(f"record {rep['record_id']}: {'IDENTICAL' if rep['identical'] else 'DIFFERS'}"
               + (" (against today's world)" if args.against == "today" else ""))
         for k in sorted(rep["recorded_versions"]):
-            a, b = rep["recorded_versions"][k], rep["current_versions"].get(k, "")
+            a, b = rep["recorded_versions"][k], rep["current_versions"][k]
             print(f"  {k}: recorded {a or '-'}, now {b or '-'}{'' if a == b else '  <- changed'}")
         for d in rep["differences"]:
             print(f"  {d['change']}: {d['item']} " + ", ".join(f"{k}={v}" for k, v in d.items()
@@ -256,7 +256,7 @@ def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
         store.close()
     plan = report.plan
     if args.json:
-        print(json.dumps({"applied": report.applied, "record": report.record, **plan.body()["retention"],  # type: ignore[dict-item]
+        print(json.dumps({"applied": report.applied, "record": report.record, **plan.as_json(),
                           "cvs_erased": report.cvs_erased, "postings_deleted": report.postings_deleted,
                           "feedback_deleted": report.feedback_deleted, "audit_purged": report.audit_purged,
                           "write_events_purged": report.write_events_purged,
@@ -275,8 +275,8 @@ def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
                 report.cvs_erased, report.postings_deleted, report.feedback_deleted, report.audit_purged,
                 report.record or "-")
     print(f"erased {report.cvs_erased} CVs ({report.lists_blanked} list bodies blanked), deleted "
-          f"{report.postings_deleted} postings, {report.feedback_deleted} feedback and {report.audit_purged} audit "
-          f"records" + (f"; retention record {report.record}" if report.record else ": nothing was older than its period"))
+          f"{report.postings_deleted} postings, {report.feedback_deleted} feedback, {report.audit_purged} audit "
+          f"records and {report.write_events_purged} write events" + (f"; retention record {report.record}" if report.record else ": nothing was older than its period"))
     return 0
 
 

@@ -311,7 +311,7 @@ async function runReplay(rec, names, button, out, against) {
     const r = await api(`/recommendations/${encodeURIComponent(rec.id)}/replay?against=${against}`,
       { method: "POST" });
     out.classList.add(r.identical ? "good" : "bad");
-    const rows = VERSION_KEYS.filter((k) => k in r.recorded_versions).map((k) => {
+    const rows = VERSION_KEYS.map((k) => {
       const was = r.recorded_versions[k] || "", now = r.current_versions[k] || "";
       const changed = was !== now;
       const hashed = k === "settings" || k === "local_additions";  // long hashes: the start tells them apart

@@ -32,14 +32,7 @@ def prove(ledger: Ledger, record_id: str, checkpoints: list[Checkpoint], key: by
         raise NotFoundError("no signed checkpoint covers this record yet (jobmatch audit checkpoint)",
                             field="record_id")
     cp = max(covering, key=lambda c: c.seq)
-    chain: list[AuditRecord] = []
-    after = record.seq - 1
-    while len(chain) < cp.seq - record.seq + 1:
-        batch = ledger.audit_records(AuditQuery(after_seq=after, limit=min(PAGE, cp.seq - after)))
-        if not batch:
-            break
-        chain += batch
-        after = batch[-1].seq
+    chain = _segment(ledger, record.seq - 1, cp.seq)
     return {"record_id": record_id, "checkpoint": asdict(cp), "chain": [_without_body(r) for r in chain]}
 
 
@@ -59,15 +52,35 @@ def prove_consistency(ledger: Ledger, checkpoints: list[Checkpoint], key: bytes,
     if new is None or old is None or old.seq > new.seq:
         raise NotFoundError("no two signed checkpoints to compare (jobmatch audit checkpoint; --from/--to take "
                             "the seq of a checkpoint)", field="checkpoint")
+    chain = _segment(ledger, old.seq, new.seq)
+    if [r.seq for r in chain] != list(range(old.seq + 1, new.seq + 1)):
+        raise NotFoundError(f"records after {old.seq} are no longer in the trail (purged?)", field="checkpoint")
+    return {"kind": "consistency", "old": asdict(old), "new": asdict(new), "chain": [_without_body(r) for r in chain]}
+
+
+def _segment(ledger: Ledger, after: int, through: int) -> list[AuditRecord]:
+    """The records after seq ``after`` up to ``through``, paged by seq (what the trail still holds)."""
     chain: list[AuditRecord] = []
-    after = old.seq
-    while after < new.seq:
-        batch = ledger.audit_records(AuditQuery(after_seq=after, limit=min(PAGE, new.seq - after)))
-        if not batch or batch[0].seq != after + 1:
-            raise NotFoundError(f"records after {after} are no longer in the trail (purged?)", field="checkpoint")
+    while after < through:
+        batch = ledger.audit_records(AuditQuery(after_seq=after, limit=min(PAGE, through - after)))
+        if not batch:
+            break
         chain += batch
         after = batch[-1].seq
-    return {"kind": "consistency", "old": asdict(old), "new": asdict(new), "chain": [_without_body(r) for r in chain]}
+    return chain
+
+
+def _first_break(chain: list[AuditRecord], head: tuple[int, str] | None) -> str:
+    """Where ``chain`` stops holding: a record that does not match its hash or does not link to the one
+    before it (the first to ``head``, the seq and hash it must follow, if given); "" if it holds."""
+    prev = head
+    for rec in chain:
+        if record_hash(rec) != rec.hash:
+            return f"record {rec.seq} does not match its hash"
+        if prev is not None and (rec.prev_hash != prev[1] or rec.seq != prev[0] + 1):
+            return f"record {rec.seq} does not link to the one before it"
+        prev = (rec.seq, rec.hash)
+    return ""
 
 
 def _without_body(rec: AuditRecord) -> dict[str, Any]:
@@ -90,11 +103,8 @@ def check(proof: dict[str, Any], key: bytes) -> tuple[bool, str]:
         return False, "the checkpoint is not authentic"
     if not chain or chain[0].id != proof.get("record_id"):
         return False, "the proof does not start at the record"
-    for prev, rec in zip([None, *chain], chain, strict=False):
-        if record_hash(rec) != rec.hash:
-            return False, f"record {rec.seq} does not match its hash"
-        if prev is not None and (rec.prev_hash != prev.hash or rec.seq != prev.seq + 1):
-            return False, f"record {rec.seq} does not link to the one before it"
+    if broken := _first_break(chain, None):
+        return False, broken
     if (chain[-1].seq, chain[-1].hash) != (cp.seq, cp.hash):
         return False, "the chain does not end at the checkpoint"
     return True, f"record {chain[0].seq} is in the trail a checkpoint of {cp.at} signed ({cp.seq} records)"
@@ -108,14 +118,9 @@ def _check_consistency(proof: dict[str, Any], key: bytes) -> tuple[bool, str]:
         return False, "not a proof"
     if not (is_authentic(old, key) and is_authentic(new, key)):
         return False, "a checkpoint is not authentic"
-    prev_seq, prev_hash = old.seq, old.hash
-    for rec in chain:
-        if record_hash(rec) != rec.hash:
-            return False, f"record {rec.seq} does not match its hash"
-        if rec.prev_hash != prev_hash or rec.seq != prev_seq + 1:
-            return False, f"record {rec.seq} does not link to the one before it"
-        prev_seq, prev_hash = rec.seq, rec.hash
-    if (prev_seq, prev_hash) != (new.seq, new.hash):
+    if broken := _first_break(chain, (old.seq, old.hash)):
+        return False, broken
+    if ((chain[-1].seq, chain[-1].hash) if chain else (old.seq, old.hash)) != (new.seq, new.hash):
         return False, "the chain does not reach the later checkpoint"
     return True, (f"the trail of {new.seq} records signed {new.at} extends the {old.seq} records signed {old.at}: "
                   "nothing before it was changed or cut")

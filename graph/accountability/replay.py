@@ -53,39 +53,6 @@ def _key(item: dict[str, Any]) -> str:
     return str(item["posting"]["id"] if "posting" in item else item["occupation"]["uri"])
 
 
-def _reason(diff: dict[str, Any], writes: dict[str, list[dict[str, Any]]], recorded: dict[str, str],
-            current: dict[str, str]) -> str:
-    """The most specific recorded change behind one difference."""
-    written = writes.get(diff["item"], [])
-    if written:
-        return REASON_ADDED if written[0]["action"] == "created" else REASON_WRITTEN
-    if recorded["ontology"] != current["ontology"]:
-        return REASON_TAXONOMY
-    if recorded["algorithm"] != current["algorithm"]:
-        return REASON_ALGORITHM
-    if recorded["local_additions"] != current["local_additions"]:
-        return REASON_LOCAL
-    return REASON_UNEXPLAINED
-
-
-def _differences(served: dict[str, Any], again: dict[str, Any]) -> list[dict[str, Any]]:
-    """Item by item (posting id or occupation URI, with its title): what differs between two results."""
-    diffs: list[dict[str, Any]] = []
-    old_by, new_by = {_key(i): i for i in _items(served)}, {_key(i): i for i in _items(again)}
-    for k, item in old_by.items():
-        if k not in new_by:
-            diffs.append({"item": k, "title": _title(item), "change": "no longer suggested", "rank_was": item["rank"]})
-        elif item != new_by[k]:
-            fields_changed = sorted(f for f in item if item.get(f) != new_by[k].get(f))
-            diffs.append({"item": k, "title": _title(item), "change": "changed", "fields": fields_changed,
-                          "rank_was": item["rank"], "rank_now": new_by[k]["rank"],
-                          "score_was": item["score"], "score_now": new_by[k]["score"]})
-    for k, item in new_by.items():
-        if k not in old_by:
-            diffs.append({"item": k, "title": _title(item), "change": "newly suggested", "rank_now": item["rank"]})
-    return diffs
-
-
 def _title(item: dict[str, Any]) -> str:
     return str(item["posting"].get("title", "") if "posting" in item else item["occupation"].get("label", ""))
 
@@ -110,31 +77,120 @@ REASON_SETTINGS = "settings changed"
 REASON_MODEL = "reading model changed"
 REASONS = (REASON_ADDED, REASON_WRITTEN, REASON_TAXONOMY, REASON_ALGORITHM, REASON_LOCAL, REASON_EXPIRED,
            REASON_REMOVED, REASON_CV, REASON_SETTINGS, REASON_MODEL, REASON_UNEXPLAINED)
+# The versions that can explain a difference, most specific first. Replay recomputes with the recorded
+# settings (and the CV snapshot), so only what it cannot hold fixed counts there; against today, all do.
+_REPLAY_VERSIONS = (("ontology", REASON_TAXONOMY), ("algorithm", REASON_ALGORITHM), ("local_additions", REASON_LOCAL))
+_TODAY_VERSIONS = (("ontology", REASON_TAXONOMY), ("algorithm", REASON_ALGORITHM), ("settings", REASON_SETTINGS),
+                   ("local_additions", REASON_LOCAL), ("reading_model", REASON_MODEL))
 # The posting fields an item shows: a write that changed one of them is named.
 _POSTING_FIELDS = ("title", "employer", "lat", "lon", "published", "valid_through", "occupation")
 
 
-def replay(store: Store, ledger: Ledger, record: AuditRecord, *, current_settings: MatchSettings | None = None,
-           local_additions_version: str = "") -> ReplayReport:
-    """Recompute ``record`` with its recorded inputs and compare it with what was served; each difference
-    says why (a posting added or written since — who, when —, the taxonomy, the algorithm, the local
-    additions), or that no recorded change explains it. ``current_settings`` and
-    ``local_additions_version`` are the running service's, shown beside the recorded ones (replay itself
-    uses the recorded settings, so a settings change shows as versions, not as differences)."""
+def _served_body(record: AuditRecord) -> dict[str, Any]:
+    """The body of a served list. :raise NotFoundError: for an event, or a list erased with the citizen."""
     if record.strategy in AUDIT_EVENT_NAMES:
         raise NotFoundError(f"record {record.id} is the record of a {record.strategy}, not a served list",
                             field="record_id")
     body = body_of(record)
     if body.get("erased"):
-        raise NotFoundError(f"record {record.id} was erased with the citizen's data: nothing to replay",
+        raise NotFoundError(f"record {record.id} was erased with the citizen's data: nothing to compare",
                             field="record_id")
-    served = body["result"]
-    req = body.get("effective_request") or body["request"]
-    request = ServeRequest(**{f.name: req[f.name] for f in fields(ServeRequest) if f.name in req})
-    # The recorded day, not "today": replay asks the question as it was asked then.
-    request = replace(request, valid_on=served["valid_on"])
+    return body
+
+
+def _request(req: dict[str, Any], valid_on: str) -> ServeRequest:
+    return replace(ServeRequest(**{f.name: req[f.name] for f in fields(ServeRequest) if f.name in req}),
+                   valid_on=valid_on)
+
+
+def _recorded_settings(body: dict[str, Any]) -> MatchSettings:
     known = {f.name for f in fields(MatchSettings)}
-    settings = MatchSettings(**{k: v for k, v in body.get("settings", {}).items() if k in known})
+    return MatchSettings(**{k: v for k, v in body.get("settings", {}).items() if k in known})
+
+
+def _versions(store: Store, record: AuditRecord, body: dict[str, Any], settings: MatchSettings,
+              local_additions_version: str, reading_model: str) -> tuple[dict[str, str], dict[str, str]]:
+    """What the record was computed with, and what is in force now (the running service's settings,
+    local additions and reading model; the recorded ones where the caller does not know them)."""
+    recorded = {"ontology": record.ontology_version, "algorithm": record.algorithm_version,
+                "settings": record.settings_hash, "local_additions": record.local_additions_version,
+                "reading_model": str(body.get("reading_model", ""))}
+    current = {"ontology": active_ontology_version(store),
+               "algorithm": STRATEGY[record.strategy].algorithm_version if record.strategy in STRATEGY else "",
+               "settings": settings.settings_hash(),
+               "local_additions": local_additions_version or recorded["local_additions"],
+               "reading_model": reading_model or recorded["reading_model"]}
+    return recorded, current
+
+
+def _differences(served: dict[str, Any], again: dict[str, Any]) -> list[dict[str, Any]]:
+    """Item by item (posting id or occupation URI, with its title): what differs between two results."""
+    diffs: list[dict[str, Any]] = []
+    old_by, new_by = {_key(i): i for i in _items(served)}, {_key(i): i for i in _items(again)}
+    for k, item in old_by.items():
+        if k not in new_by:
+            diffs.append({"item": k, "title": _title(item), "change": "no longer suggested", "rank_was": item["rank"]})
+        elif item != new_by[k]:
+            fields_changed = sorted(f for f in item if item.get(f) != new_by[k].get(f))
+            diffs.append({"item": k, "title": _title(item), "change": "changed", "fields": fields_changed,
+                          "rank_was": item["rank"], "rank_now": new_by[k]["rank"],
+                          "score_was": item["score"], "score_now": new_by[k]["score"]})
+    for k, item in new_by.items():
+        if k not in old_by:
+            diffs.append({"item": k, "title": _title(item), "change": "newly suggested", "rank_now": item["rank"]})
+    return diffs
+
+
+def _explain(store: Store, ledger: Ledger, record: AuditRecord, served: dict[str, Any], again: dict[str, Any],
+             diffs: list[dict[str, Any]], recorded: dict[str, str], current: dict[str, str], *,
+             today: date | None) -> list[WriteEvent]:
+    """Give each difference its reason, the most specific recorded change behind it; returns the CV's and
+    the listed postings' writes since the record. ``today`` None: a replay (recorded day, CV snapshot,
+    recorded settings), where only writes and the versions replay cannot hold fixed explain."""
+    listed = {_key(i) for i in (*_items(served), *_items(again))}
+    posting_ids = sorted(k for k in listed if not k.startswith(("http://", "https://")))
+    written = [*ledger.write_events("cv", [record.cv_id], since=record.at),
+               *ledger.write_events("posting", posting_ids, since=record.at)]
+    by_target: dict[str, list[WriteEvent]] = {}
+    for e in written:
+        by_target.setdefault(f"{e.kind}:{e.target}", []).append(e)
+    postings = store.get_postings(posting_ids) if today is not None else {}
+    shown = {_key(i): i.get("posting", {}) for i in _items(served)}
+    versions = _REPLAY_VERSIONS if today is None else _TODAY_VERSIONS
+    cv_written = today is not None and f"cv:{record.cv_id}" in by_target
+    for d in diffs:
+        item, p = d["item"], postings.get(d["item"])
+        events = by_target.get(f"posting:{item}", [])
+        if events:
+            d["written"] = [{"action": e.action, "at": e.at, "actor": e.actor} for e in events]
+        if today is not None and item in posting_ids and p is None:
+            d["reason"] = REASON_REMOVED
+        elif p is not None and today is not None and p.valid_through < today.isoformat():
+            d["reason"] = REASON_EXPIRED
+        elif events:
+            d["reason"] = REASON_ADDED if events[0].action == "created" else REASON_WRITTEN
+            if p is not None and item in shown:
+                d["posting_fields"] = sorted(f for f in _POSTING_FIELDS
+                                             if f in shown[item] and str(shown[item][f]) != str(getattr(p, f, "")))
+        elif cv_written:
+            d["reason"] = REASON_CV
+        else:
+            d["reason"] = next((why for k, why in versions if recorded[k] != current[k]), REASON_UNEXPLAINED)
+    return written
+
+
+def replay(store: Store, ledger: Ledger, record: AuditRecord, *, current_settings: MatchSettings | None = None,
+           local_additions_version: str = "", reading_model: str = "") -> ReplayReport:
+    """Recompute ``record`` with its recorded inputs and compare it with what was served; each difference
+    says why (a posting added or written since — who, when —, the taxonomy, the algorithm, the local
+    additions), or that no recorded change explains it. ``current_settings``, ``local_additions_version``
+    and ``reading_model`` are the running service's, shown beside the recorded ones (replay itself uses the
+    recorded settings, so a settings change shows as versions, not as differences)."""
+    body = _served_body(record)
+    served = body["result"]
+    # The recorded day, not "today": replay asks the question as it was asked then.
+    request = _request(body.get("effective_request") or body["request"], served["valid_on"])
+    settings = _recorded_settings(body)
     notes: list[str] = []
     if "cv_snapshot" in body:
         cv = cv_from_dict(body["cv_snapshot"])
@@ -145,36 +201,21 @@ def replay(store: Store, ledger: Ledger, record: AuditRecord, *, current_setting
                                 field="record_id")
         cv = stored
         notes.append("no CV snapshot in this record (nightly batch): replayed against the CV as stored now")
-    current_version = active_ontology_version(store)
+    recorded, current = _versions(store, record, body, current_settings or settings, local_additions_version,
+                                  reading_model)
     held = set(body.get("held_back") or [])
     limit = effective_limit(request, settings)
     if body.get("trial_arm") == "control" and request.kind == "alternatives":
         again: dict[str, Any] = {**served}
     else:
-        result = compute(store, cv, replace(request, limit=limit), settings, ontology_version=current_version,
+        result = compute(store, cv, replace(request, limit=limit), settings, ontology_version=current["ontology"],
                          extra_limit=limit if held else 0)
         if held:
             result = apply_held_back(result, held, limit)
         again = result_json(result)
         again["notes"] = served.get("notes", again["notes"])  # notes (e.g. trial arm) are not recomputed
-    recorded = {"ontology": record.ontology_version, "algorithm": record.algorithm_version,
-                "settings": record.settings_hash, "local_additions": record.local_additions_version}
-    current = {"ontology": current_version,
-               "algorithm": STRATEGY[record.strategy].algorithm_version if record.strategy in STRATEGY else "",
-               "settings": (current_settings or settings).settings_hash(),
-               "local_additions": local_additions_version or record.local_additions_version}
     diffs = _differences(served, again)
-    # Which documents were written since: the reasons a list changes while every version stayed put.
-    posting_ids = sorted({d["item"] for d in diffs if not d["item"].startswith(("http://", "https://"))})
-    written = [*ledger.write_events("cv", [record.cv_id], since=record.at),
-               *ledger.write_events("posting", posting_ids, since=record.at)]
-    by_target: dict[str, list[dict[str, Any]]] = {}
-    for e in written:
-        by_target.setdefault(e.target, []).append({"action": e.action, "at": e.at, "actor": e.actor})
-    for d in diffs:
-        if d["item"] in by_target:
-            d["written"] = by_target[d["item"]]
-        d["reason"] = _reason(d, by_target, recorded, current)
+    written = _explain(store, ledger, record, served, again, diffs, recorded, current, today=None)
     if any(e.kind == "cv" for e in written):
         notes.append("the CV was written again after this list was served (see writes)")
     identical = not diffs and again == served
@@ -189,80 +230,26 @@ def compare_with_today(store: Store, ledger: Ledger, record: AuditRecord, *, tod
                        reading_model: str = "") -> ReplayReport:
     """The list as it would be served ``today`` — today's postings, the CV as stored now, the settings and
     reading model in force — beside the one served, each difference with its reason: a posting expired,
-    removed, added or changed (which fields), the CV changed, the taxonomy, algorithm, local additions,
-    settings or reading model changed. Replay (:func:`replay`) answers whether the record reproduces;
+    removed, added or changed (which fields), the CV changed, the taxonomy, algorithm, settings, local
+    additions or reading model changed. Replay (:func:`replay`) answers whether the record reproduces;
     this answers what the world has done to it since.
 
     :raise NotFoundError: if the record is an event, was erased, or its CV is no longer stored.
     """
-    if record.strategy in AUDIT_EVENT_NAMES:
-        raise NotFoundError(f"record {record.id} is the record of a {record.strategy}, not a served list",
-                            field="record_id")
-    body = body_of(record)
-    if body.get("erased"):
-        raise NotFoundError(f"record {record.id} was erased with the citizen's data: nothing to compare",
-                            field="record_id")
+    body = _served_body(record)
     cv = store.get_cvs([record.cv_id]).get(record.cv_id)
     if cv is None:
         raise NotFoundError(f"the CV of record {record.id} is no longer stored", field="record_id")
     served = body["result"]
-    req = body.get("request") or {}
-    request = ServeRequest(**{f.name: req[f.name] for f in fields(ServeRequest) if f.name in req})
-    request = replace(request, valid_on=today.isoformat())
-    known = {f.name for f in fields(MatchSettings)}
-    recorded_settings = MatchSettings(**{k: v for k, v in body.get("settings", {}).items() if k in known})
-    settings = current_settings or recorded_settings
-    current_version = active_ontology_version(store)
+    request = _request(body.get("request") or {}, today.isoformat())
+    settings = current_settings or _recorded_settings(body)
+    recorded, current = _versions(store, record, body, settings, local_additions_version, reading_model)
     result = compute(store, cv, replace(request, limit=effective_limit(request, settings)), settings,
-                     ontology_version=current_version)
+                     ontology_version=current["ontology"])
     now = result_json(result)
-    recorded = {"ontology": record.ontology_version, "algorithm": record.algorithm_version,
-                "settings": record.settings_hash, "local_additions": record.local_additions_version,
-                "reading_model": str(body.get("reading_model", ""))}
-    current = {"ontology": current_version,
-               "algorithm": STRATEGY[record.strategy].algorithm_version if record.strategy in STRATEGY else "",
-               "settings": settings.settings_hash(), "local_additions": local_additions_version or recorded["local_additions"],
-               "reading_model": reading_model or recorded["reading_model"]}
     diffs = _differences(served, now)
-    posting_ids = sorted({d["item"] for d in diffs if not d["item"].startswith(("http://", "https://"))})
-    postings = store.get_postings(posting_ids)
-    written = [*ledger.write_events("cv", [record.cv_id], since=record.at),
-               *ledger.write_events("posting", posting_ids, since=record.at)]
-    by_target: dict[str, list[WriteEvent]] = {}
-    for e in written:
-        by_target.setdefault(e.target, []).append(e)
-    was = {_key(i): i for i in _items(served)}
-    for d in diffs:
-        item = d["item"]
-        p = postings.get(item)
-        if item in posting_ids and p is None:
-            d["reason"] = REASON_REMOVED
-        elif p is not None and p.valid_through < today.isoformat():
-            d["reason"] = REASON_EXPIRED
-        elif item in by_target:
-            events = by_target[item]
-            d["written"] = [{"action": e.action, "at": e.at, "actor": e.actor} for e in events]
-            d["reason"] = REASON_ADDED if events[0].action == "created" else REASON_WRITTEN
-            if p is not None and item in was:
-                shown = was[item].get("posting", {})
-                d["posting_fields"] = sorted(f for f in _POSTING_FIELDS
-                                             if f in shown and str(shown[f]) != str(getattr(p, f, "")))
-        elif record.cv_id in by_target:
-            d["reason"] = REASON_CV
-        elif recorded["ontology"] != current["ontology"]:
-            d["reason"] = REASON_TAXONOMY
-        elif recorded["algorithm"] != current["algorithm"]:
-            d["reason"] = REASON_ALGORITHM
-        elif recorded["settings"] != current["settings"]:
-            d["reason"] = REASON_SETTINGS
-        elif recorded["local_additions"] != current["local_additions"]:
-            d["reason"] = REASON_LOCAL
-        elif recorded["reading_model"] != current["reading_model"]:
-            d["reason"] = REASON_MODEL
-        else:
-            d["reason"] = REASON_UNEXPLAINED
+    written = _explain(store, ledger, record, served, now, diffs, recorded, current, today=today)
     notes = [f"compared with the list as it would be served on {today.isoformat()}, not replayed as recorded"]
-    if record.cv_id in by_target:
+    if any(e.kind == "cv" for e in written):
         notes.append("the CV was written again after this list was served (see writes)")
-    identical = not diffs
-    return ReplayReport(record.id, identical, recorded, current, diffs, notes, [_write_json(e) for e in written])
+    return ReplayReport(record.id, not diffs, recorded, current, diffs, notes, [_write_json(e) for e in written])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from graph.accountability.audit import Actor, record_event, tombstone
 from graph.accountability.erasure import erase_citizen
@@ -59,12 +60,12 @@ class RetentionPlan:
     audit_records: int
     undated_cvs: int  # no ``updated`` date: never erased by age
 
-    def body(self) -> dict[str, object]:
-        return {"retention": {
-            "cut_offs": {"cv_updated_before": self.cv_before, "posting_valid_through_before": self.posting_before,
-                         "feedback_before": self.feedback_before, "audit_before": self.audit_before},
-            "cvs": list(self.cvs), "postings": len(self.postings), "feedback": self.feedback,
-            "audit_records": self.audit_records, "undated_cvs": self.undated_cvs}}
+    def as_json(self) -> dict[str, Any]:
+        """What the retention record says: cut-offs, counts and the erased pseudonyms."""
+        return {"cut_offs": {"cv_updated_before": self.cv_before, "posting_valid_through_before": self.posting_before,
+                             "feedback_before": self.feedback_before, "audit_before": self.audit_before},
+                "cvs": list(self.cvs), "postings": len(self.postings), "feedback": self.feedback,
+                "audit_records": self.audit_records, "undated_cvs": self.undated_cvs}
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,7 @@ def apply_retention(store: Store, ledger: Ledger, policy: RetentionPolicy, actor
     nothing = not (plan.cvs or plan.postings or plan.feedback or plan.audit_records)
     if nothing:
         return RetentionReport(plan, applied=True, notes=["nothing is older than its retention period"])
-    record = record_event(ledger, RETENTION, actor, "", plan.body())
+    record = record_event(ledger, RETENTION, actor, "", {"retention": plan.as_json()})
     erased = blanked = 0
     for cv_id in plan.cvs:
         if cv_id in store.get_cvs([cv_id]):  # a re-run after a crash: what is gone stays gone

@@ -77,12 +77,7 @@ def reject_skills(cv: CvRecord, uris: Iterable[str], actor: str) -> tuple[CvReco
     :raise ValidationError: (``/skills``) if a URI is not an inferred skill of this CV.
     """
     inferred = {s.skill for s in cv.skills if s.source == "inferred"}
-    wanted = set(uris)
-    unknown = sorted(wanted - inferred)
-    if unknown:
-        raise ValidationError(f"not an inferred skill of this CV: {unknown[0]}", field="/skills")
-    skills = tuple(s for s in cv.skills if s.skill not in wanted)
-    return replace(cv, skills=skills, rejected=tuple(sorted(set(cv.rejected) | wanted))), sorted(wanted)
+    return _remove(cv, uris, inferred, "not an inferred skill of this CV", "/skills")
 
 
 def rectify_skills(cv: CvRecord, uris: Iterable[str]) -> tuple[CvRecord, list[str]]:
@@ -92,11 +87,15 @@ def rectify_skills(cv: CvRecord, uris: Iterable[str]) -> tuple[CvRecord, list[st
 
     :raise ValidationError: (``/remove_skills``) if a URI is not a skill of this CV.
     """
-    have = {s.skill for s in cv.skills}
+    return _remove(cv, uris, {s.skill for s in cv.skills}, "not a skill of this CV", "/remove_skills")
+
+
+def _remove(cv: CvRecord, uris: Iterable[str], allowed: set[str], problem: str,
+            field: str) -> tuple[CvRecord, list[str]]:
     wanted = set(uris)
-    unknown = sorted(wanted - have)
+    unknown = sorted(wanted - allowed)
     if unknown:
-        raise ValidationError(f"not a skill of this CV: {unknown[0]}", field="/remove_skills")
+        raise ValidationError(f"{problem}: {unknown[0]}", field=field)
     skills = tuple(s for s in cv.skills if s.skill not in wanted)
     return replace(cv, skills=skills, rejected=tuple(sorted(set(cv.rejected) | wanted))), sorted(wanted)
 

@@ -20,11 +20,9 @@ from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from loaders.extract.chunks import Mention
 from loaders.extract.concept_index import ConceptIndex, Hit
-from loaders.extract.embedding import Embedder, Matrix
+from loaders.extract.embedding import Embedder
 from loaders.extract.glossary import Glossary
 from loaders.extract.titles import stem
 
@@ -90,13 +88,14 @@ class SemanticLink:
 
 @dataclass(slots=True)
 class _Near:
-    vector: Matrix
+    text: str
     skills: list[Hit]
     occupation: list[Hit] | None = None  # looked up only when one of the skills could be accepted
 
 
 class _NearestCache:
-    """Phrase → its vector and nearest labels, bounded (LRU); safe across the server's threads."""
+    """Phrase → its nearest labels, bounded (LRU); safe across the server's threads. The phrase's vector is
+    the embedder's to keep (:class:`loaders.extract.embedding.CachedEmbedder`, which holds more phrases)."""
 
     def __init__(self, index: ConceptIndex, embedder: Embedder, size: int = NEAREST_CACHE) -> None:
         self._index = index
@@ -115,7 +114,7 @@ class _NearestCache:
         if missing:
             vectors = self._embedder.embed(missing)
             hits = self._index.search(vectors, "Skill", CANDIDATES + 2)
-            fresh = {t: _Near(np.asarray(v), h) for t, v, h in zip(missing, vectors, hits, strict=True)}
+            fresh = {t: _Near(t, h) for t, h in zip(missing, hits, strict=True)}
             found.update(fresh)
             with self._lock:
                 self._items.update(fresh)
@@ -127,8 +126,8 @@ class _NearestCache:
         """The nearest occupation label of each entry (searched once per entry)."""
         todo = list({id(e): e for e in entries if e.occupation is None}.values())
         if todo:
-            for e, hit in zip(todo, self._index.search(np.vstack([e.vector for e in todo]), "Occupation", 1),
-                              strict=True):
+            vectors = self._embedder.embed([e.text for e in todo])
+            for e, hit in zip(todo, self._index.search(vectors, "Occupation", 1), strict=True):
                 e.occupation = hit
         return [e.occupation or [] for e in entries]
 

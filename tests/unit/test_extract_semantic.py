@@ -16,8 +16,15 @@ from api.settings import Settings
 from graph.records import LabelEntry
 from loaders.extract import build_extractor
 from loaders.extract.chunks import Mention
-from loaders.extract.concept_index import ConceptIndex, build_index, index_labels, open_index
-from loaders.extract.embedding import Matrix, check_model_setting, embedder_for
+from loaders.extract.concept_index import (
+    INDEX_KINDS,
+    ConceptIndex,
+    Hit,
+    build_index,
+    index_labels,
+    open_index,
+)
+from loaders.extract.embedding import CachedEmbedder, Matrix, check_model_setting, embedder_for
 from loaders.extract.linking import SemanticLinker
 from loaders.extract.reading import Reading, ReadingConfig, open_reading
 from loaders.extract.semantic import (
@@ -287,6 +294,16 @@ def test_the_packaged_model_loads_and_embeds_offline(monkeypatch: pytest.MonkeyP
     assert v[0] @ v[3] > v[3] @ v[2]  # Danish lands near its English meaning
 
 
+class _CountingIndex(ConceptIndex):
+    """The real index, counting its searches."""
+
+    searches = 0
+
+    def search(self, queries: Matrix, kind: str, k: int) -> list[list[Hit]]:
+        self.searches += 1
+        return super().search(queries, kind, k)
+
+
 def test_a_phrase_is_embedded_and_searched_once_and_reads_the_same_every_time(tmp_path: Path) -> None:
     def s(uri: str, label: str) -> LabelEntry:
         return LabelEntry(uri, "Skill", "en", label, "preferred")
@@ -294,16 +311,20 @@ def test_a_phrase_is_embedded_and_searched_once_and_reads_the_same_every_time(tm
     skills = [s("urn:s:coffee", "brew coffee"), s("urn:s:code", "write software code"),
               s("urn:s:drive", "drive a truck"), s("urn:s:bar", "run a bar")]
     emb = TableEmbedder()
-    index = build_index(index_labels(skills + _entries()), emb, tmp_path)
+    built = build_index(index_labels(skills + _entries()), emb, tmp_path)
+    index = _CountingIndex(built.key, built.model_id, {k: built.texts_of(k) for k in INDEX_KINDS},
+                           {k: built.owners_of(k) for k in INDEX_KINDS}, {k: built.vectors_of(k) for k in INDEX_KINDS})
     phrases = ["brew coffee", "write software code", "brew coffee", "drive a truck"]
     mentions = [("en", Mention(0, len(p), p)) for p in phrases]
     before = emb.texts
-    linker = SemanticLinker(index, emb)
+    # as the service wires it: the embedder keeps the vectors, the linker the nearest labels
+    linker = SemanticLinker(index, CachedEmbedder(emb))
     first = linker.candidates(mentions)
-    assert emb.texts - before == 3  # the repeated phrase once
+    assert emb.texts - before == 3  # the repeated phrase once, and its occupation check from the vector cache
     assert first[0] == first[2] and first[0]
+    searches = index.searches
     again = linker.candidates(mentions[::-1])
-    assert emb.texts - before == 3  # all known: nothing embedded again
+    assert emb.texts - before == 3 and index.searches == searches  # all known: nothing embedded or searched
     assert again[::-1] == first
-    # a fresh linker (no cache) reads exactly the same
+    # a fresh linker (no cache at all) reads exactly the same
     assert SemanticLinker(index, TableEmbedder()).candidates(mentions) == first

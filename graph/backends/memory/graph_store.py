@@ -463,14 +463,18 @@ class MemoryStore(SqliteLedger):
 
     def delete_cvs(self, ids: Iterable[str]) -> int:
         with self._lock:
-            present = [i for i in set(ids) if i in self._cvs]
-            db = self._conn()
-            with transaction(db):
-                db.executemany("DELETE FROM cvs WHERE id = ?", [(i,) for i in present])
-                self._log_changes(db, "cv", present)
-            for i in present:
-                del self._cvs[i]
-            return len(present)
+            return len(self._delete("cv", "cvs", self._cvs, ids))
+
+    def _delete(self, kind: str, table: str, held: dict[str, CvRecord] | dict[str, PostingRecord], ids: Iterable[str]) -> list[str]:
+        """Inside the lock: delete the ``ids`` of ``held`` from ``table`` and say so to other processes."""
+        present = [i for i in set(ids) if i in held]
+        db = self._conn()
+        with transaction(db):
+            db.executemany(f"DELETE FROM {table} WHERE id = ?", [(i,) for i in present])  # noqa: S608 - table is one of two literals
+            self._log_changes(db, kind, present)
+        for i in present:
+            del held[i]
+        return present
 
     def cv_ids(self, municipality: str | None = None) -> list[str]:
         self.refresh()
@@ -502,13 +506,7 @@ class MemoryStore(SqliteLedger):
 
     def delete_postings(self, ids: Iterable[str]) -> int:
         with self._lock:
-            present = [i for i in set(ids) if i in self._postings]
-            db = self._conn()
-            with transaction(db):
-                db.executemany("DELETE FROM postings WHERE id = ?", [(i,) for i in present])
-                self._log_changes(db, "posting", present)
-            for i in present:
-                del self._postings[i]
+            present = self._delete("posting", "postings", self._postings, ids)
             if present:
                 self._index = None
             return len(present)
