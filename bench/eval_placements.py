@@ -1,11 +1,14 @@
 """Placement replay end to end on generated data: 10,000 cases against 100,000 postings.
 
-Generates placements over ESCO 1.1.1 (loaders/placements.py), writes them as the files a job centre
+Generates placements over ESCO 1.1.1 — by default from the hiring process of loaders/hiring.py, which
+is not any strategy's formula (``--generator profile``: the older generator of loaders/placements.py,
+which writes each hire from the CV's own profile and so flatters the graph strategy) — writes them as the files a job centre
 would hand over (placements.jsonl, postings.jsonl, groups.csv), loads ESCO into an embedded store,
 and runs ``jobmatch evaluate placements`` on them exactly as a user would. Prints the machine, data
 sizes, the time of each phase and the headline figures with their 95 % intervals.
 
 Usage: python bench/eval_placements.py [--cases 10000] [--postings 100000] [--seed 7] [--out DIR]
+       [--generator history|profile] [--strategy graph,learned,automatch]
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from api.cli import main as cli  # noqa: E402
 from bench.common import Timer, esco_111, gazetteer, machine  # noqa: E402
 from graph.backends.memory.graph_store import MemoryStore  # noqa: E402
+from loaders.hiring import generate_history  # noqa: E402
 from loaders.placements import generate_placements, write_generated  # noqa: E402
 from loaders.synthetic import Generator  # noqa: E402
 
@@ -50,6 +54,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, help="folder for the generated files and the report (default: a temp dir)")
     ap.add_argument("--k", default="5,10,20")
+    ap.add_argument("--generator", choices=("history", "profile"), default="history")
+    ap.add_argument("--strategy", default="graph,learned,automatch")
     args = ap.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="jobmatch-eval-"))
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s: %(message)s")
@@ -63,7 +69,8 @@ def main() -> None:
     print(f"ESCO {tax.version} read and stored in {t.seconds:.1f} s")
     with Timer() as t:
         gen = Generator(tax, gazetteer(), seed=args.seed, as_of=START)
-        data = generate_placements(gen, cases=args.cases, postings=args.postings, start=START)
+        make = generate_history if args.generator == "history" else generate_placements
+        data = make(gen, cases=args.cases, postings=args.postings, start=START)
         paths = write_generated(data, out / "input")
     kinds: dict[str, int] = {}
     for g in data.groups:
@@ -75,7 +82,7 @@ def main() -> None:
 
     with Timer() as t:
         code = cli(["--data-dir", str(out / "store"), "evaluate", "placements", str(paths["placements"]),
-                    "--postings", str(paths["postings"]), "--groups", str(paths["groups"]), "--k", args.k,
+                    "--postings", str(paths["postings"]), "--groups", str(paths["groups"]), "--k", args.k, "--strategy", args.strategy,
                     "--seed", str(args.seed), "--out", str(out / "report"),
                     "--title", f"Generated placements (seed {args.seed}): {args.cases:,} cases, "
                                f"{args.postings:,} postings"])
@@ -83,6 +90,11 @@ def main() -> None:
           f"({t.seconds / max(args.cases, 1) * 1000:.1f} ms per case)")
 
     report = json.loads((out / "report" / "report.json").read_text("utf-8"))
+    if report.get("learned"):
+        m = report["learned"]["model"]
+        print(f"learned model {m['id']}: {report['learned'].get('statement', '')}")
+        print("  weights: " + ", ".join(f"{f} {w:.3f}" for f, w in zip(m["features"], m["weights"], strict=True)))
+        print(f"  fit: {m['trained'].get('fit')}; training {report['timings'].get('train_seconds')} s")
     k = report["headline"]["k"]
     for name in ("all", report["headline"]["population"]):
         pop = report["populations"][name]

@@ -158,7 +158,7 @@ class Candidates:
     """Answer of ``postings_requiring``, columnar so ranking is array arithmetic.
 
     One entry per candidate posting, by id, in the parallel tuples ``ids``, ``lats``, ``lons``,
-    ``occupations`` ("" if none), ``n_essential`` and ``n_optional``: what ranking needs of thousands
+    ``occupations`` ("" if none), ``n_essential``, ``n_optional`` and ``published_day``: what ranking needs of thousands
     of candidates (titles and the rest are asked with ``posting_metas`` for the few shown).
     ``skills`` the distinct matched skills, sorted; one hit per (posting, required skill in the asked
     set) in the parallel tuples ``hit_posting`` (index into ``ids``), ``hit_skill`` (index into
@@ -171,6 +171,8 @@ class Candidates:
     occupations: tuple[str, ...] = ()
     n_essential: tuple[int, ...] = ()
     n_optional: tuple[int, ...] = ()
+    # Days since 1970 of each posting's publication (a learned ranking weighs how fresh a posting is).
+    published_day: tuple[int, ...] = ()
     skills: tuple[str, ...] = ()
     hit_posting: tuple[int, ...] = ()
     hit_skill: tuple[int, ...] = ()

@@ -10,4 +10,4 @@ WHERE p.lat >= $south AND p.lat <= $north AND p.lon >= $west AND p.lon <= $east
 RETURN collect(p.id) AS ids, collect(k) AS skill, collect(r.kind = 'essential') AS essential,
        collect(r.idx) AS idx, collect(p.lat) AS lats, collect(p.lon) AS lons,
        collect(coalesce(p.occupation, '')) AS occupations, collect(p.nEssential) AS nEssential,
-       collect(p.nOptional) AS nOptional
+       collect(p.nOptional) AS nOptional, collect(p.publishedDay) AS publishedDay

@@ -12,10 +12,15 @@ no taxonomy); 3 store unavailable.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
+from importlib.metadata import version as _dist_version
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +30,6 @@ from api.wiring import open_store, reading_config
 from graph.backends.memory.graph_store import MemoryStore
 from graph.evaluation import (
     SPLITS,
-    STRATEGIES,
     Inputs,
     Options,
     evaluate,
@@ -33,8 +37,14 @@ from graph.evaluation import (
     read_groups,
     write_report,
 )
+from graph.evaluation.cases import CaseSet, Rejection
+from graph.evaluation.run import EVALUATED
 from graph.evaluation.stats import BOOTSTRAP_RESAMPLES, PERMUTATIONS
+from graph.learning.model import RankingModel
+from graph.learning.training import Choice, train
+from graph.ledger import Feedback
 from graph.matching.geo import Gazetteer
+from graph.records import OntologyVersion
 from graph.store import Store
 from loaders.documents import extractor_for
 from loaders.placements import PlacementReader, read_corpus, read_placements
@@ -56,7 +66,10 @@ def register(sub: Any) -> None:
                                     "report.json, report.md, charts and cases.jsonl to --out.")
     p.add_argument("file", type=Path, help="placements, JSON Lines (one case a line; docs/EVALUATION.md)")
     p.add_argument("--postings", type=Path, required=True, help="the candidate postings corpus, JSON Lines")
-    p.add_argument("--strategy", default="graph,automatch", help=f"comma-separated, among {', '.join(STRATEGIES)}")
+    p.add_argument("--strategy", default="graph,automatch",
+                   help=f"comma-separated, among {', '.join(EVALUATED)}; learned is fitted on the split's first "
+                        "part only, unless --model gives one")
+    p.add_argument("--model", type=Path, help="a ranking model file (jobmatch train placements) for learned")
     p.add_argument("--k", default="5,10,20", help="list lengths for hit@k, comma-separated")
     p.add_argument("--split", choices=SPLITS, default="temporal", help="out-of-sample view (default temporal)")
     p.add_argument("--split-date", type=date.fromisoformat, help="temporal cut (default: 70 %% of cases before)")
@@ -67,6 +80,19 @@ def register(sub: Any) -> None:
     p.add_argument("--permutations", type=int, default=PERMUTATIONS, help="sign-flip permutations")
     p.add_argument("--title", default=Options.title, help="the report's heading")
     p.set_defaults(func=cmd_placements)
+
+    t = sub.add_parser("train", help="fit the learned ranking on historical placements")
+    tsub = t.add_subparsers(dest="train_command", required=True)
+    tp = tsub.add_parser("placements", help="fit a ranking model on placements up to a date",
+                         description="Replay each placement as of its hiring date, build the graph's candidate "
+                                     "list, fit the learned ranking (docs/LEARNING.md) on the cases hired up to "
+                                     "--until, and write the model file to --out.")
+    tp.add_argument("file", type=Path, help="placements, JSON Lines (docs/EVALUATION.md)")
+    tp.add_argument("--postings", type=Path, required=True, help="the candidate postings corpus, JSON Lines")
+    tp.add_argument("--until", type=date.fromisoformat, help="use cases hired on or before this day (YYYY-MM-DD)")
+    tp.add_argument("--out", type=Path, required=True, help="the model file to write (JSON)")
+    tp.add_argument("--seed", type=int, default=7, help="seed of the candidate sampling")
+    tp.set_defaults(func=cmd_train)
 
 
 def _ints(text: str, name: str) -> tuple[int, ...]:
@@ -103,6 +129,10 @@ def taxonomy_of(store: Store, settings: Settings) -> Taxonomy:
                              field="JOBMATCH_ESCO_DIR")
 
 
+def package_version() -> str:
+    return _dist_version("jobmatch")
+
+
 def _gazetteer(settings: Settings) -> Gazetteer:
     if settings.geo_dir is None:
         raise ConfigurationError("JOBMATCH_GEO_DIR is not set: CVs and postings in a document format need "
@@ -110,8 +140,24 @@ def _gazetteer(settings: Settings) -> Gazetteer:
     return Gazetteer.load(settings.geo_dir)
 
 
-def cmd_placements(args: argparse.Namespace, settings: Settings) -> int:
-    options = options_from(args)
+@dataclass
+class _Read:
+    """The placements and postings read into a sandbox store (never the live store)."""
+
+    sandbox: MemoryStore
+    caseset: CaseSet
+    tax: Taxonomy
+    history: list[OntologyVersion]
+    feedback: list[Feedback]
+    corpus_read: int
+    loaded: int
+    inline: int
+    rejections: list[Rejection]
+    seconds: float
+
+
+@contextmanager
+def _read_inputs(placements: Path, postings: Path, settings: Settings) -> Iterator[_Read]:
     store = open_store(settings)
     try:
         tax = taxonomy_of(store, settings)
@@ -126,32 +172,81 @@ def cmd_placements(args: argparse.Namespace, settings: Settings) -> int:
         reader = PlacementReader(extractor=lambda: extractor_for(sandbox, settings.local_additions, reading_config(settings)),
                                  gazetteer=lambda: _gazetteer(settings),
                                  key=lambda: require_pseudonym_key(settings.pseudonym_key), today=date.today())
-        corpus, corpus_rejections, corpus_read = read_corpus(args.postings, reader)
-        caseset = read_placements(args.file, reader, set(corpus))
-        groups = read_groups(args.groups) if args.groups is not None else None
+        corpus, corpus_rejections, corpus_read = read_corpus(postings, reader)
+        caseset = read_placements(placements, reader, set(corpus))
         inline = [p for pid, p in sorted(caseset.inline_postings.items()) if pid not in corpus]
         loaded = load_postings(sandbox, [corpus[i] for i in sorted(corpus)])
         load_postings(sandbox, inline)
-        inputs = Inputs(placements=str(args.file), postings=str(args.postings),
-                        groups=str(args.groups) if args.groups else "", placements_read=caseset.read,
-                        postings_read=corpus_read, postings_loaded=loaded, inline_postings_added=len(inline),
-                        rejections=[*corpus_rejections, *caseset.rejections,
-                                    *(groups.rejections if groups is not None else [])])
-        read_seconds = time.perf_counter() - t0
-        log.info("read and loaded %d postings and %d cases in %.1f s; replaying", sandbox.posting_count(),
-                 len(caseset.cases), read_seconds)
-        progress = Progress("evaluate", unit="cases")
-        result = evaluate(sandbox, caseset.cases, options, inputs=inputs, ontology_version=tax.version,
-                          history=history, groups=groups, feedback=feedback, progress=progress)
-        progress.close()
+        seconds = time.perf_counter() - t0
+        log.info("read and loaded %d postings and %d cases in %.1f s", sandbox.posting_count(),
+                 len(caseset.cases), seconds)
+        yield _Read(sandbox, caseset, tax, list(history), list(feedback), corpus_read, loaded, len(inline),
+                    [*corpus_rejections, *caseset.rejections], seconds)
     finally:
         sandbox.close()
+
+
+def cmd_placements(args: argparse.Namespace, settings: Settings) -> int:
+    options = options_from(args)
+    model = RankingModel.load(args.model) if args.model is not None else None
+    with _read_inputs(args.file, args.postings, settings) as r:
+        groups = read_groups(args.groups) if args.groups is not None else None
+        inputs = Inputs(placements=str(args.file), postings=str(args.postings),
+                        groups=str(args.groups) if args.groups else "", placements_read=r.caseset.read,
+                        postings_read=r.corpus_read, postings_loaded=r.loaded, inline_postings_added=r.inline,
+                        rejections=[*r.rejections, *(groups.rejections if groups is not None else [])])
+        progress = Progress("evaluate", unit="cases")
+        result = evaluate(r.sandbox, r.caseset.cases, options, inputs=inputs, ontology_version=r.tax.version,
+                          history=r.history, groups=groups, feedback=r.feedback, progress=progress, model=model)
+        progress.close()
+        read_seconds = r.seconds
     result.report["timings"]["read_seconds"] = round(read_seconds, 1)
     write_report(result.report, result.outcomes, args.out)
-    for r in result.report["rejected"]["lines"]:
-        print(f"{r['file']}: line {r['line']}: {r['field'] or '(line)'}: {r['reason']}", file=sys.stderr)
+    for rej in result.report["rejected"]["lines"]:
+        print(f"{rej['file']}: line {rej['line']}: {rej['field'] or '(line)'}: {rej['reason']}", file=sys.stderr)
     _summary(result.report, args.out)
     return EXIT_REJECTED if result.report["rejected"]["count"] else EXIT_OK
+
+
+def _file_hash(*paths: Path) -> str:
+    h = hashlib.sha256()
+    for path in paths:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    until = args.until.isoformat() if args.until else None
+    with _read_inputs(args.file, args.postings, settings) as r:
+        cases = [c for c in r.caseset.cases if until is None or c.hired_on <= until]
+        if not cases:
+            raise ValidationError(f"no case hired on or before {until}", field="until")
+        progress = Progress("train", unit="cases")
+        provenance = {
+            "window": f"cases hired on or before {until}" if until else "every case in the file",
+            "until": until, "placements": args.file.name, "postings": args.postings.name,
+            "data_sha256": _file_hash(args.file, args.postings), "code_version": package_version(),
+            "ontology_version": r.tax.version, "cases_in_file": len(r.caseset.cases),
+            "lines_rejected": len(r.rejections),
+        }
+        model, ts = train(r.sandbox, [Choice(c.cv, c.hired_on, c.hire.posting_id) for c in cases],
+                          seed=args.seed, provenance=provenance, progress=progress)
+        progress.close()
+    model.save(args.out)
+    for rej in r.rejections:
+        print(f"{rej.file}: line {rej.line}: {rej.field or '(line)'}: {rej.reason}", file=sys.stderr)
+    d = ts.describe()
+    fit_ = model.trained["fit"]
+    print(f"model {model.id} written to {args.out}")
+    print(f"  trained on {d['cases_used']:,} of {len(cases):,} cases hired {d['first_hired_on']} to "
+          f"{d['last_hired_on']}; skipped: " + (", ".join(f"{k}: {v:,}" for k, v in d["cases_skipped"].items())
+                                               or "none"))
+    print(f"  mean log-loss {fit_['mean_log_loss']:.4f} (every candidate alike: {fit_['null_log_loss']:.4f})")
+    for name, w in model.weight().items():
+        print(f"  {name:>22}: {w:.3f}")
+    return EXIT_REJECTED if r.rejections else EXIT_OK
 
 
 def _fmt(fig: dict[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""``jobmatch match``, ``jobmatch alternatives`` and ``jobmatch sample load``."""
+"""``jobmatch match``, ``jobmatch alternatives``, ``jobmatch sample load`` and ``jobmatch sample placements``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import argparse
 import json
 import sys
 import time
-from datetime import date
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from api.cli.progress import Progress
@@ -16,7 +18,7 @@ from graph.accountability.serving import ServeRequest
 from graph.matching.explain import MatchResult, result_json
 from graph.matching.geo import Gazetteer
 from graph.matching.vocabulary import GRAPH, REQUEST_STRATEGIES
-from ontology.errors import ConfigurationError, NotFoundError
+from ontology.errors import ConfigurationError, NotFoundError, ValidationError
 
 
 def register(sub: Any) -> None:
@@ -53,6 +55,17 @@ def register(sub: Any) -> None:
     load.add_argument("--municipalities", default="0101,0147,0151,0157,0159,0161,0163,0165,0167,0169,0173,0175,0183",
                       help="municipality codes the CVs are spread over (the 13 pilot municipalities)")
     load.set_defaults(func=cmd_sample_load)
+    pl = ssub.add_parser("placements", help="generate a hiring history to train and evaluate on",
+                         description="Write placements.jsonl, postings.jsonl and groups.csv to --out from the "
+                                     "documented hiring process of loaders/hiring.py (a choice among the postings "
+                                     "open on the hiring day, not any strategy's formula).")
+    pl.add_argument("--cases", type=int, default=10_000)
+    pl.add_argument("--postings", type=int, default=100_000)
+    pl.add_argument("--start", type=date.fromisoformat,
+                    help="first hiring day (default: 400 days ago, so the year of hires lies in the past)")
+    pl.add_argument("--seed", type=int, default=7)
+    pl.add_argument("--out", type=Path, required=True, help="folder to write into")
+    pl.set_defaults(func=cmd_sample_placements)
 
 
 def _run(args: argparse.Namespace, settings: Settings, alternatives: bool) -> int:
@@ -137,6 +150,35 @@ def cmd_sample_load(args: argparse.Namespace, settings: Settings) -> int:
         store.close()
     print(f"sample data: {len(postings):,} postings and {len(cvs):,} CVs (pseudonyms cv-000000 … "
           f"cv-{len(cvs) - 1:06d}) over municipalities {', '.join(munis)}")
+    return 0
+
+
+def cmd_sample_placements(args: argparse.Namespace, settings: Settings) -> int:
+    from loaders.hiring import HIRING_PROCESS, generate_history
+    from loaders.placements import write_generated
+    from loaders.synthetic import Generator
+    from ontology.package import read_taxonomy
+
+    if args.cases < 1 or args.postings < 1:
+        raise ValidationError("--cases and --postings must be at least 1", field="cases" if args.cases < 1 else "postings")
+    if settings.geo_dir is None:
+        raise ConfigurationError("JOBMATCH_GEO_DIR is not set (Danish postcodes, e.g. ../shared/geo)",
+                                 field="JOBMATCH_GEO_DIR")
+    if settings.esco_dir is None:
+        raise ConfigurationError("JOBMATCH_ESCO_DIR is not set (the ESCO package the history is written from)",
+                                 field="JOBMATCH_ESCO_DIR")
+    tax = read_taxonomy(settings.esco_dir, settings.languages, settings.extra_labels)
+    start = args.start or date.today() - timedelta(days=400)
+    gen = Generator(tax, Gazetteer.load(settings.geo_dir), seed=args.seed, as_of=start)
+    data = generate_history(gen, cases=args.cases, postings=args.postings, start=start)
+    paths = write_generated(data, args.out)
+    (args.out / "process.json").write_text(json.dumps({"seed": args.seed, "start": start.isoformat(),
+                                                       "esco": tax.version, **HIRING_PROCESS}, indent=2) + "\n",
+                                           encoding="utf-8")
+    kinds = Counter(g["hire"] for g in data.groups)
+    print(f"{len(data.cases):,} placements and {len(data.postings):,} postings written to {args.out} "
+          f"({paths['placements'].name}, {paths['postings'].name}, {paths['groups'].name}, process.json)")
+    print("  hires: " + "; ".join(f"{k}: {v:,}" for k, v in sorted(kinds.items())))
     return 0
 
 

@@ -13,21 +13,25 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from graph.evaluation.cases import Case, Rejection
 from graph.evaluation.groups import Groups, breakdown
 from graph.evaluation.history import Outcome, StrategyFn, replay
 from graph.evaluation.metrics import population_figures
-from graph.evaluation.splits import split
+from graph.evaluation.splits import random_first, split, temporal_cut
 from graph.evaluation.stats import BOOTSTRAP_RESAMPLES, CONFIDENCE, PERMUTATIONS
 from graph.evaluation.usefulness import summarise_feedback
+from graph.learning.model import RankingModel
+from graph.learning.rank import learned_match
+from graph.learning.training import Choice, train
 from graph.ledger import Feedback
 from graph.matching.alternatives import find_alternatives
 from graph.matching.automatch import automatch
 from graph.matching.match import match_postings
 from graph.matching.scoring import MatchSettings
-from graph.matching.vocabulary import AUTOMATCH, GRAPH
+from graph.matching.vocabulary import AUTOMATCH, GRAPH, LEARNED
 from graph.records import OntologyVersion, PostingRecord
 from graph.store import Store
 from ontology.errors import ValidationError
@@ -35,6 +39,9 @@ from ontology.errors import ValidationError
 log = logging.getLogger(__name__)
 
 STRATEGIES: dict[str, StrategyFn] = {GRAPH: match_postings, AUTOMATCH: automatch}
+# Strategies an evaluation can compare: the registered ones and ``learned``, which is fitted inside the
+# evaluation on the first part of the split only (or read from a model file given to it).
+EVALUATED: tuple[str, ...] = (*STRATEGIES, LEARNED)
 REPORT_FORMAT = "jobmatch-evaluation/1"
 # Postings per upsert: the store's own batch size for bulk loads.
 LOAD_BATCH = 5000
@@ -53,9 +60,9 @@ class Options:
 
     def check(self, settings: MatchSettings) -> None:
         """:raise ValidationError: naming the option that is out of range."""
-        unknown = [s for s in self.strategies if s not in STRATEGIES]
+        unknown = [s for s in self.strategies if s not in EVALUATED]
         if unknown or not self.strategies:
-            raise ValidationError(f"strategy must be among {', '.join(STRATEGIES)}", field="strategy")
+            raise ValidationError(f"strategy must be among {', '.join(EVALUATED)}", field="strategy")
         if len(set(self.strategies)) != len(self.strategies):
             raise ValidationError("a strategy is named twice", field="strategy")
         if not self.ks or any(not 1 <= k <= settings.max_limit for k in self.ks):
@@ -119,6 +126,28 @@ def _ontology(cases: Sequence[Case], outcomes: Sequence[Outcome], used: str,
             "notes": notes}
 
 
+def _learned_model(
+    store: Store, cases: Sequence[Case], options: Options, settings: MatchSettings, cut: str | None,
+    first_ids: set[str] | None, given: RankingModel | None, progress: Callable[[int, int], None] | None,
+) -> tuple[RankingModel, dict[str, Any]]:
+    """The model the ``learned`` strategy ranks with, and what the report says of it."""
+    if given is not None:
+        return given, {"model": given.as_json(), "trained_here": False,
+                       "statement": "the model was read from a file; the report cannot tell which cases it saw"}
+    if options.split == "temporal":
+        training = [c for c in cases if cut is not None and c.hired_on <= cut]
+        window = f"cases hired on or before {cut}"
+    else:
+        training = [c for c in cases if first_ids is not None and c.case_id in first_ids]
+        window = f"the seeded random first sample (seed {options.seed})"
+    log.info("training the learned strategy on %d of %d cases (%s)", len(training), len(cases), window)
+    model, ts = train(store, [Choice(c.cv, c.hired_on, c.hire.posting_id) for c in training], settings=settings,
+                      seed=options.seed, provenance={"window": window}, progress=progress)
+    return model, {"model": model.as_json(), "trained_here": True, "window": window,
+                   "statement": f"fitted on {window} only ({ts.describe()['cases_used']} usable cases); no case "
+                                "of the other part, and no hire after the cut, was seen by the fit"}
+
+
 def evaluate(
     store: Store,
     cases: Sequence[Case],
@@ -133,18 +162,30 @@ def evaluate(
     strategies: Mapping[str, StrategyFn] | None = None,
     alternatives: StrategyFn | None = find_alternatives,
     progress: Callable[[int, int], None] | None = None,
+    model: RankingModel | None = None,
 ) -> Evaluation:
     """Replay ``cases`` against the postings already in ``store`` and compute every figure.
 
-    ``strategies`` defaults to the registered ones named in ``options`` (tests may wrap them).
+    ``strategies`` defaults to the registered ones named in ``options`` (tests may wrap them). When
+    ``learned`` is among them, ``model`` is used if given; otherwise a model is fitted here on the
+    split's first part (drawn from the cases before the replay) and nothing of the second part is seen.
 
     :raise ValidationError: if an option is out of range or no case could be replayed.
     """
     settings = settings or MatchSettings()
     options.check(settings)
     inputs = inputs or Inputs()
-    fns = dict(strategies) if strategies is not None else {s: STRATEGIES[s] for s in options.strategies}
     ks = tuple(sorted(set(options.ks)))
+    cut = options.split_date or (temporal_cut([c.hired_on for c in cases]) if options.split == "temporal" else None)
+    first_ids = random_first([c.case_id for c in cases], options.seed) if options.split == "random" else None
+    learned: dict[str, Any] | None = None
+    t_train = time.perf_counter()
+    if LEARNED in options.strategies and (strategies is None or LEARNED not in strategies):
+        model, learned = _learned_model(store, cases, options, settings, cut, first_ids, model, progress)
+        registered: dict[str, StrategyFn] = {**STRATEGIES, LEARNED: partial(learned_match, model=model)}
+    else:
+        registered = dict(STRATEGIES)
+    fns = dict(strategies) if strategies is not None else {s: registered[s] for s in options.strategies}
     t0 = time.perf_counter()
     result = replay(store, cases, fns, depth=max(ks), alternatives=alternatives, settings=settings,
                     ontology_version=ontology_version, history=history, file=inputs.placements,
@@ -155,7 +196,7 @@ def evaluate(
     if not outcomes:
         raise ValidationError("no case could be replayed; see the rejected lines", field="FILE")
     names = list(fns)
-    sp = split(options.split, outcomes, seed=options.seed, cut=options.split_date)
+    sp = split(options.split, outcomes, seed=options.seed, cut=cut, first_ids=first_ids)
     log.info("computing figures for %d cases", len(outcomes))
     populations = {
         name: population_figures(part, names, ks, seed=options.seed, resamples=options.resamples,
@@ -191,6 +232,8 @@ def evaluate(
         if groups is not None else None,
         "usefulness": summarise_feedback(feedback),
         "rejected": {"count": len(rejections), "lines": [r.as_json() for r in rejections]},
-        "timings": {"replay_seconds": round(t1 - t0, 1), "figures_seconds": round(t2 - t1, 1)},
+        "learned": learned,
+        "timings": {"train_seconds": round(t0 - t_train, 1), "replay_seconds": round(t1 - t0, 1),
+                    "figures_seconds": round(t2 - t1, 1)},
     }
     return Evaluation(report, outcomes)

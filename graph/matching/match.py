@@ -31,7 +31,7 @@ from graph.matching.explain import (
 from graph.matching.geo import EARTH_RADIUS_KM, bbox_around
 from graph.matching.scoring import MatchSettings
 from graph.matching.vocabulary import PART, algorithm_version
-from graph.records import Candidates, CvRecord, CvSkill, RequirementHit
+from graph.records import Candidates, CvRecord, CvSkill, PostingMeta, RequirementHit
 from graph.store import Store
 from ontology.errors import ValidationError
 from ontology.model import Concept
@@ -171,40 +171,71 @@ def occupation_fits(
     return out
 
 
-def match_postings(
-    store: Store,
-    cv: CvRecord,
-    *,
-    settings: MatchSettings | None = None,
-    radius_km: float | None = None,
-    limit: int | None = None,
-    valid_on: str | None = None,
-    lang: str = "da",
-    ontology_version: str = "",
-) -> MatchResult:
-    """Rank current postings within the radius for ``cv``; explain the top ``limit``.
+@dataclass(frozen=True)
+class CandidateFrame:
+    """Every candidate posting of one request as arrays, with what explaining the shown ones needs.
 
-    :raise ValidationError: if the CV has no location or the radius/limit is out of range.
+    ``features`` holds each :data:`~graph.matching.vocabulary.FEATURES` value per candidate (in [0, 1]);
+    the graph strategy weighs a few of them by hand (:func:`hand_parts`), the learned strategy weighs
+    all of them by a trained model. ``eligible`` is the candidate rule without the minimum score.
     """
-    settings = settings or MatchSettings()
-    f = frame_of(cv, settings, radius_km, limit, valid_on)
-    lat, lon, radius, k, valid_on = f.lat, f.lon, f.radius, f.limit, f.valid_on
-    bbox = bbox_around(lat, lon, radius)
 
+    ids: list[str]
+    dist: npt.NDArray[np.float64]
+    occupations: list[str]
+    features: dict[str, npt.NDArray[np.float64]]
+    occ_part: npt.NDArray[np.float64]
+    eligible: npt.NDArray[np.bool_]
+    cands: Candidates
+    h_pos: npt.NDArray[np.int64]
+    credits: dict[str, Credit]
+    skills: dict[str, CvSkill]
+    concepts: dict[str, Concept]
+    transversal: set[str]
+    focus_metas: dict[str, PostingMeta]
+    fits: dict[str, tuple[OccupationFit, float]]
+
+
+# ISCO-08 tree closeness of a posting's occupation to the citizen's focus (the feature's reason says why).
+_ISCO_CLOSENESS = ((4, 1.0), (3, 0.6), (2, 0.3))
+# Exact professional paths at which the skill_paths feature is full; day scales of the distance and
+# freshness features (see FEATURES in graph/matching/vocabulary.py for the reasons).
+_PATHS_FULL = 5.0
+_NEAR_HOME_KM, _COMMUTE_KM, _FRESH_DAYS = 5.0, 25.0, 14.0
+# Skills the citizen stated or confirmed (not read from text or inferred from an occupation).
+_CONFIRMED_SOURCES = frozenset({"declared"})
+
+
+def _isco_closeness(occupations: list[str], cv: CvRecord, concepts: Mapping[str, Concept]) -> npt.NDArray[np.float64]:
+    seeks, past = focus_of(cv)
+    focus = {concepts[o].isco_group for o in seeks | past if o in concepts and concepts[o].isco_group}
+    by_len = {n: {g[:n] for g in focus} for n, _ in _ISCO_CLOSENESS}
+    memo: dict[str, float] = {}
+    out = np.zeros(len(occupations))
+    for i, occ in enumerate(occupations):
+        if occ not in memo:
+            group = concepts[occ].isco_group if occ in concepts else ""
+            memo[occ] = next((v for n, v in _ISCO_CLOSENESS if len(group) >= n and group[:n] in by_len[n]), 0.0)
+        out[i] = memo[occ]
+    return out
+
+
+def candidate_frame(store: Store, cv: CvRecord, settings: MatchSettings, f: Frame) -> CandidateFrame | None:
+    """The candidates of ``cv`` within the frame and their features; ``None`` if there are none."""
+    bbox = bbox_around(f.lat, f.lon, f.radius)
     skills = cv_skill_map(cv)
     credits = skill_credits(store, skills, settings)
-    cands = store.postings_requiring(list(credits), bbox, valid_on)
+    cands = store.postings_requiring(list(credits), bbox, f.valid_on)
     seeks, past = focus_of(cv)
-    by_focus = store.postings_for_occupations(sorted(seeks | past), bbox, valid_on) if seeks | past else []
+    by_focus = store.postings_for_occupations(sorted(seeks | past), bbox, f.valid_on) if seeks | past else []
 
     # Candidates come as columns; postings found only through the focus occupations join them.
     focus_metas = {p.id: p for p in by_focus}
     in_cands = set(cands.ids)
     extra = [focus_metas[i] for i in sorted(focus_metas) if i not in in_cands]
-    base = empty_result(cv, settings, radius, valid_on, ontology_version, "graph")
     all_ids = list(cands.ids) + [p.id for p in extra]
     if not all_ids:
-        return replace(base, notes=("no current postings share a skill or occupation within the radius",))
+        return None
 
     # Positions in id order (both stores hand candidates by id; the extras are merged in).
     order_ids = sorted(range(len(all_ids)), key=all_ids.__getitem__)
@@ -217,7 +248,8 @@ def match_postings(
     occupations = [all_occupations[j] for j in order_ids]
     n_ess = np.array(list(cands.n_essential) + [p.n_essential for p in extra], dtype=np.float64)[at]
     n_opt = np.array(list(cands.n_optional) + [p.n_optional for p in extra], dtype=np.float64)[at]
-    dist = haversine_np(lat, lon, lats, lons)
+    published = np.array(list(cands.published_day) + [_day_of(p.published) for p in extra], dtype=np.float64)[at]
+    dist = haversine_np(f.lat, f.lon, lats, lons)
 
     occupation_set = {o for o in occupations if o}
     concept_uris = set(credits) | occupation_set | seeks | past
@@ -233,6 +265,8 @@ def match_postings(
     h_credit = np.array([credits[s].credit for s in cands.skills], dtype=np.float64)[h_sk] if h_sk.size else np.zeros(0)
     h_ess = np.asarray(cands.hit_essential, dtype=np.bool_)
     h_tv = np.array([s in transversal for s in cands.skills], dtype=np.bool_)[h_sk] if h_sk.size else np.zeros(0, bool)
+    h_conf = (np.array([skills[credits[s].cv_skill].source in _CONFIRMED_SOURCES if credits[s].cv_skill in skills
+                        else False for s in cands.skills], dtype=np.float64)[h_sk] if h_sk.size else np.zeros(0))
 
     ess_sum = np.bincount(h_pos[h_ess], weights=h_credit[h_ess], minlength=n)
     opt_sum = np.bincount(h_pos[~h_ess], weights=h_credit[~h_ess], minlength=n)
@@ -241,41 +275,112 @@ def match_postings(
     personal_part = np.minimum(1.0, np.bincount(h_pos[h_tv], minlength=n) / settings.personal_target)
     # Only exact matches count as professional evidence; near matches add credit, never eligibility.
     professional = np.bincount(h_pos[~h_tv & (h_credit >= 1.0)], minlength=n)
+    hits = np.bincount(h_pos, minlength=n).astype(np.float64)
+    confirmed = np.divide(np.bincount(h_pos, weights=h_conf, minlength=n), hits, out=np.zeros(n), where=hits > 0)
 
     fits = occupation_fits(occupation_set, cv, concepts, settings)
     occ_part = np.array([fits[o][1] if o else 0.0 for o in occupations])
-    # A function of kilometres only: the radius filters, it never scores. (With 1 − d/radius, widening
-    # the search lowered every posting's distance part, so close postings fell under the minimum score
-    # and the order depended on how wide the consultant happened to search.)
-    dist_part = np.exp(-dist / settings.distance_scale_km)
-
-    parts = {
-        PART.essential_skills: settings.w_essential * ess_part,
-        PART.optional_skills: settings.w_optional * opt_part,
-        PART.personal_competences: settings.w_personal * personal_part,
-        PART.occupation_fit: settings.w_occupation * occ_part,
-        PART.distance: settings.w_distance * dist_part,
+    fit_names = [fits[o][0] if o else "none" for o in occupations]
+    age = np.maximum(0.0, _day_of(f.valid_on) - published)
+    features = {
+        PART.essential_skills: ess_part,
+        PART.optional_skills: opt_part,
+        PART.personal_competences: personal_part,
+        PART.skill_paths: np.minimum(1.0, professional / _PATHS_FULL),
+        PART.desired_occupation: np.array([x == "desired" for x in fit_names], dtype=np.float64),
+        PART.past_occupation: np.array([x == "past" for x in fit_names], dtype=np.float64),
+        PART.isco_closeness: _isco_closeness(occupations, cv, concepts),
+        PART.near_home: np.exp(-dist / _NEAR_HOME_KM),
+        PART.commute: np.exp(-dist / _COMMUTE_KM),
+        PART.fresh_posting: np.exp(-age / _FRESH_DAYS),
+        PART.confirmed_skills: confirmed,
+        # Not a learned feature: the graph strategy's own distance part, kept with the others.
+        PART.distance: np.exp(-dist / settings.distance_scale_km),
     }
-    score = np.round(sum(parts.values()), 6)
-    eligible = dist <= radius
+    eligible = dist <= f.radius
     if settings.require_professional_match:
         eligible &= (professional > 0) | (occ_part > 0)
-    eligible &= score >= settings.min_score
+    return CandidateFrame(ids=ids, dist=dist, occupations=occupations, features=features, occ_part=occ_part,
+                          eligible=eligible, cands=cands, h_pos=h_pos, credits=credits, skills=skills,
+                          concepts=concepts, transversal=transversal, focus_metas=focus_metas, fits=fits)
+
+
+def _day_of(iso: str) -> int:
+    """Days since 1970 of an ISO date (the stores' ``published_day``); far in the past when unknown."""
+    if not iso:
+        return -(10**6)
+    return (date.fromisoformat(iso[:10]) - date(1970, 1, 1)).days
+
+
+def hand_parts(cf: CandidateFrame, settings: MatchSettings) -> dict[str, npt.NDArray[np.float64]]:
+    """The graph strategy's parts: hand weights × part values (see graph/matching/scoring.py)."""
+    x = cf.features
+    # The distance part is a function of kilometres only: the radius filters, it never scores. (With
+    # 1 − d/radius, widening the search lowered every posting's distance part, so close postings fell
+    # under the minimum score and the order depended on how wide the consultant happened to search.)
+    return {
+        PART.essential_skills: settings.w_essential * x[PART.essential_skills],
+        PART.optional_skills: settings.w_optional * x[PART.optional_skills],
+        PART.personal_competences: settings.w_personal * x[PART.personal_competences],
+        PART.occupation_fit: settings.w_occupation * cf.occ_part,
+        PART.distance: settings.w_distance * x[PART.distance],
+    }
+
+
+def match_postings(
+    store: Store,
+    cv: CvRecord,
+    *,
+    settings: MatchSettings | None = None,
+    radius_km: float | None = None,
+    limit: int | None = None,
+    valid_on: str | None = None,
+    lang: str = "da",
+    ontology_version: str = "",
+) -> MatchResult:
+    """Rank current postings within the radius for ``cv`` by the hand weights; explain the top ``limit``.
+
+    :raise ValidationError: if the CV has no location or the radius/limit is out of range.
+    """
+    settings = settings or MatchSettings()
+    f = frame_of(cv, settings, radius_km, limit, valid_on)
+    base = empty_result(cv, settings, f.radius, f.valid_on, ontology_version, "graph")
+    cf = candidate_frame(store, cv, settings, f)
+    if cf is None:
+        return replace(base, notes=("no current postings share a skill or occupation within the radius",))
+    return rank_frame(store, cv, cf, hand_parts(cf, settings), settings, f.limit, lang, base)
+
+
+def listed(cf: CandidateFrame, settings: MatchSettings) -> npt.NDArray[np.bool_]:
+    """The candidates a list may show: the candidate rule and, on the hand weights, the minimum score.
+    Every strategy over the frame lists from this same set; they differ only in the order."""
+    hand = np.round(sum(hand_parts(cf, settings).values(), np.zeros(len(cf.ids))), 6)
+    return cf.eligible & (hand >= settings.min_score)
+
+
+def rank_frame(store: Store, cv: CvRecord, cf: CandidateFrame, parts: Mapping[str, npt.NDArray[np.float64]],
+               settings: MatchSettings, k: int, lang: str, base: MatchResult) -> MatchResult:
+    """Score = the sum of ``parts``; the listable candidates (:func:`listed`) best first (ties by id), the
+    top ``k`` explained with their parts, paths and evidence."""
+    ids, credits, skills, concepts = cf.ids, cf.credits, cf.skills, dict(cf.concepts)
+    n = len(ids)
+    score = np.round(sum(parts.values(), np.zeros(n)), 6)
+    eligible = listed(cf, settings)
     order = [i for i in np.lexsort((np.arange(n), -score)).tolist() if eligible[i]]
     top = order[:k]
 
     shown = [ids[i] for i in top]
     reqs = store.requirements_of(shown)
-    metas = {**store.posting_metas([i for i in shown if i not in focus_metas]), **focus_metas}
+    metas = {**store.posting_metas([i for i in shown if i not in cf.focus_metas]), **cf.focus_metas}
     label_uris = {r.skill for i in top for r in reqs.get(ids[i], ())} | {credits[s].cv_skill for s in credits}
     concepts = {**concepts, **store.concepts(label_uris - set(concepts))}
-    hits_by_posting = _hits_for(cands, h_pos, top)
+    hits_by_posting = _hits_for(cf.cands, cf.h_pos, top)
 
     suggestions = []
     for rank, i in enumerate(top, start=1):
         meta = metas[ids[i]]
         matched = tuple(
-            matched_skill(cv, h, credits[h.skill], skills, concepts, transversal, lang, posting_node(meta.id))
+            matched_skill(cv, h, credits[h.skill], skills, concepts, cf.transversal, lang, posting_node(meta.id))
             for h in hits_by_posting.get(i, [])
         )
         covered = {h.skill for h in hits_by_posting.get(i, [])}
@@ -287,9 +392,9 @@ def match_postings(
         suggestions.append(Suggestion(
             rank=rank, posting=meta, score=float(score[i]),
             parts={name: round(float(v[i]), 6) for name, v in parts.items()},
-            distance_km=round(float(dist[i]), 3),
+            distance_km=round(float(cf.dist[i]), 3),
             occupation=SkillRef(occ, label_of(concepts, occ, lang)) if occ else None,
-            occupation_fit=fits[occ][0] if occ else "none",
+            occupation_fit=cf.fits[occ][0] if occ else "none",
             matched=matched, missing_essential=missing,
         ))
     notes = () if suggestions else ("postings share skills, but none passed the minimum score",)

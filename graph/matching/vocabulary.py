@@ -58,12 +58,15 @@ class Bound:
     exclusive_minimum: bool = False
 
 
-GRAPH, AUTOMATCH, ALTERNATIVES = "graph", "automatch", "alternatives"
+GRAPH, AUTOMATCH, ALTERNATIVES, LEARNED = "graph", "automatch", "alternatives", "learned"
 
 STRATEGIES: tuple[Strategy, ...] = (
     Strategy(GRAPH, "graph-match/1.1", "Job ud fra kompetencer", "Jobs by skills", True),
     Strategy(AUTOMATCH, "automatch/1.0", "Automatch", "Automatch", True),
     Strategy(ALTERNATIVES, "graph-alternatives/1.1", "Andre fag", "Other occupations", False),
+    # The graph's candidates ranked by weights learned from placements (graph/learning). Not requestable
+    # yet: it is measured by `jobmatch evaluate placements`; serving it needs a reviewed model file.
+    Strategy(LEARNED, "learned-match/1.0", "Job lært af ansættelser", "Jobs learned from placements", False),
 )
 STRATEGY: dict[str, Strategy] = {s.name: s for s in STRATEGIES}
 REQUEST_STRATEGIES: tuple[str, ...] = tuple(s.name for s in STRATEGIES if s.requestable)
@@ -120,6 +123,56 @@ class PART:
     graph_closeness = "graph_closeness"
     title = "title"
     unskilled = "unskilled"
+    desired_occupation = "desired_occupation"
+    past_occupation = "past_occupation"
+    isco_closeness = "isco_closeness"
+    skill_paths = "skill_paths"
+    near_home = "near_home"
+    commute = "commute"
+    fresh_posting = "fresh_posting"
+    confirmed_skills = "confirmed_skills"
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One input of the learned ranking, a value in [0, 1] computed from the graph for a (CV, posting) pair.
+    Its learned weight is non-negative: every feature is defined so that more of it can only help."""
+
+    name: str
+    da: str
+    en: str
+    reason: str
+
+
+# The learned strategy's features: the graph strategy's parts, split where the hand weights lump
+# together what placements may weigh differently, and what the graph knows but the hand weights ignore.
+FEATURES: tuple[Feature, ...] = (
+    Feature(PART.essential_skills, "Nødvendige kompetencer", "Essential skills",
+            "share of the posting's essential requirements the CV covers (near matches with their credit)"),
+    Feature(PART.optional_skills, "Ønskede kompetencer", "Optional skills",
+            "share of the posting's optional requirements the CV covers"),
+    Feature(PART.personal_competences, "Personlige kompetencer", "Personal competences",
+            "transversal requirements met, full at the graph strategy's target"),
+    Feature(PART.skill_paths, "Mange direkte forbindelser", "Many direct links",
+            "exact professional skill paths from CV to posting, full at 5: a long list of direct evidence "
+            "says more than the same share of a short one"),
+    Feature(PART.desired_occupation, "Det ønskede fag", "The desired occupation",
+            "the posting is for an occupation the citizen seeks"),
+    Feature(PART.past_occupation, "Tidligere fag", "A past occupation",
+            "the posting is for an occupation the citizen has worked as: employers value experience"),
+    Feature(PART.isco_closeness, "Nært beslægtet fag", "Closely related occupation",
+            "ISCO-08 tree: 1 same unit group as the citizen's focus, 0.6 same minor group, 0.3 same "
+            "sub-major group, else 0"),
+    Feature(PART.near_home, "Tæt på hjemmet", "Close to home",
+            "exp(−km / 5): a job in the neighbourhood; a function of kilometres only, never of the radius"),
+    Feature(PART.commute, "Inden for pendlerafstand", "Within commuting distance",
+            "exp(−km / 25): a regional commute; with the one above, the model learns the shape of the decay"),
+    Feature(PART.fresh_posting, "Nyopslået stilling", "Recently posted",
+            "exp(−days since publication / 14): postings are filled within weeks of publication"),
+    Feature(PART.confirmed_skills, "Bekræftet af borgeren", "Confirmed by the citizen",
+            "share of the matched requirements that rest on skills the citizen declared or confirmed"),
+)
+FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 
 
 # In the order a reader weighs them (records store parts sorted by name).
@@ -138,8 +191,11 @@ SCORE_PARTS: tuple[ScorePart, ...] = (
               "alt_w_closeness"),
     ScorePart(PART.title, AUTOMATCH, "Titlen passer", "Title matches", ""),
     ScorePart(PART.unskilled, AUTOMATCH, "Kræver ingen uddannelse", "No qualifications needed", ""),
+    # The learned strategy's parts are its features; their weights are the model's, not settings.
+    *(ScorePart(f.name, LEARNED, f.da, f.en, "") for f in FEATURES),
 )
-PART_NAMES: tuple[str, ...] = tuple(p.name for p in SCORE_PARTS)
+# Each name once: the learned strategy shares the graph strategy's skill parts.
+PART_NAMES: tuple[str, ...] = tuple(dict.fromkeys(p.name for p in SCORE_PARTS))
 
 # shown (the list's record) → discussed → applied / dismissed (why) / flagged for ethics review (why);
 # useful / not useful are the consultant's quick verdicts.
@@ -206,6 +262,7 @@ def vocabulary_json() -> dict[str, Any]:
         "strategies": [asdict(s) for s in STRATEGIES],
         "audit_events": [asdict(e) for e in AUDIT_EVENTS],
         "score_parts": [asdict(p) for p in SCORE_PARTS],
+        "features": [asdict(f) for f in FEATURES],
         "verdicts": [asdict(v) for v in VERDICTS],
         "bounds": [asdict(b) for b in BOUNDS],
         "sorts": [asdict(s) for s in SORTS],

@@ -3,15 +3,20 @@ step of every suggestion is an edge the store holds."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from graph.backends.memory.graph_store import MemoryStore
+from graph.learning.model import RankingModel
+from graph.learning.rank import learned_match
 from graph.matching.alternatives import find_alternatives
 from graph.matching.automatch import automatch
 from graph.matching.explain import PathStep, result_json
 from graph.matching.match import match_postings
 from graph.matching.pathcheck import unsupported_steps
 from graph.matching.scoring import MatchSettings
+from graph.matching.vocabulary import FEATURE_NAMES
 from graph.store import Store
 from ontology.model import Taxonomy
 from tests.matching_data import POSTINGS, TODAY, O, cv
@@ -24,7 +29,11 @@ CVS = [
     cv("dev", ["python", "sql", "webdesign", "teamwork"], seeks=(O("softdev"),), worked=(O("webdev"),)),
     cv("porter", [], titles=("kitchen porter",)),
 ]
-STRATEGIES = {"graph": match_postings, "automatch": automatch, "alternatives": find_alternatives}
+# A fixed model (no training here): weights that differ from the hand weights, every feature used.
+MODEL = RankingModel(FEATURE_NAMES, tuple(round(1.0 / len(FEATURE_NAMES), 6) for _ in FEATURE_NAMES), 5.0,
+                     {"window": "conformance"})
+STRATEGIES = {"graph": match_postings, "automatch": automatch, "alternatives": find_alternatives,
+              "learned": partial(learned_match, model=MODEL)}
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +75,7 @@ def test_the_reference_is_not_empty(reference: dict[tuple[str, str], dict[str, o
     assert reference[("cook", "graph")]["suggestions"]
     assert reference[("cook", "alternatives")]["alternatives"]
     assert reference[("porter", "automatch")]["suggestions"]
+    assert reference[("dev", "learned")]["suggestions"]
     assert any(m["via"] != "exact" for s in reference[("dev", "graph")]["suggestions"]  # type: ignore[index]
                for m in s["matched"])
 

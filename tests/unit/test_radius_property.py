@@ -11,7 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.backends.memory.graph_store import MemoryStore
+from graph.learning.model import RankingModel
+from graph.learning.rank import learned_match
 from graph.matching.match import match_postings
+from graph.matching.vocabulary import FEATURE_NAMES
 from ontology.package import read_taxonomy
 from tests.conftest import MINI_DA_LABELS, MINI_ESCO
 from tests.matching_data import KBH, TODAY, O, cv, posting
@@ -48,4 +51,24 @@ def test_suggestions_within_a_radius_keep_their_order_in_a_wider_one(skills: lis
     wide = [s.posting.id for s in match_postings(_store(), citizen, radius_km=r1 + widen, limit=100,
                                                  valid_on=TODAY).suggestions]
     # Everything suggested within r1 is still suggested (nothing hidden) and in the same order.
+    assert [p for p in wide if p in set(narrow)] == narrow
+
+
+# A model weighing distance more than the hand weights do: its distance features are kilometres only too.
+_MODEL = RankingModel(FEATURE_NAMES, tuple(0.3 if f in ("near_home", "commute") else 0.05 for f in FEATURE_NAMES),
+                      4.0, {"window": "property test"})
+
+
+@settings(max_examples=100, deadline=None)
+@given(skills=st.lists(st.sampled_from(SKILLS), min_size=1, max_size=6, unique=True),
+       seeks=st.sampled_from(OCCUPATIONS), r1=st.floats(1.0, 90.0), widen=st.floats(0.5, 100.0))
+def test_learned_suggestions_within_a_radius_keep_their_order_in_a_wider_one(skills: list[str], seeks: str,
+                                                                             r1: float, widen: float) -> None:
+    citizen = cv("prop", skills, seeks=(O(seeks),) if seeks else ())
+
+    def ids(radius: float) -> list[str]:
+        res = learned_match(_store(), citizen, model=_MODEL, radius_km=radius, limit=100, valid_on=TODAY)
+        return [s.posting.id for s in res.suggestions]
+
+    narrow, wide = ids(r1), ids(r1 + widen)
     assert [p for p in wide if p in set(narrow)] == narrow

@@ -602,7 +602,7 @@ class MemoryStore(SqliteLedger):
             ids=tuple(ix.ids[i] for i in at), lats=tuple(ix.lat[uniq_pos].tolist()),
             lons=tuple(ix.lon[uniq_pos].tolist()), occupations=tuple(ix.occupation[i] for i in at),
             n_essential=tuple(ix.n_essential[uniq_pos].tolist()), n_optional=tuple(ix.n_optional[uniq_pos].tolist()),
-            skills=tuple(skills[i] for i in uniq_sk.tolist()),
+            published_day=tuple(ix.published[uniq_pos].tolist()), skills=tuple(skills[i] for i in uniq_sk.tolist()),
             hit_posting=tuple(hit_posting.tolist()),
             hit_skill=tuple(hit_skill.tolist()),
             hit_essential=tuple(ess.tolist()),

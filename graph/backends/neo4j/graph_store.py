@@ -388,7 +388,8 @@ class Neo4jGraphStore(Neo4jConnection):
         return Candidates(
             ids=tuple(uniq.tolist()), lats=tuple(float(lats[i]) for i in at), lons=tuple(float(lons[i]) for i in at),
             occupations=tuple(occs[i] for i in at), n_essential=tuple(int(ness[i]) for i in at),
-            n_optional=tuple(int(nopt[i]) for i in at), skills=tuple(skills[i] for i in matched.tolist()),
+            n_optional=tuple(int(nopt[i]) for i in at),
+            published_day=tuple(int(r["publishedDay"][i]) for i in at), skills=tuple(skills[i] for i in matched.tolist()),
             hit_posting=tuple(hit_posting.tolist()), hit_skill=tuple(hit_skill.tolist()),
             hit_essential=tuple(np.array(r["essential"], dtype=np.bool_)[order].tolist()),
         )

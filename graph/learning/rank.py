@@ -1,0 +1,59 @@
+"""The ``learned`` strategy: the graph strategy's candidates and rules, scored by a trained model.
+
+Candidates, the radius, the candidate rule and the minimum score (on the hand weights) are the graph
+strategy's, so both strategies list from the same set and differ only in the order
+(:func:`graph.matching.match.listed`). Each suggestion's parts are
+the model's per-feature contributions ``wᵢ·xᵢ``, which sum to its score — the same place and form in
+which the graph strategy shows its hand-weighted parts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+import numpy as np
+import numpy.typing as npt
+
+from graph.learning.model import RankingModel
+from graph.matching.explain import MatchResult
+from graph.matching.match import CandidateFrame, candidate_frame, empty_result, frame_of, rank_frame
+from graph.matching.scoring import MatchSettings
+from graph.matching.vocabulary import LEARNED
+from graph.records import CvRecord
+from graph.store import Store
+
+
+def learned_parts(cf: CandidateFrame, model: RankingModel) -> dict[str, npt.NDArray[np.float64]]:
+    return {name: w * cf.features[name] for name, w in zip(model.features, model.weights, strict=True)}
+
+
+def learned_settings_hash(settings: MatchSettings, model: RankingModel) -> str:
+    """The settings hash a learned result cites: the settings and the model together."""
+    return hashlib.sha256(f"{settings.settings_hash()}|{model.id}".encode()).hexdigest()[:16]
+
+
+def learned_match(
+    store: Store,
+    cv: CvRecord,
+    *,
+    model: RankingModel,
+    settings: MatchSettings | None = None,
+    radius_km: float | None = None,
+    limit: int | None = None,
+    valid_on: str | None = None,
+    lang: str = "da",
+    ontology_version: str = "",
+) -> MatchResult:
+    """Rank current postings within the radius for ``cv`` by ``model``; explain the top ``limit``.
+
+    :raise ValidationError: if the CV has no location or the radius/limit is out of range.
+    """
+    settings = settings or MatchSettings()
+    f = frame_of(cv, settings, radius_km, limit, valid_on)
+    base = replace(empty_result(cv, settings, f.radius, f.valid_on, ontology_version, LEARNED),
+                   settings_hash=learned_settings_hash(settings, model))
+    cf = candidate_frame(store, cv, settings, f)
+    if cf is None:
+        return replace(base, notes=("no current postings share a skill or occupation within the radius",))
+    return rank_frame(store, cv, cf, learned_parts(cf, model), settings, f.limit, lang, base)

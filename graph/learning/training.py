@@ -1,0 +1,144 @@
+"""Training groups: each placement replayed as of its hiring date, as the candidate list the graph offered.
+
+A case informs the fit only if its hire was among the postings the graph strategy could list that day
+(same radius, validity, candidate rule and minimum score): the model learns to *order* the graph's
+candidates, it cannot add postings the graph never lists. Every skipped case is counted by reason.
+
+A candidate list can run to thousands. All are kept up to ``keep``; beyond that the ``keep`` best by
+the hand weights (the hard cases for a top-10 list) and a uniform sample of ``keep`` of the rest, each
+sampled row carrying ``log(rest / sample)`` as an offset so that the softmax's denominator stays an
+unbiased estimate of the one over every candidate (sampled softmax).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from graph.learning.model import Group, RankingModel, fit, model_of
+from graph.matching.match import candidate_frame, frame_of, hand_parts, listed
+from graph.matching.scoring import MatchSettings
+from graph.matching.vocabulary import FEATURE_NAMES, LEARNED, algorithm_version
+from graph.records import CvRecord
+from graph.store import Store
+from ontology.errors import ValidationError
+
+# Candidates kept with certainty per case (by hand score), and sampled from the rest when there are more.
+KEEP = 150
+
+SKIP_NO_POSTING = "hire names no posting"
+SKIP_NOT_OPEN = "hired posting not open on the hiring date, or not located"
+SKIP_BAD_CV = "CV unusable (no location or radius out of range)"
+SKIP_NO_CANDIDATES = "no candidate postings"
+SKIP_NOT_CANDIDATE = "hired posting not among the graph's candidates"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One placement as training sees it: the CV as it was, the hiring date and the posting hired into."""
+
+    cv: CvRecord
+    hired_on: str
+    posting_id: str
+
+
+@dataclass
+class TrainingSet:
+    features: tuple[str, ...]
+    groups: list[Group] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    first: str = ""  # hiring dates of the cases used
+    last: str = ""
+    rows: int = 0
+
+    def describe(self) -> dict[str, Any]:
+        return {"cases_used": len(self.groups), "cases_skipped": dict(sorted(self.skipped.items())),
+                "first_hired_on": self.first, "last_hired_on": self.last, "candidate_rows": self.rows}
+
+
+def _open(store: Store, posting_id: str, day: str) -> bool:
+    rec = store.get_postings([posting_id]).get(posting_id)
+    if rec is None or rec.lat is None or rec.lon is None:
+        return False
+    return rec.published[:10] <= day and (not rec.valid_through or day <= rec.valid_through[:10])
+
+
+def training_set(
+    store: Store, choices: Sequence[Choice], features: Sequence[str], *, settings: MatchSettings | None = None,
+    keep: int = KEEP, seed: int = 7, progress: Callable[[int, int], None] | None = None,
+) -> TrainingSet:
+    """The training groups of ``choices`` against the postings in ``store``; deterministic for ``seed``."""
+    settings = settings or MatchSettings()
+    rng = np.random.default_rng(seed)
+    out = TrainingSet(tuple(features))
+    days: list[str] = []
+    for n, c in enumerate(choices, start=1):
+        if progress is not None:
+            progress(n, len(choices))
+        reason = _add(store, c, settings, out, keep, rng)
+        if reason:
+            out.skipped[reason] += 1
+        else:
+            days.append(c.hired_on)
+    if days:
+        out.first, out.last = min(days), max(days)
+    return out
+
+
+def _add(store: Store, c: Choice, settings: MatchSettings, out: TrainingSet, keep: int,
+         rng: np.random.Generator) -> str:
+    """Append the group of ``c`` to ``out``; returns why it was skipped, or ""."""
+    if not c.posting_id:
+        return SKIP_NO_POSTING
+    if not _open(store, c.posting_id, c.hired_on):
+        return SKIP_NOT_OPEN
+    try:
+        f = frame_of(c.cv, settings, None, 1, c.hired_on)
+    except ValidationError:
+        return SKIP_BAD_CV
+    cf = candidate_frame(store, c.cv, settings, f)
+    if cf is None:
+        return SKIP_NO_CANDIDATES
+    at = bisect.bisect_left(cf.ids, c.posting_id)
+    mask = listed(cf, settings)
+    if at == len(cf.ids) or cf.ids[at] != c.posting_id or not mask[at]:
+        return SKIP_NOT_CANDIDATE
+    eligible = np.flatnonzero(mask)
+    offset = np.zeros(len(eligible))
+    if len(eligible) > 2 * keep:
+        hand = sum(hand_parts(cf, settings).values(), np.zeros(len(cf.ids)))[eligible]
+        ranked = eligible[np.lexsort((eligible, -hand))]
+        top, rest = ranked[:keep], ranked[keep:]
+        if at not in set(top.tolist()):
+            rest = rest[rest != at]
+            top = np.append(top, at)
+        sampled = rng.choice(rest, size=keep, replace=False)
+        eligible = np.concatenate([top, sampled])
+        offset = np.concatenate([np.zeros(len(top)), np.full(keep, np.log(len(rest) / keep))])
+    x = np.column_stack([cf.features[name][eligible] for name in out.features])
+    out.groups.append(Group(x, int(np.flatnonzero(eligible == at)[0]), offset))
+    out.rows += len(eligible)
+    return ""
+
+
+def train(
+    store: Store, choices: Sequence[Choice], *, settings: MatchSettings | None = None, seed: int = 7,
+    provenance: dict[str, object] | None = None, progress: Callable[[int, int], None] | None = None,
+) -> tuple[RankingModel, TrainingSet]:
+    """Fit a model on ``choices`` (the caller has already cut them to the training period).
+
+    ``provenance`` (inputs, their hash, the code version, the cut) is written into the model file.
+
+    :raise ValidationError: if no case could be used.
+    """
+    settings = settings or MatchSettings()
+    ts = training_set(store, choices, FEATURE_NAMES, settings=settings, seed=seed, progress=progress)
+    result = fit(ts.groups, len(FEATURE_NAMES))
+    trained = {**(provenance or {}), **ts.describe(), "algorithm_version": algorithm_version(LEARNED),
+               "settings_hash": settings.settings_hash(), "seed": seed}
+    return model_of(result, FEATURE_NAMES, trained), ts
