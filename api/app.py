@@ -17,7 +17,7 @@ from api.blueprints import register_blueprints
 from api.errors import register_error_handlers
 from api.service import EXTENSION, Service
 from api.settings import Settings
-from api.wiring import Backend, open_store
+from api.wiring import Backend, open_store, ranking_model
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,10 @@ def create_app(settings: Settings | None = None, *, store: Backend | None = None
     else:
         service = Service(settings, store=store)
     app.extensions[EXTENSION] = service
+    # Read the ranking model now: a bad JOBMATCH_RANKING_MODEL stops the start, not the first request.
+    model = ranking_model(settings)
+    if model is not None:
+        log.info("ranking model %s (learned strategy available)", model.id)
 
     register_error_handlers(app)
     register_blueprints(app)

@@ -16,6 +16,7 @@ from graph.accountability.replay import REASONS
 from graph.matching.vocabulary import (
     BOUND,
     EXPORT_FORMATS,
+    FEATURE_NAMES,
     GRAPH,
     PART_NAMES,
     REQUEST_STRATEGIES,
@@ -161,7 +162,8 @@ def _schemas() -> Json:
                    "labels": {"type": "object", "additionalProperties": _str(),
                               "description": "label of every ESCO URI on the record's paths"}})
     versions = _obj({"ontology": _str(), "algorithm": _str(), "settings": _str(description="settings hash"),
-                     "local_additions": _str(), "reading_model": _str()})
+                     "local_additions": _str(), "reading_model": _str(),
+                     "ranking_model": _str(description="ranking model id (strategy learned); '' when none")})
     difference = _obj({
         "item": _str(description="posting id or occupation URI ('' for the list as a whole)"),
         "title": _str(description="the posting's title or the occupation's label, as served"),
@@ -270,6 +272,9 @@ def _schemas() -> Json:
                                      "da": _str(), "en": _str(), "requestable": {"type": "boolean"}})),
             "score_parts": _arr(_obj({"name": _str(enum=list(PART_NAMES)), "strategy": _str(), "da": _str(),
                                       "en": _str(), "weight": _str()})),
+            "features": _arr(_obj({"name": _str(enum=list(FEATURE_NAMES)), "da": _str(), "en": _str(),
+                                   "reason": _str()}),
+                             description="the learned strategy's features (docs/LEARNING.md)"),
             "audit_events": _arr(_obj({"name": _str(), "da": _str(), "en": _str()})),
             "verdicts": _arr(_obj({"name": _str(enum=list(VERDICT_NAMES)), "da": _str(), "en": _str(),
                                    "positive": {"type": "boolean"}, "needs_reason": {"type": "boolean"},
@@ -280,7 +285,9 @@ def _schemas() -> Json:
             "isco_major_groups": _arr(_obj({"name": _str(), "da": _str(), "en": _str()})),
         }),
         "Health": _obj({"status": _str(enum=["ok"]),
-                        "reading_model": _str(description="JOBMATCH_READING_MODEL: e5-small, lexical or local:…")}),
+                        "reading_model": _str(description="JOBMATCH_READING_MODEL: e5-small, lexical or local:…"),
+                        "ranking_model": _nullable(_str(description="the id of the JOBMATCH_RANKING_MODEL file "
+                                                                    "(strategy learned); null when none is set"))}),
         "Ready": _obj({"status": _str(enum=["ready"]), "store": _str(), "esco_loaded": {"type": "boolean"},
                        "ontology_version": _nullable(_str()), "versions": _arr(_str()),
                        "reading": _obj({"model": _str(), "indexes": _arr(_obj({

@@ -516,11 +516,13 @@ class Service:
             report = compare_with_today(self.store, self.store, rec, today=date.today(),
                                         current_settings=self.match_settings,
                                         local_additions_version=self.local_additions_version,
-                                        reading_model=self.settings.reading_model).as_json()
+                                        reading_model=self.settings.reading_model,
+                                        ranking_model=self.policy.ranking_model).as_json()
         else:
             report = replay(self.store, self.store, rec, current_settings=self.match_settings,
                             local_additions_version=self.local_additions_version,
-                            reading_model=self.settings.reading_model).as_json()
+                            reading_model=self.settings.reading_model,
+                            ranking_model=self.policy.ranking_model).as_json()
         log.info("replayed record %s for %s: %s in %.0f ms", rec.id, actor.id,
                  "identical" if report["identical"] else f"{len(report['differences'])} difference(s)",
                  (time.perf_counter() - t0) * 1e3)

@@ -63,6 +63,9 @@ class Settings:
     # local:FOLDER. A setting decides; an installed package never does.
     reading_model: str = field(default=READING_MODELS[0], metadata=_env("JOBMATCH_READING_MODEL"))
     reading_index_dir: Path | None = field(default=None, metadata=_env("JOBMATCH_READING_INDEX_DIR"))
+    # A ranking model file (`jobmatch train placements`, docs/LEARNING.md): when set, the `learned` strategy
+    # can be asked for. Unset, it cannot; nothing else changes either way.
+    ranking_model: Path | None = field(default=None, metadata=_env("JOBMATCH_RANKING_MODEL"))
 
     def __post_init__(self) -> None:
         if self.store not in STORES:

@@ -18,10 +18,12 @@ from graph.accountability.audit import Actor, ChainReport, verify_chain
 from graph.accountability.checkpoint import Checkpoint, append_checkpoint, read_checkpoints, signed_head
 from graph.accountability.serving import ListServer, ServingPolicy
 from graph.accountability.trial import TrialConfig, block_size_for
+from graph.learning.model import RankingModel
 from graph.ledger import Ledger
 from graph.matching.scoring import MatchSettings
 from graph.records import PostingRecord
 from graph.store import Store
+from ontology.errors import ConfigurationError, ValidationError
 from ontology.model import Taxonomy
 
 if TYPE_CHECKING:
@@ -123,12 +125,26 @@ def trial_config(settings: Settings) -> TrialConfig | None:
                        block_size_for(settings.trial_treatment_share, settings.trial_block_size))
 
 
+def ranking_model(settings: Settings) -> RankingModel | None:
+    """The configured ranking model (``JOBMATCH_RANKING_MODEL``), read once by the composition root.
+
+    :raise ConfigurationError: naming the variable if the file is missing or not a valid model.
+    """
+    if settings.ranking_model is None:
+        return None
+    try:
+        return RankingModel.load(settings.ranking_model)
+    except ValidationError as e:
+        raise ConfigurationError(f"JOBMATCH_RANKING_MODEL: {e.detail}", field="JOBMATCH_RANKING_MODEL") from e
+
+
 def serving_policy(settings: Settings, match_settings: MatchSettings | None = None) -> ServingPolicy:
-    """What governs every served list: matching settings, trial, crowding cap and the versions cited."""
+    """What governs every served list: matching settings, ranking model, trial, crowding cap and the
+    versions cited."""
     return ServingPolicy(settings=match_settings or MatchSettings(), trial=trial_config(settings),
                          crowding_cap=settings.crowding_cap_per_week,
                          local_additions_version=local_additions_version(settings),
-                         reading_model=settings.reading_model)
+                         reading_model=settings.reading_model, ranking_model=ranking_model(settings))
 
 
 @dataclass

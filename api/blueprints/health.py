@@ -13,9 +13,12 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/health")
 def health() -> Response:
-    """Liveness: the process answers, and which reading model is configured (a setting, shown so nobody
-    has to guess). Touches no store, so a database outage does not restart it."""
-    return jsonify({"status": "ok", "reading_model": current_service().settings.reading_model})
+    """Liveness: the process answers, and which reading and ranking models are configured (settings, shown
+    so nobody has to guess). Touches no store, so a database outage does not restart it."""
+    service = current_service()
+    model = service.policy.ranking_model
+    return jsonify({"status": "ok", "reading_model": service.settings.reading_model,
+                    "ranking_model": model.id if model is not None else None})
 
 
 @bp.get("/ready")

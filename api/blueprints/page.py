@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from api.service import current_service
 from loaders.mentions import READING_HOWS
 
 bp = Blueprint("page", __name__)
@@ -34,6 +35,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "strategy_label": "Metode",
         "strategy_graph": "Kompetencer (forklaret)",
         "strategy_automatch": "Automatch (Jobnet)",
+        "strategy_learned": "Lært af ansættelser (forklaret)",
         "strategy_both": "Begge side om side",
         "radius_label": "Afstand (km)",
         "radius_help": "Tom = borgerens grænse",
@@ -132,6 +134,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason_cv": "CV'et er ændret, efter listen blev vist",
         "reason_settings": "indstillingerne er ændret",
         "reason_model": "læsemodellen er ændret",
+        "reason_ranking": "den lærte rangordningsmodel er ændret",
         "flags_heading": "Markeret til etisk gennemgang",
         "flags_none": "Ingen forslag er markeret til gennemgang.",
         "feedback_reason": "Hvorfor? (kort, uden personoplysninger)",
@@ -187,6 +190,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "v_settings": "Indstillinger",
         "v_local_additions": "Lokale tilføjelser",
         "v_reading_model": "Læsemodel",
+        "v_ranking_model": "Rangordningsmodel",
         "v_none": "ingen",
         "audit_heading": "Revision og genafspilning",
         "chain_link": "Nr. {seq} i revisionssporet",
@@ -234,6 +238,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "strategy_label": "Method",
         "strategy_graph": "Skills (explained)",
         "strategy_automatch": "Automatch (Jobnet)",
+        "strategy_learned": "Learned from placements (explained)",
         "strategy_both": "Both side by side",
         "radius_label": "Distance (km)",
         "radius_help": "Empty = citizen's limit",
@@ -332,6 +337,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason_cv": "the CV changed after the list was shown",
         "reason_settings": "the settings changed",
         "reason_model": "the reading model changed",
+        "reason_ranking": "the learned ranking model changed",
         "flags_heading": "Flagged for ethics review",
         "flags_none": "No suggestion is flagged for review.",
         "feedback_reason": "Why? (short, no personal data)",
@@ -387,6 +393,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "v_settings": "Settings",
         "v_local_additions": "Local additions",
         "v_reading_model": "Reading model",
+        "v_ranking_model": "Ranking model",
         "v_none": "none",
         "audit_heading": "Audit and replay",
         "chain_link": "No. {seq} in the audit trail",
@@ -434,7 +441,7 @@ def _render(template: str, page: str, script: str) -> str:
     lang = _lang()
     other = "en" if lang == "da" else "da"
     return render_template(template, t=STRINGS[lang], lang=lang, other=other, strings=STRINGS[lang], page=page,
-                           script=script)
+                           script=script, learned=current_service().policy.ranking_model is not None)
 
 
 @bp.get("/")

@@ -8,7 +8,7 @@ import {
 const PAGE = 50;
 const when = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "medium" });
 const score3 = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
-const VERSION_KEYS = ["ontology", "algorithm", "settings", "local_additions", "reading_model"];
+const VERSION_KEYS = ["ontology", "algorithm", "settings", "local_additions", "reading_model", "ranking_model"];
 // Strategies, score parts (in the order a reader weighs them; records store them sorted by name) and
 // verdicts, with their labels: from the API (GET /api/v1/vocabulary), never restated here.
 const VOCABULARY = await vocabulary();
@@ -26,6 +26,7 @@ const REASONS = {
   "CV changed since the list was served": T.reason_cv,
   "settings changed": T.reason_settings,
   "reading model changed": T.reason_model,
+  "ranking model changed": T.reason_ranking,
 };
 // graph.accountability.serving's note on a control-group list; shown in the page's language.
 const CONTROL_NOTE = "control group in the trial";

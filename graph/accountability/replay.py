@@ -21,10 +21,12 @@ from graph.accountability.serving import (
     effective_limit,
 )
 from graph.codec import cv_from_dict
+from graph.learning.model import RankingModel
+from graph.learning.rank import learned_settings_hash
 from graph.ledger import AuditRecord, Ledger, WriteEvent
 from graph.matching.explain import result_json
 from graph.matching.scoring import MatchSettings
-from graph.matching.vocabulary import AUDIT_EVENT_NAMES, STRATEGY
+from graph.matching.vocabulary import AUDIT_EVENT_NAMES, LEARNED, STRATEGY
 from graph.store import Store
 from ontology.errors import NotFoundError
 
@@ -75,12 +77,14 @@ REASON_REMOVED = "posting removed"
 REASON_CV = "CV changed since the list was served"
 REASON_SETTINGS = "settings changed"
 REASON_MODEL = "reading model changed"
+REASON_RANKING = "ranking model changed"
 REASONS = (REASON_ADDED, REASON_WRITTEN, REASON_TAXONOMY, REASON_ALGORITHM, REASON_LOCAL, REASON_EXPIRED,
-           REASON_REMOVED, REASON_CV, REASON_SETTINGS, REASON_MODEL, REASON_UNEXPLAINED)
+           REASON_REMOVED, REASON_CV, REASON_SETTINGS, REASON_MODEL, REASON_RANKING, REASON_UNEXPLAINED)
 # The versions that can explain a difference, most specific first. Replay recomputes with the recorded
 # settings (and the CV snapshot), so only what it cannot hold fixed counts there; against today, all do.
 _REPLAY_VERSIONS = (("ontology", REASON_TAXONOMY), ("algorithm", REASON_ALGORITHM), ("local_additions", REASON_LOCAL))
-_TODAY_VERSIONS = (("ontology", REASON_TAXONOMY), ("algorithm", REASON_ALGORITHM), ("settings", REASON_SETTINGS),
+_TODAY_VERSIONS = (("ontology", REASON_TAXONOMY), ("algorithm", REASON_ALGORITHM),
+                   ("ranking_model", REASON_RANKING), ("settings", REASON_SETTINGS),
                    ("local_additions", REASON_LOCAL), ("reading_model", REASON_MODEL))
 # The posting fields an item shows: a write that changed one of them is named.
 _POSTING_FIELDS = ("title", "employer", "lat", "lon", "published", "valid_through", "occupation")
@@ -109,18 +113,38 @@ def _recorded_settings(body: dict[str, Any]) -> MatchSettings:
 
 
 def _versions(store: Store, record: AuditRecord, body: dict[str, Any], settings: MatchSettings,
-              local_additions_version: str, reading_model: str) -> tuple[dict[str, str], dict[str, str]]:
+              local_additions_version: str, reading_model: str, ranking: RankingModel | None
+              ) -> tuple[dict[str, str], dict[str, str]]:
     """What the record was computed with, and what is in force now (the running service's settings,
-    local additions and reading model; the recorded ones where the caller does not know them)."""
+    local additions, reading model and ranking model; the recorded ones where the caller does not know
+    them). ``ranking`` is the model the comparison ranks with."""
     recorded = {"ontology": record.ontology_version, "algorithm": record.algorithm_version,
                 "settings": record.settings_hash, "local_additions": record.local_additions_version,
-                "reading_model": str(body.get("reading_model", ""))}
+                "reading_model": str(body.get("reading_model", "")),
+                "ranking_model": str(body.get("ranking_model", ""))}
+    learned = record.strategy == LEARNED and ranking is not None
     current = {"ontology": active_ontology_version(store),
                "algorithm": STRATEGY[record.strategy].algorithm_version if record.strategy in STRATEGY else "",
-               "settings": settings.settings_hash(),
+               # A learned list's settings hash covers its model too (graph.learning.rank).
+               "settings": learned_settings_hash(settings, ranking) if learned and ranking else settings.settings_hash(),
                "local_additions": local_additions_version or recorded["local_additions"],
-               "reading_model": reading_model or recorded["reading_model"]}
+               "reading_model": reading_model or recorded["reading_model"],
+               "ranking_model": ranking.id if ranking is not None else ""}
     return recorded, current
+
+
+def recorded_ranking_model(record: AuditRecord, body: dict[str, Any]) -> RankingModel | None:
+    """The model a learned list was ranked with, as its record holds it; None for other lists.
+
+    :raise NotFoundError: if a learned record does not hold its model (it cannot be replayed exactly).
+    """
+    if record.strategy != LEARNED:
+        return None
+    data = body.get("ranking_model_file")
+    if data is None:
+        raise NotFoundError(f"record {record.id} does not hold its ranking model: it cannot be replayed",
+                            field="record_id")
+    return RankingModel.from_json(data)
 
 
 def _differences(served: dict[str, Any], again: dict[str, Any]) -> list[dict[str, Any]]:
@@ -180,13 +204,16 @@ def _explain(store: Store, ledger: Ledger, record: AuditRecord, served: dict[str
 
 
 def replay(store: Store, ledger: Ledger, record: AuditRecord, *, current_settings: MatchSettings | None = None,
-           local_additions_version: str = "", reading_model: str = "") -> ReplayReport:
+           local_additions_version: str = "", reading_model: str = "",
+           ranking_model: RankingModel | None = None) -> ReplayReport:
     """Recompute ``record`` with its recorded inputs and compare it with what was served; each difference
     says why (a posting added or written since — who, when —, the taxonomy, the algorithm, the local
     additions), or that no recorded change explains it. ``current_settings``, ``local_additions_version``
     and ``reading_model`` are the running service's, shown beside the recorded ones (replay itself uses the
-    recorded settings, so a settings change shows as versions, not as differences)."""
+    recorded settings, so a settings change shows as versions, not as differences). A learned list is
+    replayed with the model its record holds; ``ranking_model`` (the one in force) is shown beside it."""
     body = _served_body(record)
+    model = recorded_ranking_model(record, body)
     served = body["result"]
     # The recorded day, not "today": replay asks the question as it was asked then.
     request = _request(body.get("effective_request") or body["request"], served["valid_on"])
@@ -202,14 +229,15 @@ def replay(store: Store, ledger: Ledger, record: AuditRecord, *, current_setting
         cv = stored
         notes.append("no CV snapshot in this record (nightly batch): replayed against the CV as stored now")
     recorded, current = _versions(store, record, body, current_settings or settings, local_additions_version,
-                                  reading_model)
+                                  reading_model, model)
+    current["ranking_model"] = ranking_model.id if ranking_model is not None else ""  # the one in force now
     held = set(body.get("held_back") or [])
     limit = effective_limit(request, settings)
     if body.get("trial_arm") == "control" and request.kind == "alternatives":
         again: dict[str, Any] = {**served}
     else:
         result = compute(store, cv, replace(request, limit=limit), settings, ontology_version=current["ontology"],
-                         extra_limit=limit if held else 0)
+                         extra_limit=limit if held else 0, model=model)
         if held:
             result = apply_held_back(result, held, limit)
         again = result_json(result)
@@ -227,7 +255,7 @@ def replay(store: Store, ledger: Ledger, record: AuditRecord, *, current_setting
 
 def compare_with_today(store: Store, ledger: Ledger, record: AuditRecord, *, today: date,
                        current_settings: MatchSettings | None = None, local_additions_version: str = "",
-                       reading_model: str = "") -> ReplayReport:
+                       reading_model: str = "", ranking_model: RankingModel | None = None) -> ReplayReport:
     """The list as it would be served ``today`` — today's postings, the CV as stored now, the settings and
     reading model in force — beside the one served, each difference with its reason: a posting expired,
     removed, added or changed (which fields), the CV changed, the taxonomy, algorithm, settings, local
@@ -243,9 +271,10 @@ def compare_with_today(store: Store, ledger: Ledger, record: AuditRecord, *, tod
     served = body["result"]
     request = _request(body.get("request") or {}, today.isoformat())
     settings = current_settings or _recorded_settings(body)
-    recorded, current = _versions(store, record, body, settings, local_additions_version, reading_model)
+    recorded, current = _versions(store, record, body, settings, local_additions_version, reading_model,
+                                  ranking_model)
     result = compute(store, cv, replace(request, limit=effective_limit(request, settings)), settings,
-                     ontology_version=current["ontology"])
+                     ontology_version=current["ontology"], model=ranking_model)
     now = result_json(result)
     diffs = _differences(served, now)
     written = _explain(store, ledger, record, served, now, diffs, recorded, current, today=today)

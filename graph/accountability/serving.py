@@ -32,6 +32,8 @@ from graph.accountability.trial import (
     iso_week,
 )
 from graph.codec import cv_to_dict
+from graph.learning.model import RankingModel
+from graph.learning.rank import learned_match
 from graph.ledger import AuditRecord, Ledger
 from graph.matching.alternatives import find_alternatives
 from graph.matching.automatch import automatch
@@ -43,6 +45,7 @@ from graph.matching.vocabulary import (
     AUTOMATCH,
     DISTANCE_SORT,
     GRAPH,
+    LEARNED,
     NEWEST_SORT,
     REQUEST_STRATEGIES,
     SCORE_SORT,
@@ -55,6 +58,8 @@ from ontology.errors import ValidationError
 Kind = Literal["matches", "alternatives"]
 KINDS: tuple[Kind, ...] = ("matches", "alternatives")
 CONTROL_NOTE = "control group in the trial: no graph recommendations (business as usual: automatch)"
+# The strategies that are the trial's treatment: a control citizen gets automatch instead of either.
+RECOMMENDING = frozenset({GRAPH, LEARNED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,7 @@ class ServingPolicy:
     crowding_cap: int | None = None
     local_additions_version: str = ""
     reading_model: str = ""  # how CVs are read now (JOBMATCH_READING_MODEL)
+    ranking_model: RankingModel | None = None  # the learned strategy's weights (JOBMATCH_RANKING_MODEL)
 
 
 @dataclass(frozen=True)
@@ -118,11 +124,20 @@ def active_ontology_version(store: Store) -> str:
     return active[0] if active else ""
 
 
-def compute(store: Store, cv: CvRecord, request: ServeRequest, settings: MatchSettings, *,
-            ontology_version: str, extra_limit: int = 0) -> MatchResult:
-    """The result for ``request`` before any crowding guard (``extra_limit`` asks for spare items)."""
-    if request.strategy not in REQUEST_STRATEGIES:
+def check_strategy(strategy: str, model: RankingModel | None) -> None:
+    """:raise ValidationError: (field ``strategy``) for an unknown strategy, or ``learned`` with no model."""
+    if strategy not in REQUEST_STRATEGIES:
         raise ValidationError(f"strategy must be one of {', '.join(REQUEST_STRATEGIES)}", field="strategy")
+    if strategy == LEARNED and model is None:
+        raise ValidationError("strategy learned needs a ranking model; none is configured (JOBMATCH_RANKING_MODEL)",
+                              field="strategy")
+
+
+def compute(store: Store, cv: CvRecord, request: ServeRequest, settings: MatchSettings, *,
+            ontology_version: str, extra_limit: int = 0, model: RankingModel | None = None) -> MatchResult:
+    """The result for ``request`` before any crowding guard (``extra_limit`` asks for spare items);
+    ``model`` ranks the ``learned`` strategy."""
+    check_strategy(request.strategy, model)
     if request.sort not in SORT_NAMES:
         raise ValidationError(f"sort must be one of {', '.join(SORT_NAMES)}", field="sort")
     limit = request.limit
@@ -139,6 +154,9 @@ def compute(store: Store, cv: CvRecord, request: ServeRequest, settings: MatchSe
             return alt
         kept = [a for a in alt.alternatives if a.isco_group.startswith(request.isco)][:limit]
         return replace(alt, alternatives=tuple(replace(a, rank=i) for i, a in enumerate(kept, start=1)))
+    if request.strategy == LEARNED:
+        assert model is not None  # check_strategy
+        return steer(store, learned_match(store, cv, model=model, **args), request, limit)
     fn = match_postings if request.strategy == GRAPH else automatch
     return steer(store, fn(store, cv, **args), request, limit)
 
@@ -164,7 +182,8 @@ def steer(store: Store, result: MatchResult, request: ServeRequest, limit: int |
     return replace(result, suggestions=tuple(replace(s, rank=i) for i, s in enumerate(items, start=1)))
 
 
-def compute_planned(store: Store, plan: Plan, settings: MatchSettings) -> MatchResult:
+def compute_planned(store: Store, plan: Plan, settings: MatchSettings, model: RankingModel | None = None
+                    ) -> MatchResult:
     """Step 2: the plan's result (pure: reads ``store`` only). A control citizen's alternatives are empty."""
     request = plan.effective
     if request.kind == "alternatives" and plan.arm == CONTROL:
@@ -173,7 +192,7 @@ def compute_planned(store: Store, plan: Plan, settings: MatchSettings) -> MatchR
                             plan.ontology_version, ALTERNATIVES)
     assert request.limit is not None  # resolved by plan()
     result = compute(store, plan.cv, request, settings, ontology_version=plan.ontology_version,
-                     extra_limit=request.limit if plan.guard else 0)
+                     extra_limit=request.limit if plan.guard else 0, model=model)
     if not plan.guard and request.kind == "matches":
         result = replace(result, suggestions=result.suggestions[:request.limit])
     return result
@@ -209,7 +228,7 @@ class ListServer:
         :raise ValidationError: on a bad strategy, radius or limit.
         """
         plan = self.plan(cv, actor, request, today=today)
-        result = compute_planned(self.store, plan, self.policy.settings)
+        result = compute_planned(self.store, plan, self.policy.settings, self.policy.ranking_model)
         with self._locked():
             result, draft, held = self.settle(plan, result)
             record = append_drafts(self.ledger, [draft])[0]
@@ -222,8 +241,7 @@ class ListServer:
 
         :raise ValidationError: on a bad strategy.
         """
-        if request.strategy not in REQUEST_STRATEGIES:
-            raise ValidationError(f"strategy must be one of {', '.join(REQUEST_STRATEGIES)}", field="strategy")
+        check_strategy(request.strategy, self.policy.ranking_model)
         trial, settings = self.policy.trial, self.policy.settings
         arm: str | None = None
         effective = request
@@ -234,12 +252,12 @@ class ListServer:
                     arm = assign(self.ledger, trial, cv.municipality, cv.id, actor.filed_under(cv.municipality)).arm
             else:
                 arm = arm_for(trial, cv.municipality, cv.id)
-            if arm == CONTROL and request.strategy == GRAPH:
+            if arm == CONTROL and request.strategy in RECOMMENDING:
                 effective = replace(request, strategy=AUTOMATCH)
                 notes = (CONTROL_NOTE,)
         effective = replace(effective, limit=effective_limit(effective, settings))
         guard = (arm == TREATMENT and self.policy.crowding_cap is not None and effective.kind == "matches"
-                 and effective.strategy == GRAPH)
+                 and effective.strategy in RECOMMENDING)
         version = ontology_version if ontology_version is not None else active_ontology_version(self.store)
         return Plan(cv=cv, actor=actor.filed_under(cv.municipality), request=request, effective=effective, arm=arm,
                     notes=notes, day=today or date.today(), ontology_version=version, guard=guard, snapshot=snapshot)
@@ -264,7 +282,11 @@ class ListServer:
             "served_on": plan.day.isoformat(),
             # how CVs are read now, beside how this CV was read (cv_snapshot.read_by)
             "reading_model": self.policy.reading_model,
+            # the ranking model in force (its id; a learned list carries the whole model, so replay is exact)
+            "ranking_model": model.id if (model := self.policy.ranking_model) is not None else "",
         }
+        if model is not None and plan.effective.strategy == LEARNED and plan.effective.kind == "matches":
+            extra["ranking_model_file"] = model.as_json()
         if plan.snapshot:
             extra["cv_snapshot"] = cv_to_dict(plan.cv)
         draft = draft_of(result, plan.actor, local_additions_version=self.policy.local_additions_version,

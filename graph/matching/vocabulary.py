@@ -64,9 +64,9 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy(GRAPH, "graph-match/1.1", "Job ud fra kompetencer", "Jobs by skills", True),
     Strategy(AUTOMATCH, "automatch/1.0", "Automatch", "Automatch", True),
     Strategy(ALTERNATIVES, "graph-alternatives/1.1", "Andre fag", "Other occupations", False),
-    # The graph's candidates ranked by weights learned from placements (graph/learning). Not requestable
-    # yet: it is measured by `jobmatch evaluate placements`; serving it needs a reviewed model file.
-    Strategy(LEARNED, "learned-match/1.0", "Job lært af ansættelser", "Jobs learned from placements", False),
+    # The graph's candidates ranked by weights learned from placements (graph/learning); served only when
+    # a model file is configured (JOBMATCH_RANKING_MODEL), else refused naming the setting.
+    Strategy(LEARNED, "learned-match/1.0", "Lært af ansættelser", "Learned from placements", True),
 )
 STRATEGY: dict[str, Strategy] = {s.name: s for s in STRATEGIES}
 REQUEST_STRATEGIES: tuple[str, ...] = tuple(s.name for s in STRATEGIES if s.requestable)

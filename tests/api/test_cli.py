@@ -74,7 +74,7 @@ def test_serve_runs_waitress_and_logs_routes_not_urls(tmp_path: Path) -> None:
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:  # noqa: S310
-                    assert json.loads(r.read()) == {"status": "ok", "reading_model": "e5-small"}
+                    assert json.loads(r.read()) == {"status": "ok", "reading_model": "e5-small", "ranking_model": None}
                     assert r.headers["Server"] == "jobmatch"  # waitress, not the Flask dev server
                     break
             except OSError:

@@ -146,7 +146,7 @@ def test_ready_without_esco_is_503(settings: Settings, tmp_path: Path) -> None:
 
 def test_health_and_ready(client: FlaskClient) -> None:
     # the reading model is a setting, and /health says which (these tests read lexically)
-    assert client.get("/health").get_json() == {"status": "ok", "reading_model": "lexical"}
+    assert client.get("/health").get_json() == {"status": "ok", "reading_model": "lexical", "ranking_model": None}
     ready = client.get("/ready").get_json()
     assert ready["status"] == "ready" and ready["ontology_version"] == "1.1.0" and ready["esco_loaded"]
     assert ready["reading"] == {"model": "lexical", "indexes": []}

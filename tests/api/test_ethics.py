@@ -156,7 +156,8 @@ def test_replay_of_an_unchanged_list_is_identical(app: Flask, client: FlaskClien
     assert body["record_id"] == rec and body["identical"] is True and body["differences"] == []
     assert body["recorded_versions"] == body["current_versions"]
     assert body["recorded_versions"]["ontology"] == "1.1.0"
-    assert set(body["recorded_versions"]) == {"ontology", "algorithm", "settings", "local_additions", "reading_model"}
+    assert set(body["recorded_versions"]) == {"ontology", "algorithm", "settings", "local_additions", "reading_model",
+                                              "ranking_model"}
     assert len(_list(client, tokens.ethics)["recommendations"]) == 1  # replay records nothing
 
 
