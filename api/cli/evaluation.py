@@ -231,7 +231,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
             "ontology_version": r.tax.version, "cases_in_file": len(r.caseset.cases),
             "lines_rejected": len(r.rejections),
         }
-        model, ts = train(r.sandbox, [Choice(c.cv, c.hired_on, c.hire.posting_id) for c in cases],
+        model, ts = train(r.sandbox, [Choice(c.cv, c.hired_on, c.hire.posting_id, c.hire.occupation) for c in cases],
                           seed=args.seed, provenance=provenance, progress=progress)
         progress.close()
     model.save(args.out)

@@ -134,13 +134,14 @@ def _versions(store: Store, record: AuditRecord, body: dict[str, Any], settings:
 
 
 def recorded_ranking_model(record: AuditRecord, body: dict[str, Any]) -> RankingModel | None:
-    """The model a learned list was ranked with, as its record holds it; None for other lists.
+    """The model a list was ranked with (a learned list, alternatives with moves), as its record holds it;
+    None for lists served without one.
 
     :raise NotFoundError: if a learned record does not hold its model (it cannot be replayed exactly).
     """
-    if record.strategy != LEARNED:
-        return None
     data = body.get("ranking_model_file")
+    if data is None and record.strategy != LEARNED:
+        return None
     if data is None:
         raise NotFoundError(f"record {record.id} does not hold its ranking model: it cannot be replayed",
                             field="record_id")

@@ -149,7 +149,7 @@ def compute(store: Store, cv: CvRecord, request: ServeRequest, settings: MatchSe
                             "limit": settings.max_limit if steered else limit,
                             "valid_on": request.valid_on, "lang": request.lang, "ontology_version": ontology_version}
     if request.kind == "alternatives":
-        alt = find_alternatives(store, cv, **args)
+        alt = find_alternatives(store, cv, moves=model.moves if model is not None else None, **args)
         if request.isco is None:
             return alt
         kept = [a for a in alt.alternatives if a.isco_group.startswith(request.isco)][:limit]
@@ -282,10 +282,12 @@ class ListServer:
             "served_on": plan.day.isoformat(),
             # how CVs are read now, beside how this CV was read (cv_snapshot.read_by)
             "reading_model": self.policy.reading_model,
-            # the ranking model in force (its id; a learned list carries the whole model, so replay is exact)
+            # the ranking model in force (its id); a learned list, and alternatives ranked with the model's
+            # moves, carry the whole model, so replay is exact
             "ranking_model": model.id if (model := self.policy.ranking_model) is not None else "",
         }
-        if model is not None and plan.effective.strategy == LEARNED and plan.effective.kind == "matches":
+        if model is not None and (plan.effective.strategy == LEARNED if plan.effective.kind == "matches"
+                                  else bool(model.moves)):
             extra["ranking_model_file"] = model.as_json()
         if plan.snapshot:
             extra["cv_snapshot"] = cv_to_dict(plan.cv)

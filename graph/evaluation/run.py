@@ -141,7 +141,8 @@ def _learned_model(
         training = [c for c in cases if first_ids is not None and c.case_id in first_ids]
         window = f"the seeded random first sample (seed {options.seed})"
     log.info("training the learned strategy on %d of %d cases (%s)", len(training), len(cases), window)
-    model, ts = train(store, [Choice(c.cv, c.hired_on, c.hire.posting_id) for c in training], settings=settings,
+    model, ts = train(store, [Choice(c.cv, c.hired_on, c.hire.posting_id, c.hire.occupation) for c in training],
+                      settings=settings,
                       seed=options.seed, provenance={"window": window}, progress=progress)
     return model, {"model": model.as_json(), "trained_here": True, "window": window,
                    "statement": f"fitted on {window} only ({ts.describe()['cases_used']} usable cases); no case "
@@ -183,6 +184,12 @@ def evaluate(
     if LEARNED in options.strategies and (strategies is None or LEARNED not in strategies):
         model, learned = _learned_model(store, cases, options, settings, cut, first_ids, model, progress)
         registered: dict[str, StrategyFn] = {**STRATEGIES, LEARNED: partial(learned_match, model=model)}
+        if alternatives is find_alternatives and model.moves:
+            # The model's moves rank the alternatives too (graph/learning/moves.py): learned on the first
+            # part like the weights, so the second part's figures stay out of sample.
+            alternatives = partial(find_alternatives, moves=model.moves)
+            learned["alternatives"] = (f"alternatives ranked with the model's moves from {len(model.moves)} "
+                                       "ISCO unit groups, besides the skills")
     else:
         registered = dict(STRATEGIES)
     fns = dict(strategies) if strategies is not None else {s: registered[s] for s in options.strategies}

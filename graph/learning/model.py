@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import minimize
 
+from graph.learning.moves import check_moves
 from graph.matching.vocabulary import FEATURE_NAMES
 from ontology.errors import ValidationError
 
@@ -49,6 +50,8 @@ class RankingModel:
     weights: tuple[float, ...]  # non-negative, summing to 1
     scale: float  # the fitted weights' sum: the softmax temperature the shares were divided by
     trained: dict[str, Any] = field(default_factory=dict)  # period, counts, code version, data hash, fit
+    # Moves between ISCO unit groups seen in the training cases (graph.learning.moves), for alternatives.
+    moves: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -58,7 +61,7 @@ class RankingModel:
 
     def _core(self) -> dict[str, Any]:
         return {"format": MODEL_FORMAT, "features": list(self.features), "weights": list(self.weights),
-                "scale": self.scale, "trained": self.trained}
+                "scale": self.scale, "trained": self.trained, "moves": self.moves}
 
     def weight(self) -> dict[str, float]:
         return dict(zip(self.features, self.weights, strict=True))
@@ -83,7 +86,8 @@ class RankingModel:
         trained = data.get("trained", {})
         if not isinstance(trained, dict):
             raise ValidationError("trained must be an object", field="trained")
-        model = cls(tuple(features), tuple(float(w) for w in weights), float(scale), trained)
+        model = cls(tuple(features), tuple(float(w) for w in weights), float(scale), trained,
+                    check_moves(data.get("moves", {})))
         if "id" in data and data["id"] != model.id:
             raise ValidationError("the model's id does not match its content (edited by hand?)", field="id")
         return model
@@ -142,7 +146,8 @@ def fit(groups: Sequence[Group], n_features: int, *, l2: float = L2) -> Fit:
     return Fit(np.asarray(res.x, dtype=np.float64), float(res.fun), null, int(res.nit), bool(res.success))
 
 
-def model_of(result: Fit, features: Sequence[str], trained: dict[str, Any]) -> RankingModel:
+def model_of(result: Fit, features: Sequence[str], trained: dict[str, Any],
+             moves: dict[str, dict[str, Any]] | None = None) -> RankingModel:
     """The model file's form of a fit: weights as shares of their sum, rounded for a stable id."""
     raw = np.maximum(result.raw, 0.0)
     total = float(raw.sum())
@@ -151,4 +156,4 @@ def model_of(result: Fit, features: Sequence[str], trained: dict[str, Any]) -> R
                         {**trained, "fit": {"mean_log_loss": round(result.loss, 6),
                                             "null_log_loss": round(result.null_loss, 6),
                                             "iterations": result.iterations, "converged": result.converged,
-                                            "l2": L2}})
+                                            "l2": L2}}, moves or {})

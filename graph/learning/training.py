@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from graph.learning.model import Group, RankingModel, fit, model_of
+from graph.learning.moves import MIN_CELL, count_moves
 from graph.matching.match import candidate_frame, frame_of, hand_parts, listed
 from graph.matching.scoring import MatchSettings
 from graph.matching.vocabulary import FEATURE_NAMES, LEARNED, algorithm_version
@@ -45,6 +46,7 @@ class Choice:
     cv: CvRecord
     hired_on: str
     posting_id: str
+    occupation: str = ""  # the hired occupation when the case names it (else the posting's)
 
 
 @dataclass
@@ -139,6 +141,19 @@ def train(
     settings = settings or MatchSettings()
     ts = training_set(store, choices, FEATURE_NAMES, settings=settings, seed=seed, progress=progress)
     result = fit(ts.groups, len(FEATURE_NAMES))
+    moves = count_moves(_moves_of(store, choices))
     trained = {**(provenance or {}), **ts.describe(), "algorithm_version": algorithm_version(LEARNED),
-               "settings_hash": settings.settings_hash(), "seed": seed}
-    return model_of(result, FEATURE_NAMES, trained), ts
+               "settings_hash": settings.settings_hash(), "seed": seed,
+               "moves": {"from_groups": len(moves), "min_cell": MIN_CELL}}
+    return model_of(result, FEATURE_NAMES, trained, moves), ts
+
+
+def _moves_of(store: Store, choices: Sequence[Choice]) -> list[tuple[set[str], str]]:
+    """(focus unit groups, hired unit group) of every case whose hired occupation is known — those hired
+    outside any posting too: they are moves all the same."""
+    posted = store.get_postings(sorted({c.posting_id for c in choices if c.posting_id and not c.occupation}))
+    hired = [c.occupation or (posted[c.posting_id].occupation if c.posting_id in posted else "") for c in choices]
+    focus = [set(c.cv.seeks) | {w.occupation for w in c.cv.worked_as} for c in choices]
+    concepts = store.concepts({o for o in hired if o} | {o for f in focus for o in f})
+    groups = {u: c.isco_group for u, c in concepts.items() if c.kind == "Occupation" and c.isco_group}
+    return [({groups[o] for o in f if o in groups}, groups.get(h, "")) for f, h in zip(focus, hired, strict=True)]

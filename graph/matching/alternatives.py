@@ -13,9 +13,11 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
+from graph.learning.moves import move_share
 from graph.matching.explain import Alternative, MatchedSkill, MatchResult, NearbyPosting, SkillRef
 from graph.matching.geo import bbox_around
 from graph.matching.match import (
@@ -69,10 +71,13 @@ def find_alternatives(
     valid_on: str | None = None,
     lang: str = "da",
     ontology_version: str = "",
+    moves: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> MatchResult:
     """Alternative occupations for ``cv``, best first, with overlaps, gaps and nearby postings.
 
-    Only exact CV skills count here: an alternative must rest on what the citizen has shown.
+    Only exact CV skills count here: an alternative must rest on what the citizen has shown. ``moves``
+    (a ranking model's, :mod:`graph.learning.moves`) adds the part ``observed_moves``: the share of
+    citizens from the citizen's field hired into the alternative's unit group.
 
     :raise ValidationError: if the limit is out of range or the CV has no location.
     """
@@ -125,6 +130,9 @@ def find_alternatives(
             PART.optional_coverage: round(settings.alt_w_optional * opt_cov, 6),
             PART.graph_closeness: round(settings.alt_w_closeness * closeness, 6),
         }
+        if moves:
+            moved, _via = move_share(moves, focus_groups, concepts[o.occupation].isco_group)
+            parts[PART.observed_moves] = round(settings.alt_w_moves * moved, 6)
         scored.append((round(sum(parts.values()), 6), o.occupation, parts))
     scored.sort(key=lambda t: (-t[0], t[1]))
 

@@ -80,6 +80,11 @@ class MatchSettings:
     # much. 0 counts every skill alike (plain overlap). Off by default: on our counsellors' lists it did
     # not help (0.54 off, 0.53 at 0.5, 0.52 at 1.0); a municipality can turn it on and measure.
     alt_specificity: float = 0.0
+    # Moves seen in the job centre's history (graph/learning/moves.py), when the ranking model carries them:
+    # the share of citizens from the citizen's field hired into the alternative's ISCO unit group. A
+    # quarter of the other parts' total: what others actually did is strong evidence, but a history is
+    # small and local, so it adds to the skills evidence and never replaces it. Used only with a model.
+    alt_w_moves: float = 0.25
     # Occupations with very small profiles are covered trivially; ESCO profiles usually have 10-40.
     alt_min_essential: int = 5
     # At least this many shared skills before an occupation is an alternative at all.

@@ -15,6 +15,7 @@ from api.app import create_app
 from api.settings import Settings
 from graph.backends.memory.graph_store import MemoryStore
 from graph.learning.model import RankingModel
+from graph.matching.scoring import MatchSettings
 from graph.matching.vocabulary import FEATURE_NAMES
 from ontology.errors import ConfigurationError
 from tests.api.conftest import Tokens, ValidatingClient, bearer
@@ -100,3 +101,21 @@ def test_a_bad_model_file_stops_the_start_naming_the_setting(settings: Settings,
     with pytest.raises(ConfigurationError) as e:
         create_app(replace(settings, ranking_model=bad), store=store)
     assert e.value.field == "JOBMATCH_RANKING_MODEL"
+
+
+def test_alternatives_ranked_with_the_models_moves_replay_identically(
+        settings: Settings, store: MemoryStore, tokens: Tokens, tmp_path: Path) -> None:
+    with_moves = RankingModel(MODEL.features, MODEL.weights, MODEL.scale, MODEL.trained,
+                              {"5120": {"citizens": 10, "to": {"9412": 6, "5223": 5}}})
+    with_moves.save(tmp_path / "moves.json")
+    app = create_app(replace(settings, ranking_model=tmp_path / "moves.json"), store=store)
+    app.test_client_class = ValidatingClient
+    app.extensions["jobmatch"].match_settings = MatchSettings(alt_min_essential=2)
+    c = app.test_client()
+    body = c.get("/api/v1/cvs/cv-chef/alternatives", headers=bearer(tokens.consultant)).get_json()
+    assert body["alternatives"]
+    assert all("observed_moves" in a["parts"] for a in body["alternatives"])
+    recorded = json.loads(store.get_audit(body["recommendation_id"]).body)  # type: ignore[union-attr]
+    assert recorded["ranking_model_file"]["moves"] == with_moves.moves
+    rep = c.post(f"/api/v1/recommendations/{body['recommendation_id']}/replay", headers=bearer(tokens.ethics))
+    assert rep.get_json()["identical"] is True

@@ -19,10 +19,13 @@ from graph.evaluation import Options, evaluate, load_postings
 from graph.evaluation.cases import RecordShapeReader, collect_cases
 from graph.evaluation.shapes import posting_record
 from graph.learning.model import Group, RankingModel, fit, model_of
+from graph.learning.moves import MIN_CELL, count_moves, move_share
 from graph.learning.rank import learned_match
 from graph.learning.training import Choice, train
+from graph.matching.alternatives import find_alternatives
 from graph.matching.geo import Gazetteer
 from graph.matching.match import haversine_np, match_postings
+from graph.matching.scoring import MatchSettings
 from graph.matching.vocabulary import FEATURE_NAMES, FEATURES, PART_NAMES, SCORE_PARTS
 from loaders.documents import RawDocument
 from loaders.hiring import generate_history
@@ -30,6 +33,7 @@ from loaders.placements import GeneratedPlacements, write_generated
 from loaders.synthetic import Generator
 from ontology.errors import ValidationError
 from ontology.model import Taxonomy
+from tests.matching_data import O
 
 GEO = Path(__file__).resolve().parent.parent / "fixtures" / "documents" / "geo"
 START = date(2025, 1, 1)
@@ -103,6 +107,8 @@ def test_the_model_file_round_trips_and_its_id_is_its_content(tmp_path: Path) ->
     ({"weights": [-0.1] + [0.1] * (len(FEATURE_NAMES) - 1)}, "weights"),
     ({"weights": [0.5]}, "weights"),
     ({"scale": "big"}, "scale"),
+    ({"moves": {"2422": {"citizens": 3, "to": {"2631": 9}}}}, "moves"),
+    ({"moves": []}, "moves"),
 ])
 def test_a_bad_model_file_names_the_field(change: dict[str, object], field: str) -> None:
     data = {k: v for k, v in _model().as_json().items() if k != "id"}
@@ -198,7 +204,8 @@ def test_evaluation_fits_learned_on_the_earlier_period_only(store: MemoryStore,
     assert learned["trained_here"] and learned["model"]["trained"]["last_hired_on"] <= cut
     # The same model comes out when the later period is not there at all: nothing of it was seen.
     earlier = [c for c in cases if c.hired_on <= cut]
-    alone, _ = train(store, [Choice(c.cv, c.hired_on, c.hire.posting_id) for c in earlier], seed=options.seed,
+    alone, _ = train(store, [Choice(c.cv, c.hired_on, c.hire.posting_id, c.hire.occupation) for c in earlier],
+                     seed=options.seed,
                      provenance={"window": f"cases hired on or before {cut}"})
     assert alone.id == learned["model"]["id"]
     later = result.report["populations"]["later"]["strategies"]
@@ -247,3 +254,49 @@ def test_train_with_no_case_before_until_names_the_field(files: tuple[Path, dict
 def test_a_posting_of_the_history_reads_back_as_written(history: GeneratedPlacements) -> None:
     p = history.postings[0]
     assert posting_record(posting_to_dict(p)) == p
+
+
+# -- moves between occupations (alternatives) ------------------------------------------------------------
+def test_moves_count_citizens_per_field_and_leave_out_small_cells() -> None:
+    cases = ([({"2422"}, "2631")] * 6 + [({"2422"}, "2422")] * 10 + [({"2422", "2611"}, "1213")] * 4
+             + [(set(), "2631")] * 3 + [({"2422"}, "")] * 2)
+    moves = count_moves(cases)
+    # 20 citizens from 2422 (those without a hired group are not counted); 6 moved to 2631; the 4 who
+    # moved to 1213 are under the minimum cell and left out; staying in the field is not a move.
+    assert moves == {"2422": {"citizens": 20, "to": {"2631": 6}}}
+    assert move_share(moves, {"2422", "9999"}, "2631") == (pytest.approx(0.3), "2422")
+    assert move_share(moves, {"2611"}, "2631") == (0.0, "")
+
+
+def test_moves_of_a_trained_model_come_from_its_cases(store: MemoryStore, history: GeneratedPlacements) -> None:
+    # The mini taxonomy's generated citizens are all cooks; make some of them move, by hand: 6 cooks hired
+    # as kitchen porters (9412) and 2 as shop assistants (5223, under the minimum cell).
+    cases = _cases(history)
+    cooks = [c for c in cases if c.cv.seeks == (O("cook"),)]
+    choices = [Choice(c.cv, c.hired_on, c.hire.posting_id, c.hire.occupation) for c in cases]
+    choices += [Choice(c.cv, c.hired_on, "", O("kitchen")) for c in cooks[:6]]
+    choices += [Choice(c.cv, c.hired_on, "", O("shop")) for c in cooks[6:8]]
+    model, _ = train(store, choices)
+    assert model.moves == {"5120": {"citizens": len([c for c in choices if O("cook") in c.cv.seeks
+                                                     or O("cook") in {w.occupation for w in c.cv.worked_as}]),
+                                    "to": {"9412": 6}}}
+    assert model.trained["moves"] == {"from_groups": 1, "min_cell": MIN_CELL}
+    again = RankingModel.from_json(json.loads(json.dumps(model.as_json())))
+    assert again == model and again.id == model.id
+
+
+def test_moves_add_a_part_that_lifts_the_alternative_others_moved_to(store: MemoryStore,
+                                                                    history: GeneratedPlacements) -> None:
+    c = next(c for c in _cases(history) if c.cv.seeks)
+    settings = MatchSettings(alt_min_essential=2, alt_min_shared=1)
+    plain = find_alternatives(store, c.cv, settings=settings, valid_on=c.hired_on, lang="en", limit=8)
+    assert plain.alternatives and all("observed_moves" not in a.parts for a in plain.alternatives)
+    concepts = store.concepts(set(c.cv.seeks))
+    focus = {concepts[o].isco_group for o in c.cv.seeks}
+    last = plain.alternatives[-1]
+    moves = {f: {"citizens": 10, "to": {last.isco_group: 10}} for f in focus}
+    lifted = find_alternatives(store, c.cv, settings=settings, valid_on=c.hired_on, lang="en", limit=8, moves=moves)
+    [moved] = [a for a in lifted.alternatives if a.occupation.uri == last.occupation.uri]
+    assert moved.rank < last.rank and moved.parts["observed_moves"] == settings.alt_w_moves
+    assert moved.score == pytest.approx(last.score + settings.alt_w_moves, abs=1e-5)
+    assert all(a.parts["observed_moves"] == 0.0 for a in lifted.alternatives if a.isco_group != last.isco_group)
