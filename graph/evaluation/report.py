@@ -43,10 +43,15 @@ def caveats(report: dict[str, Any]) -> list[str]:
         "Intervals are 95 % intervals for these cases: they show sampling uncertainty only, not bias in which "
         "placements were recorded. Group breakdowns with few cases have wide intervals and are not corrected "
         "for multiple comparisons.",
-        "If the placements were generated (loaders/placements.py, bench/eval_placements.py), the figures measure "
-        "agreement with the generator's assumptions (hires drawn from the same ESCO profiles the strategies "
-        "use), not real hiring; they test the evaluation machinery and show orders of magnitude only.",
+        "If the placements were generated (`jobmatch sample placements`, loaders/hiring.py; or the older "
+        "loaders/placements.py, which draws hires from the same ESCO profiles the strategies use), the figures "
+        "measure agreement with the generator's made-up hiring process, not real hiring; they test the "
+        "evaluation machinery and show orders of magnitude only.",
     ]
+    if report.get("learned"):
+        out.append("The learned strategy lists the same postings as the graph strategy (same candidates, radius "
+                   "and minimum score) and differs only in their order; its weights come from the placements, "
+                   "so its figures on the part it was fitted on are in-sample — judge it on the other part.")
     if report.get("usefulness"):
         out.append("Consultants' feedback comes from consultants who chose to give it, on the lists they saw; it "
                    "is not a sample of all suggestions.")
@@ -164,6 +169,28 @@ def _headline(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _learned_section(report: dict[str, Any]) -> list[str]:
+    """The learned strategy's model: where its weights came from, what it saw, and the weights."""
+    learned = report.get("learned")
+    if not learned:
+        return []
+    model = learned["model"]
+    t = model.get("trained", {})
+    md = ["## The learned strategy", "", learned.get("statement", ""), ""]
+    if learned.get("trained_here"):
+        md += [f"- training window: {learned['window']}; cases used {t.get('cases_used')}, hired "
+               f"{t.get('first_hired_on')} to {t.get('last_hired_on')}",
+               "- cases skipped: " + (", ".join(f"{k}: {v}" for k, v in t.get("cases_skipped", {}).items())
+                                      or "none")]
+    if learned.get("alternatives"):
+        md.append(f"- {learned['alternatives']}")
+    fit_ = t.get("fit", {})
+    md += [f"- model `{model['id']}`; mean log-loss {fit_.get('mean_log_loss')} (every candidate alike: "
+           f"{fit_.get('null_log_loss')})", "", "| feature | weight (share) |", "|---|---|",
+           *[f"| {f} | {w:.3f} |" for f, w in zip(model["features"], model["weights"], strict=True)], ""]
+    return md
+
+
 def markdown(report: dict[str, Any], charts: Sequence[str]) -> str:
     """report.md from the report data."""
     ks = report["options"]["ks"]
@@ -200,6 +227,7 @@ def markdown(report: dict[str, Any], charts: Sequence[str]) -> str:
                      f"(+{inp['inline_postings_added']} given with the cases) |",
                      f"| split | {report['split']['rule']} "
                      f"({', '.join(f'{n}: {c}' for n, c in report['split']['parts'].items())}) |", ""]
+    md += _learned_section(report)
     for name, pop in report["populations"].items():
         md += [f"## Results: {name} cases ({pop['cases']}, {pop['period']['first']} to {pop['period']['last']})", ""]
         if not pop["cases"]:

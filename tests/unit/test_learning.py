@@ -15,7 +15,7 @@ import pytest
 from api.cli import main
 from graph.backends.memory.graph_store import MemoryStore
 from graph.codec import posting_to_dict
-from graph.evaluation import Options, evaluate, load_postings
+from graph.evaluation import Options, evaluate, load_postings, write_report
 from graph.evaluation.cases import RecordShapeReader, collect_cases
 from graph.evaluation.shapes import posting_record
 from graph.learning.model import Group, RankingModel, fit, model_of
@@ -194,8 +194,8 @@ def test_learned_and_graph_list_the_same_postings_in_their_own_order(store: Memo
     assert reordered  # the weights do change the order somewhere
 
 
-def test_evaluation_fits_learned_on_the_earlier_period_only(store: MemoryStore,
-                                                            history: GeneratedPlacements) -> None:
+def test_evaluation_fits_learned_on_the_earlier_period_only(store: MemoryStore, history: GeneratedPlacements,
+                                                            tmp_path: Path) -> None:
     cases = _cases(history)
     options = Options(strategies=("graph", "learned", "automatch"), ks=(5, 10), resamples=200, permutations=200)
     result = evaluate(store, cases, options, alternatives=None)
@@ -211,6 +211,9 @@ def test_evaluation_fits_learned_on_the_earlier_period_only(store: MemoryStore,
     later = result.report["populations"]["later"]["strategies"]
     assert set(later) == {"graph", "learned", "automatch"}
     assert any(c["a"] == "graph" and c["b"] == "learned" for c in result.report["populations"]["later"]["comparisons"])
+    write_report(result.report, result.outcomes, tmp_path / "report")
+    md = (tmp_path / "report" / "report.md").read_text("utf-8")
+    assert "## The learned strategy" in md and f"cases hired on or before {cut}" in md and learned["model"]["id"] in md
 
 
 # -- the commands --------------------------------------------------------------------------------------
