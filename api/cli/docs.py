@@ -68,6 +68,7 @@ def facts(settings: Settings) -> dict[str, Any]:
             "skills": summary.skills if summary else 0,
             "local_additions": local_additions_version(settings) or "(none)",
             "reading_model": settings.reading_model,
+            "ranking_model": root.policy.ranking_model.as_json() if root.policy.ranking_model else None,
             "strategies": [(s.name, s.algorithm_version, s.da, s.en) for s in STRATEGIES],
             "settings_hash": root.policy.settings.settings_hash(),
             "trial": (f"{root.policy.trial.name}, share {root.policy.trial.treatment_share:g}, "
@@ -140,6 +141,8 @@ def technical(f: dict[str, Any], evaluation: Path | None, lang: str) -> str:
         f"{_n(f['skills'], da)} {'kompetencer' if da else 'skills'})",
         f"- {'Lokale tilføjelser' if da else 'Local additions'}: {f['local_additions']}",
         f"- {'Læsemodel' if da else 'Reading model'}: `{f['reading_model']}`",
+        f"- {'Rangordningsmodel' if da else 'Ranking model'}: "
+        + (f"`{f['ranking_model']['id']}`" if f["ranking_model"] else ("(ingen)" if da else "(none)")),
         f"- {'Lager' if da else 'Store'}: `{f['store']}`; CVs {_n(f['cvs'], da)}, {'opslag' if da else 'postings'} "
         f"{_n(f['postings'], da)}",
         f"- {'Indstillinger (hash)' if da else 'Settings (hash)'}: `{f['settings_hash']}`",
@@ -176,14 +179,47 @@ def technical(f: dict[str, Any], evaluation: Path | None, lang: str) -> str:
     return "\n".join(body)
 
 
+def _learned_card(model: dict[str, Any] | None, da: bool) -> list[str]:
+    """The learned ranking model's part of the model card: where its weights came from, and the weights."""
+    if model is None:
+        return [("Ingen lært rangordningsmodel er indstillet (`JOBMATCH_RANKING_MODEL`): strategien `learned` "
+                 "kan ikke vælges." if da else
+                 "No learned ranking model is configured (`JOBMATCH_RANKING_MODEL`): the `learned` strategy "
+                 "cannot be asked for."), ""]
+    t = model.get("trained", {})
+    fit_ = t.get("fit", {})
+    head = ("| egenskab | vægt (andel) |" if da else "| feature | weight (share) |")
+    return [
+        "## Lært rangordning" if da else "## Learned ranking", "",
+        (f"Model `{model['id']}` (betinget logit, ikke-negative vægte, docs/LEARNING.md). Trænet på "
+         f"{t.get('window', '?')}: {t.get('cases_used', '?')} sager ansat {t.get('first_hired_on', '?')} til "
+         f"{t.get('last_hired_on', '?')}; udeladt: {t.get('cases_skipped', {})}. Data-hash "
+         f"`{str(t.get('data_sha256', '?'))[:16]}`, kodeversion {t.get('code_version', '?')}, log-tab "
+         f"{fit_.get('mean_log_loss')} (alle lige: {fit_.get('null_log_loss')})." if da else
+         f"Model `{model['id']}` (conditional logit, non-negative weights, docs/LEARNING.md). Trained on "
+         f"{t.get('window', '?')}: {t.get('cases_used', '?')} cases hired {t.get('first_hired_on', '?')} to "
+         f"{t.get('last_hired_on', '?')}; skipped: {t.get('cases_skipped', {})}. Data hash "
+         f"`{str(t.get('data_sha256', '?'))[:16]}`, code version {t.get('code_version', '?')}, log-loss "
+         f"{fit_.get('mean_log_loss')} (every candidate alike: {fit_.get('null_log_loss')})."), "",
+        head, "|---|---|",
+        *[f"| `{name}` | {w:.3f} |" for name, w in zip(model["features"], model["weights"], strict=True)], "",
+        (f"Skift mellem fag fra {len(model.get('moves', {}))} ISCO-enhedsgrupper (celler under 5 borgere "
+         "udeladt) indgår i alternative fag." if da else
+         f"Moves between occupations from {len(model.get('moves', {}))} ISCO unit groups (cells under 5 citizens "
+         "left out) rank the alternative occupations."), "",
+    ]
+
+
 def model_card(f: dict[str, Any], lang: str) -> str:
     da = lang == "da"
     return "\n".join([
         "# Modelkort: jobmatch" if da else "# Model card: jobmatch", "",
-        ("Ingen lært model: en forklarlig grafmatchning over ESCO med navngivne vægte (se teknisk "
-         "dokumentation, afsnit 4). Læsning af CV-tekst: " if da else
-         "No learned model: explainable graph matching over ESCO with named weights (see the technical "
-         "documentation, section 4). Reading CV text: ") + f"`{f['reading_model']}`.", "",
+        ("En forklarlig grafmatchning over ESCO med navngivne vægte (se teknisk dokumentation, afsnit 4) og, "
+         "når den er indstillet, en lært rangordning af de samme kandidater. Læsning af CV-tekst: " if da else
+         "Explainable graph matching over ESCO with named weights (see the technical documentation, section 4) "
+         "and, when configured, a learned ranking of the same candidates. Reading CV text: ")
+        + f"`{f['reading_model']}`.", "",
+        *_learned_card(f["ranking_model"], da),
         "## Begrænsninger" if da else "## Limitations",
         ("- Læsningen af danske CV'er finder ikke alle kompetencer; udledte kompetencer bruges først, når "
          "borgeren har bekræftet dem.\n- ESCO dækker ikke alle danske titler; lokale tilføjelser udfylder dem.\n"
