@@ -32,6 +32,9 @@ MODEL_FORMAT = "jobmatch-ranking-model/1"
 # L2 penalty on the raw weights (per case): keeps weights of features that never vary in the training
 # data at 0 instead of drifting, and the fit well-posed when two features move together.
 L2 = 1e-3
+# An employer's own share of experienced hires counts as much as this many hires at the overall share:
+# an employer with two hires in the history says little about its taste.
+EMPLOYER_PRIOR = 5
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,14 @@ class RankingModel:
     trained: dict[str, Any] = field(default_factory=dict)  # period, counts, code version, data hash, fit
     # Moves between ISCO unit groups seen in the training cases (graph.learning.moves), for alternatives.
     moves: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Per employer: [hires in the training cases, of them by citizens who had worked in the occupation].
+    employers: dict[str, list[int]] = field(default_factory=dict)
 
+    def employer_share(self, employer: str, own: tuple[str, int] | None = None) -> float:
+        """The share of ``employer``'s hires by experienced citizens, shrunk toward all employers' share
+        with the weight of :data:`EMPLOYER_PRIOR` hires; ``own`` (employer, experienced) leaves a training
+        case's own hire out of the statistics its features are computed with."""
+        return employer_share(self.employers, employer, own)
     @property
     def id(self) -> str:
         """Content address of the model: what a record cites and a replay must find again."""
@@ -61,7 +71,7 @@ class RankingModel:
 
     def _core(self) -> dict[str, Any]:
         return {"format": MODEL_FORMAT, "features": list(self.features), "weights": list(self.weights),
-                "scale": self.scale, "trained": self.trained, "moves": self.moves}
+                "scale": self.scale, "trained": self.trained, "moves": self.moves, "employers": self.employers}
 
     def weight(self) -> dict[str, float]:
         return dict(zip(self.features, self.weights, strict=True))
@@ -86,8 +96,13 @@ class RankingModel:
         trained = data.get("trained", {})
         if not isinstance(trained, dict):
             raise ValidationError("trained must be an object", field="trained")
+        employers = data.get("employers", {})
+        if not isinstance(employers, dict) or any(
+                not isinstance(v, list) or len(v) != 2 or not all(isinstance(n, int) for n in v) or not 0 <= v[1] <= v[0]
+                for v in employers.values()):
+            raise ValidationError("employers: [hires, hires by experienced citizens] per employer", field="employers")
         model = cls(tuple(features), tuple(float(w) for w in weights), float(scale), trained,
-                    check_moves(data.get("moves", {})))
+                    check_moves(data.get("moves", {})), employers)
         if "id" in data and data["id"] != model.id:
             raise ValidationError("the model's id does not match its content (edited by hand?)", field="id")
         return model
@@ -146,8 +161,20 @@ def fit(groups: Sequence[Group], n_features: int, *, l2: float = L2) -> Fit:
     return Fit(np.asarray(res.x, dtype=np.float64), float(res.fun), null, int(res.nit), bool(res.success))
 
 
+def employer_share(employers: dict[str, list[int]], employer: str, own: tuple[str, int] | None = None) -> float:
+    """See :meth:`RankingModel.employer_share`."""
+    minus_n, minus_x = (1, own[1]) if own is not None else (0, 0)
+    total = sum(v[0] for v in employers.values()) - minus_n
+    prior = (sum(v[1] for v in employers.values()) - minus_x) / total if total > 0 else 0.0
+    n, x = employers.get(employer, [0, 0])
+    if own is not None and own[0] == employer:
+        n, x = n - 1, x - own[1]
+    return (x + EMPLOYER_PRIOR * prior) / (n + EMPLOYER_PRIOR)
+
+
 def model_of(result: Fit, features: Sequence[str], trained: dict[str, Any],
-             moves: dict[str, dict[str, Any]] | None = None) -> RankingModel:
+             moves: dict[str, dict[str, Any]] | None = None,
+             employers: dict[str, list[int]] | None = None) -> RankingModel:
     """The model file's form of a fit: weights as shares of their sum, rounded for a stable id."""
     raw = np.maximum(result.raw, 0.0)
     total = float(raw.sum())
@@ -156,4 +183,4 @@ def model_of(result: Fit, features: Sequence[str], trained: dict[str, Any],
                         {**trained, "fit": {"mean_log_loss": round(result.loss, 6),
                                             "null_log_loss": round(result.null_loss, 6),
                                             "iterations": result.iterations, "converged": result.converged,
-                                            "l2": L2}}, moves or {})
+                                            "l2": L2}}, moves or {}, employers or {})

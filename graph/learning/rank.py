@@ -10,6 +10,7 @@ which the graph strategy shows its hand-weighted parts.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -17,15 +18,35 @@ import numpy.typing as npt
 
 from graph.learning.model import RankingModel
 from graph.matching.explain import MatchResult
-from graph.matching.match import CandidateFrame, candidate_frame, empty_result, frame_of, rank_frame
+from graph.matching.match import CandidateFrame, candidate_frame, empty_result, frame_of, listed, rank_frame
 from graph.matching.scoring import MatchSettings
-from graph.matching.vocabulary import LEARNED
+from graph.matching.vocabulary import LEARNED, PART
 from graph.records import CvRecord
 from graph.store import Store
 
 
-def learned_parts(cf: CandidateFrame, model: RankingModel) -> dict[str, npt.NDArray[np.float64]]:
-    return {name: w * cf.features[name] for name, w in zip(model.features, model.weights, strict=True)}
+def employer_experience(store: Store, cf: CandidateFrame, share: Callable[[str], float],
+                        rows: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """The feature ``employer_experience`` for ``rows`` of the frame (0 elsewhere): for postings in an
+    occupation the citizen worked as, ``share(employer)``. One store call, for those postings only."""
+    out = np.zeros(len(cf.ids))
+    past = rows[cf.features[PART.past_occupation][rows] > 0]
+    if past.size:
+        metas = store.posting_metas([cf.ids[i] for i in past.tolist()])
+        for i in past.tolist():
+            meta = metas.get(cf.ids[i])
+            out[i] = share(meta.employer) if meta is not None else 0.0
+    return out
+
+
+def learned_parts(store: Store, cf: CandidateFrame, model: RankingModel, settings: MatchSettings
+                  ) -> dict[str, npt.NDArray[np.float64]]:
+    """The model's contributions ``wᵢ·xᵢ`` per candidate."""
+    x = dict(cf.features)
+    if PART.employer_experience in model.features:
+        x[PART.employer_experience] = employer_experience(store, cf, model.employer_share,
+                                                          np.flatnonzero(listed(cf, settings)))
+    return {name: w * x[name] for name, w in zip(model.features, model.weights, strict=True)}
 
 
 def learned_settings_hash(settings: MatchSettings, model: RankingModel) -> str:
@@ -56,4 +77,4 @@ def learned_match(
     cf = candidate_frame(store, cv, settings, f)
     if cf is None:
         return replace(base, notes=("no current postings share a skill or occupation within the radius",))
-    return rank_frame(store, cv, cf, learned_parts(cf, model), settings, f.limit, lang, base)
+    return rank_frame(store, cv, cf, learned_parts(store, cf, model, settings), settings, f.limit, lang, base)

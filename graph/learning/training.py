@@ -20,11 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from graph.learning.model import Group, RankingModel, fit, model_of
+from graph.learning.model import Group, RankingModel, employer_share, fit, model_of
 from graph.learning.moves import MIN_CELL, count_moves
+from graph.learning.rank import employer_experience
 from graph.matching.match import candidate_frame, frame_of, hand_parts, listed
 from graph.matching.scoring import MatchSettings
-from graph.matching.vocabulary import FEATURE_NAMES, LEARNED, algorithm_version
+from graph.matching.vocabulary import FEATURE_NAMES, LEARNED, PART, algorithm_version
 from graph.records import CvRecord
 from graph.store import Store
 from ontology.errors import ValidationError
@@ -70,11 +71,32 @@ def _open(store: Store, posting_id: str, day: str) -> bool:
     return rec.published[:10] <= day and (not rec.valid_through or day <= rec.valid_through[:10])
 
 
+def employer_counts(store: Store, choices: Sequence[Choice]) -> tuple[dict[str, list[int]], dict[int, tuple[str, int]]]:
+    """Per employer, [hires, hires by citizens who had worked in the posting's occupation]; and per choice
+    (by position) its hire's (employer, 1 if experienced) so training can leave it out of its own feature."""
+    posted = store.get_postings(sorted({c.posting_id for c in choices if c.posting_id}))
+    counts: dict[str, list[int]] = {}
+    own: dict[int, tuple[str, int]] = {}
+    for i, c in enumerate(choices):
+        p = posted.get(c.posting_id)
+        if p is None or not p.employer:
+            continue
+        experienced = int(bool(p.occupation) and p.occupation in {w.occupation for w in c.cv.worked_as})
+        row = counts.setdefault(p.employer, [0, 0])
+        row[0] += 1
+        row[1] += experienced
+        own[i] = (p.employer, experienced)
+    return dict(sorted(counts.items())), own
+
+
 def training_set(
     store: Store, choices: Sequence[Choice], features: Sequence[str], *, settings: MatchSettings | None = None,
     keep: int = KEEP, seed: int = 7, progress: Callable[[int, int], None] | None = None,
+    employers: dict[str, list[int]] | None = None, own: dict[int, tuple[str, int]] | None = None,
 ) -> TrainingSet:
-    """The training groups of ``choices`` against the postings in ``store``; deterministic for ``seed``."""
+    """The training groups of ``choices`` against the postings in ``store``; deterministic for ``seed``.
+    ``employers`` and ``own`` (:func:`employer_counts`) give the employer feature, each case's own hire
+    left out of the statistics it is fitted with."""
     settings = settings or MatchSettings()
     rng = np.random.default_rng(seed)
     out = TrainingSet(tuple(features))
@@ -82,7 +104,8 @@ def training_set(
     for n, c in enumerate(choices, start=1):
         if progress is not None:
             progress(n, len(choices))
-        reason = _add(store, c, settings, out, keep, rng)
+        mine = (own or {}).get(n - 1)
+        reason = _add(store, c, settings, out, keep, rng, employers or {}, mine)
         if reason:
             out.skipped[reason] += 1
         else:
@@ -93,7 +116,7 @@ def training_set(
 
 
 def _add(store: Store, c: Choice, settings: MatchSettings, out: TrainingSet, keep: int,
-         rng: np.random.Generator) -> str:
+         rng: np.random.Generator, employers: dict[str, list[int]], mine: tuple[str, int] | None) -> str:
     """Append the group of ``c`` to ``out``; returns why it was skipped, or ""."""
     if not c.posting_id:
         return SKIP_NO_POSTING
@@ -122,7 +145,12 @@ def _add(store: Store, c: Choice, settings: MatchSettings, out: TrainingSet, kee
         sampled = rng.choice(rest, size=keep, replace=False)
         eligible = np.concatenate([top, sampled])
         offset = np.concatenate([np.zeros(len(top)), np.full(keep, np.log(len(rest) / keep))])
-    x = np.column_stack([cf.features[name][eligible] for name in out.features])
+    columns = dict(cf.features)
+    if PART.employer_experience in out.features:
+        def share(employer: str) -> float:
+            return employer_share(employers, employer, mine)
+        columns[PART.employer_experience] = employer_experience(store, cf, share, eligible)
+    x = np.column_stack([columns[name][eligible] for name in out.features])
     out.groups.append(Group(x, int(np.flatnonzero(eligible == at)[0]), offset))
     out.rows += len(eligible)
     return ""
@@ -139,13 +167,15 @@ def train(
     :raise ValidationError: if no case could be used.
     """
     settings = settings or MatchSettings()
-    ts = training_set(store, choices, FEATURE_NAMES, settings=settings, seed=seed, progress=progress)
+    employers, own = employer_counts(store, choices)
+    ts = training_set(store, choices, FEATURE_NAMES, settings=settings, seed=seed, progress=progress,
+                      employers=employers, own=own)
     result = fit(ts.groups, len(FEATURE_NAMES))
     moves = count_moves(_moves_of(store, choices))
     trained = {**(provenance or {}), **ts.describe(), "algorithm_version": algorithm_version(LEARNED),
                "settings_hash": settings.settings_hash(), "seed": seed,
                "moves": {"from_groups": len(moves), "min_cell": MIN_CELL}}
-    return model_of(result, FEATURE_NAMES, trained, moves), ts
+    return model_of(result, FEATURE_NAMES, trained, moves, employers), ts
 
 
 def _moves_of(store: Store, choices: Sequence[Choice]) -> list[tuple[set[str], str]]:

@@ -280,20 +280,23 @@ def candidate_frame(store: Store, cv: CvRecord, settings: MatchSettings, f: Fram
 
     fits = occupation_fits(occupation_set, cv, concepts, settings)
     occ_part = np.array([fits[o][1] if o else 0.0 for o in occupations])
-    fit_names = [fits[o][0] if o else "none" for o in occupations]
     age = np.maximum(0.0, _day_of(f.valid_on) - published)
     features = {
         PART.essential_skills: ess_part,
         PART.optional_skills: opt_part,
         PART.personal_competences: personal_part,
         PART.skill_paths: np.minimum(1.0, professional / _PATHS_FULL),
-        PART.desired_occupation: np.array([x == "desired" for x in fit_names], dtype=np.float64),
-        PART.past_occupation: np.array([x == "past" for x in fit_names], dtype=np.float64),
+        # Desired and past are separate features (both can hold): the hand weights' occupation fit takes the
+        # better of the two, placements may show that experience counts on top of the wish.
+        PART.desired_occupation: np.array([o in seeks for o in occupations], dtype=np.float64),
+        PART.past_occupation: np.array([o in past for o in occupations], dtype=np.float64),
         PART.isco_closeness: _isco_closeness(occupations, cv, concepts),
         PART.near_home: np.exp(-dist / _NEAR_HOME_KM),
         PART.commute: np.exp(-dist / _COMMUTE_KM),
         PART.fresh_posting: np.exp(-age / _FRESH_DAYS),
         PART.confirmed_skills: confirmed,
+        # Needs a model's employer statistics: filled in by the learned ranking (graph/learning/rank.py).
+        PART.employer_experience: np.zeros(n),
         # Not a learned feature: the graph strategy's own distance part, kept with the others.
         PART.distance: np.exp(-dist / settings.distance_scale_km),
     }

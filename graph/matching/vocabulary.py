@@ -132,6 +132,7 @@ class PART:
     commute = "commute"
     fresh_posting = "fresh_posting"
     confirmed_skills = "confirmed_skills"
+    employer_experience = "employer_experience"
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +173,11 @@ FEATURES: tuple[Feature, ...] = (
             "exp(−days since publication / 14): postings are filled within weeks of publication"),
     Feature(PART.confirmed_skills, "Bekræftet af borgeren", "Confirmed by the citizen",
             "share of the matched requirements that rest on skills the citizen declared or confirmed"),
+    Feature(PART.employer_experience, "Arbejdsgiveren ansætter folk med erfaring",
+            "The employer hires people with experience",
+            "for a posting in an occupation the citizen has worked as: the share of this employer's hires in "
+            "the history who had worked in the occupation (shrunk toward all employers' share) — some "
+            "employers value experience more than others"),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 

@@ -18,7 +18,7 @@ from graph.codec import posting_to_dict
 from graph.evaluation import Options, evaluate, load_postings, write_report
 from graph.evaluation.cases import RecordShapeReader, collect_cases
 from graph.evaluation.shapes import posting_record
-from graph.learning.model import Group, RankingModel, fit, model_of
+from graph.learning.model import EMPLOYER_PRIOR, Group, RankingModel, employer_share, fit, model_of
 from graph.learning.moves import MIN_CELL, count_moves, move_share
 from graph.learning.rank import learned_match
 from graph.learning.training import Choice, train
@@ -109,6 +109,8 @@ def test_the_model_file_round_trips_and_its_id_is_its_content(tmp_path: Path) ->
     ({"scale": "big"}, "scale"),
     ({"moves": {"2422": {"citizens": 3, "to": {"2631": 9}}}}, "moves"),
     ({"moves": []}, "moves"),
+    ({"employers": {"Novo Nordisk": [2, 3]}}, "employers"),
+    ({"employers": {"Novo Nordisk": "many"}}, "employers"),
 ])
 def test_a_bad_model_file_names_the_field(change: dict[str, object], field: str) -> None:
     data = {k: v for k, v in _model().as_json().items() if k != "id"}
@@ -303,3 +305,31 @@ def test_moves_add_a_part_that_lifts_the_alternative_others_moved_to(store: Memo
     assert moved.rank < last.rank and moved.parts["observed_moves"] == settings.alt_w_moves
     assert moved.score == pytest.approx(last.score + settings.alt_w_moves, abs=1e-5)
     assert all(a.parts["observed_moves"] == 0.0 for a in lifted.alternatives if a.isco_group != last.isco_group)
+
+
+# -- employers' taste for experience ----------------------------------------------------------------------
+def test_an_employers_share_is_shrunk_toward_everyones_and_leaves_ones_own_hire_out() -> None:
+    employers = {"A": [10, 9], "B": [10, 1]}  # overall 10 of 20 = 0.5
+    assert employer_share(employers, "A") == pytest.approx((9 + EMPLOYER_PRIOR * 0.5) / (10 + EMPLOYER_PRIOR))
+    assert employer_share(employers, "Z") == pytest.approx(0.5)  # unknown: the overall share
+    # Leaving one's own experienced hire at A out changes A's counts and the overall share, and B's shrinkage.
+    prior = 9 / 19
+    assert employer_share(employers, "A", ("A", 1)) == pytest.approx((8 + EMPLOYER_PRIOR * prior) / (9 + EMPLOYER_PRIOR))
+    assert employer_share(employers, "B", ("A", 1)) == pytest.approx((1 + EMPLOYER_PRIOR * prior) / (10 + EMPLOYER_PRIOR))
+
+
+def test_the_employer_feature_counts_only_postings_in_a_past_occupation(store: MemoryStore,
+                                                                        history: GeneratedPlacements) -> None:
+    cases = _cases(history)
+    model, _ = train(store, [Choice(c.cv, c.hired_on, c.hire.posting_id, c.hire.occupation) for c in cases])
+    assert model.employers and sum(v[0] for v in model.employers.values()) <= len(cases)
+    seen = 0
+    for c in cases[:80]:
+        res = learned_match(store, c.cv, model=model, valid_on=c.hired_on, limit=20)
+        past = {w.occupation for w in c.cv.worked_as}
+        for sug in res.suggestions:
+            w = model.weight()["employer_experience"]
+            expected = w * model.employer_share(sug.posting.employer) if sug.posting.occupation in past else 0.0
+            assert sug.parts["employer_experience"] == pytest.approx(expected, abs=1e-6)
+            seen += sug.posting.occupation in past
+    assert seen
