@@ -163,11 +163,13 @@ def fit(groups: Sequence[Group], n_features: int, *, l2: float = L2) -> Fit:
 
 def employer_share(employers: dict[str, list[int]], employer: str, own: tuple[str, int] | None = None) -> float:
     """See :meth:`RankingModel.employer_share`."""
-    minus_n, minus_x = (1, own[1]) if own is not None else (0, 0)
+    # Own hire counted only where the table holds its employer (small employers are left out of the file).
+    mine = own is not None and own[0] in employers
+    minus_n, minus_x = (1, own[1]) if own is not None and mine else (0, 0)
     total = sum(v[0] for v in employers.values()) - minus_n
     prior = (sum(v[1] for v in employers.values()) - minus_x) / total if total > 0 else 0.0
     n, x = employers.get(employer, [0, 0])
-    if own is not None and own[0] == employer:
+    if own is not None and mine and own[0] == employer:
         n, x = n - 1, x - own[1]
     return (x + EMPLOYER_PRIOR * prior) / (n + EMPLOYER_PRIOR)
 

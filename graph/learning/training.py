@@ -72,7 +72,8 @@ def _open(store: Store, posting_id: str, day: str) -> bool:
 
 
 def employer_counts(store: Store, choices: Sequence[Choice]) -> tuple[dict[str, list[int]], dict[int, tuple[str, int]]]:
-    """Per employer, [hires, hires by citizens who had worked in the posting's occupation]; and per choice
+    """Per employer with at least :data:`MIN_CELL` hires, [hires, hires by citizens who had worked in the
+    posting's occupation]; and per choice
     (by position) its hire's (employer, 1 if experienced) so training can leave it out of its own feature."""
     posted = store.get_postings(sorted({c.posting_id for c in choices if c.posting_id}))
     counts: dict[str, list[int]] = {}
@@ -86,7 +87,9 @@ def employer_counts(store: Store, choices: Sequence[Choice]) -> tuple[dict[str, 
         row[0] += 1
         row[1] += experienced
         own[i] = (p.employer, experienced)
-    return dict(sorted(counts.items())), own
+    # Employers with fewer hires than the minimum cell are left out (they get all employers' share): the
+    # file must not tell that the one person hired at a small firm had experience.
+    return {e: v for e, v in sorted(counts.items()) if v[0] >= MIN_CELL}, own
 
 
 def training_set(

@@ -316,6 +316,8 @@ def test_an_employers_share_is_shrunk_toward_everyones_and_leaves_ones_own_hire_
     prior = 9 / 19
     assert employer_share(employers, "A", ("A", 1)) == pytest.approx((8 + EMPLOYER_PRIOR * prior) / (9 + EMPLOYER_PRIOR))
     assert employer_share(employers, "B", ("A", 1)) == pytest.approx((1 + EMPLOYER_PRIOR * prior) / (10 + EMPLOYER_PRIOR))
+    # A hire at an employer the file leaves out changes nothing.
+    assert employer_share(employers, "B", ("small", 1)) == employer_share(employers, "B")
 
 
 def test_the_employer_feature_counts_only_postings_in_a_past_occupation(store: MemoryStore,
@@ -323,6 +325,7 @@ def test_the_employer_feature_counts_only_postings_in_a_past_occupation(store: M
     cases = _cases(history)
     model, _ = train(store, [Choice(c.cv, c.hired_on, c.hire.posting_id, c.hire.occupation) for c in cases])
     assert model.employers and sum(v[0] for v in model.employers.values()) <= len(cases)
+    assert all(v[0] >= MIN_CELL for v in model.employers.values())  # no small employer in the file
     seen = 0
     for c in cases[:80]:
         res = learned_match(store, c.cv, model=model, valid_on=c.hired_on, limit=20)
