@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api.cli.progress import Progress
 from api.settings import Settings
@@ -19,6 +19,9 @@ from graph.matching.explain import MatchResult, result_json
 from graph.matching.geo import Gazetteer
 from graph.matching.vocabulary import GRAPH, REQUEST_STRATEGIES
 from ontology.errors import ConfigurationError, NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from loaders.synthetic import Generator
 
 
 def register(sub: Any) -> None:
@@ -126,8 +129,12 @@ def _print(r: MatchResult, rec_id: str) -> None:
               + (" …" if len(a.missing_essential) > 8 else "") + "\n")
 
 
-def cmd_sample_load(args: argparse.Namespace, settings: Settings) -> int:
-    from loaders.synthetic import Generator  # the generator is only needed here
+def _generator(settings: Settings, seed: int, as_of: date) -> Generator:
+    """The sample generator over the configured ESCO package and postcodes.
+
+    :raise ConfigurationError: naming the variable that is not set.
+    """
+    from loaders.synthetic import Generator  # the generator is only needed by the sample commands
     from ontology.package import read_taxonomy
 
     if settings.geo_dir is None:
@@ -137,7 +144,11 @@ def cmd_sample_load(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigurationError("JOBMATCH_ESCO_DIR is not set (the ESCO package the sample is written from)",
                                  field="JOBMATCH_ESCO_DIR")
     tax = read_taxonomy(settings.esco_dir, settings.languages, settings.extra_labels)
-    gen = Generator(tax, Gazetteer.load(settings.geo_dir), seed=args.seed, as_of=date.today())
+    return Generator(tax, Gazetteer.load(settings.geo_dir), seed=seed, as_of=as_of)
+
+
+def cmd_sample_load(args: argparse.Namespace, settings: Settings) -> int:
+    gen = _generator(settings, args.seed, date.today())
     munis = [m.strip() for m in args.municipalities.split(",") if m.strip()]
     store = open_store(settings)
     try:
@@ -156,24 +167,15 @@ def cmd_sample_load(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_sample_placements(args: argparse.Namespace, settings: Settings) -> int:
     from loaders.hiring import HIRING_PROCESS, generate_history
     from loaders.placements import write_generated
-    from loaders.synthetic import Generator
-    from ontology.package import read_taxonomy
 
     if args.cases < 1 or args.postings < 1:
         raise ValidationError("--cases and --postings must be at least 1", field="cases" if args.cases < 1 else "postings")
-    if settings.geo_dir is None:
-        raise ConfigurationError("JOBMATCH_GEO_DIR is not set (Danish postcodes, e.g. ../shared/geo)",
-                                 field="JOBMATCH_GEO_DIR")
-    if settings.esco_dir is None:
-        raise ConfigurationError("JOBMATCH_ESCO_DIR is not set (the ESCO package the history is written from)",
-                                 field="JOBMATCH_ESCO_DIR")
-    tax = read_taxonomy(settings.esco_dir, settings.languages, settings.extra_labels)
     start = args.start or date.today() - timedelta(days=400)
-    gen = Generator(tax, Gazetteer.load(settings.geo_dir), seed=args.seed, as_of=start)
+    gen = _generator(settings, args.seed, start)
     data = generate_history(gen, cases=args.cases, postings=args.postings, start=start)
     paths = write_generated(data, args.out)
     (args.out / "process.json").write_text(json.dumps({"seed": args.seed, "start": start.isoformat(),
-                                                       "esco": tax.version, **HIRING_PROCESS}, indent=2) + "\n",
+                                                       "esco": gen.tax.version, **HIRING_PROCESS}, indent=2) + "\n",
                                            encoding="utf-8")
     kinds = Counter(g["hire"] for g in data.groups)
     print(f"{len(data.cases):,} placements and {len(data.postings):,} postings written to {args.out} "

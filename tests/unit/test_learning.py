@@ -336,3 +336,22 @@ def test_the_employer_feature_counts_only_postings_in_a_past_occupation(store: M
             assert sug.parts["employer_experience"] == pytest.approx(expected, abs=1e-6)
             seen += sug.posting.occupation in past
     assert seen
+
+
+def test_sample_placements_writes_the_history_and_its_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import MINI_ESCO
+
+    monkeypatch.setenv("JOBMATCH_ESCO_DIR", str(MINI_ESCO))
+    monkeypatch.setenv("JOBMATCH_GEO_DIR", str(GEO))
+    monkeypatch.setenv("JOBMATCH_DATA_DIR", str(tmp_path / "data"))
+    out = tmp_path / "hist"
+    assert main(["sample", "placements", "--cases", "60", "--postings", "400", "--start", "2025-01-01",
+                 "--out", str(out)]) == 0
+    lines = (out / "placements.jsonl").read_text("utf-8").splitlines()
+    assert len(lines) == 60 and len((out / "postings.jsonl").read_text("utf-8").splitlines()) == 400
+    process = json.loads((out / "process.json").read_text("utf-8"))
+    assert process["seed"] == 7 and process["start"] == "2025-01-01" and "utility" in process
+    assert "60 placements and 400 postings" in capsys.readouterr().out
+    assert main(["sample", "placements", "--cases", "0", "--out", str(out)]) == 2
+    assert "cases" in capsys.readouterr().err
