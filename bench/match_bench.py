@@ -1,8 +1,14 @@
 """Match latency for one CV against N generated postings, alternatives latency, nightly batch.
 
-Usage: python bench/match_bench.py [--postings 100000] [--cvs 1000] [--batch 100000] [--store memory|neo4j]
+Usage: python bench/match_bench.py [--postings 100000] [--cvs 1000] [--batch 100000] [--store memory|neo4j|both]
 Prints p50/p99 per CV for the graph strategy, automatch and alternatives, and the nightly batch time
 (all --batch CVs matched one after another on one core).
+
+``--store both`` loads the same generated data into the embedded store and Neo4j (NEO4J_URI,
+NEO4J_PASSWORD; e.g. started by ``scripts/neo4j-local start``), times the same CVs on each, one store
+after the other, and prints them side by side with the ratio and the arithmetic limit: gathering the
+CV's skills' postings from the posting index, the box and validity filter, a bincount and a top 10 —
+what a match costs when nothing but arrays is touched.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.common import Timer, esco_111, gazetteer, machine, percentile  # noqa: E402
@@ -23,9 +31,13 @@ from graph.backends.memory.graph_store import MemoryStore  # noqa: E402
 from graph.backends.memory.snapshot import embedded_snapshot  # noqa: E402
 from graph.matching.alternatives import find_alternatives  # noqa: E402
 from graph.matching.automatch import automatch  # noqa: E402
-from graph.matching.match import match_postings  # noqa: E402
+from graph.matching.geo import bbox_around  # noqa: E402
+from graph.matching.match import center_of, cv_skill_map, match_postings, skill_credits  # noqa: E402
+from graph.matching.scoring import MatchSettings  # noqa: E402
+from graph.records import CvRecord, PostingRecord  # noqa: E402
 from graph.store import Store  # noqa: E402
 from loaders.synthetic import Generator  # noqa: E402
+from ontology.model import Taxonomy  # noqa: E402
 
 
 def open_bench_store(kind: str, data_dir: str | None = None) -> Store:
@@ -42,7 +54,7 @@ def main() -> None:
     ap.add_argument("--postings", type=int, default=100_000)
     ap.add_argument("--cvs", type=int, default=500, help="CVs timed one by one for p50/p99")
     ap.add_argument("--batch", type=int, default=0, help="CVs matched in the nightly-batch measurement")
-    ap.add_argument("--store", default="memory", choices=["memory", "neo4j"])
+    ap.add_argument("--store", default="memory", choices=["memory", "neo4j", "both"])
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--data-dir", help="memory store: journal and audit trail on disk here, as in production "
                                        "(default: all in memory)")
@@ -53,6 +65,9 @@ def main() -> None:
                     help="skip loading when the store already holds the taxonomy and --postings postings "
                          "(same seed: the data would be identical)")
     args = ap.parse_args()
+    if args.store == "both":
+        side_by_side(args)
+        return
 
     as_of = date(2026, 11, 21)
     with Timer() as t:
@@ -124,6 +139,92 @@ def main() -> None:
                   f"with {workers} worker(s) in {rep.seconds:.0f} s ({rep.seconds / rep.cvs * 1000:.1f} ms/CV); "
                   f"{rep.with_matches:,} with matches, {rep.with_alternatives:,} with alternatives")
     store.close()
+
+
+WARM_UP = 20  # CVs per strategy run untimed before the timed ones
+STRATEGY_FNS = (("graph", match_postings), ("automatch", automatch), ("alternatives", find_alternatives))
+
+
+def _load(store: Store, tax: Taxonomy, postings: list[PostingRecord]) -> float:
+    with Timer() as t:
+        store.upsert_taxonomy(tax)
+        for i in range(0, len(postings), 5000):
+            store.upsert_postings(postings[i:i + 5000])
+    return t.seconds
+
+
+def _times(store: Store, cvs: list[CvRecord], valid_on: str) -> dict[str, list[float]]:
+    # Warm-up, untimed: indexes, query plans, the page cache, the driver's pool.
+    for _name, fn in STRATEGY_FNS:
+        for cv in cvs[:WARM_UP]:
+            fn(store, cv, valid_on=valid_on)
+    out: dict[str, list[float]] = {}
+    for name, fn in STRATEGY_FNS:
+        lat = out.setdefault(name, [])
+        for cv in cvs:
+            t0 = time.perf_counter()
+            fn(store, cv, valid_on=valid_on)
+            lat.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def arithmetic_limit(store: MemoryStore, cvs: list[CvRecord], valid_on: str) -> list[float]:
+    """Per CV: gather the postings requiring the CV's (and near) skills from the posting index, filter by
+    box and validity, bincount the credits and take a top 10. The floor under any store's match."""
+    ix = store._posting_index()  # noqa: SLF001 - the bench measures the index itself
+    settings = MatchSettings()
+    out = []
+    for cv in cvs:
+        credits = skill_credits(store, cv_skill_map(cv), settings)
+        lat, lon = center_of(cv)
+        box = bbox_around(lat, lon, cv.max_km or settings.default_radius_km)
+        t0 = time.perf_counter()
+        spans = [ix.skill_start[s] for s in credits if s in ix.skill_start]
+        pos = np.concatenate([ix.req_posting[a:b] for a, b in spans]) if spans else np.zeros(0, np.int64)
+        w = np.concatenate([np.full(b - a, credits[s].credit) for s, (a, b) in
+                            ((s, ix.skill_start[s]) for s in credits if s in ix.skill_start)]) if spans else np.zeros(0)
+        day = (date.fromisoformat(valid_on) - date(1970, 1, 1)).days
+        keep = ((ix.lat[pos] >= box.south) & (ix.lat[pos] <= box.north) & (ix.lon[pos] >= box.west)
+                & (ix.lon[pos] <= box.east) & (ix.published[pos] <= day) & (ix.valid_through[pos] >= day))
+        score = np.bincount(pos[keep], weights=w[keep], minlength=len(ix.ids))
+        top = np.argpartition(-score, 10)[:10] if len(score) > 10 else np.arange(len(score))
+        top[np.argsort(-score[top])]
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def side_by_side(args: argparse.Namespace) -> None:
+    from graph.backends.neo4j import Neo4jStore
+
+    as_of = date(2026, 11, 21)
+    valid_on = as_of.isoformat()
+    print(f"machine: {machine()}; load average {os.getloadavg()[0]:.2f}")
+    tax = esco_111()
+    gen = Generator(tax, gazetteer(), seed=args.seed, as_of=as_of)
+    postings = [rec for rec, _ in gen.postings(args.postings)]
+    cvs = [rec for rec, _ in gen.cvs(args.cvs)]
+    memory = MemoryStore(None).open()
+    print(f"memory: ESCO {tax.version} and {len(postings):,} postings loaded in {_load(memory, tax, postings):.1f} s")
+    neo4j = Neo4jStore.connect(os.environ["NEO4J_URI"], (os.environ.get("NEO4J_USER", "neo4j"),
+                                                         os.environ["NEO4J_PASSWORD"]))
+    if args.reuse and neo4j.taxonomy_summary() is not None and neo4j.posting_count() == args.postings:
+        print("neo4j: reusing the stored taxonomy and postings (same seed: the same data)")
+    else:
+        print(f"neo4j: loaded in {_load(neo4j, tax, postings):.1f} s")
+    figures = {"memory": _times(memory, cvs, valid_on)}
+    figures["neo4j"] = _times(neo4j, cvs, valid_on)
+    limit = arithmetic_limit(memory, cvs, valid_on)
+    neo4j.close()
+    memory.close()
+    print(f"\n{len(cvs)} CVs, {args.postings:,} postings, one store after the other (ms; ratio = neo4j / memory)")
+    print(f"{'':>12} {'memory p50':>11} {'p99':>7} {'neo4j p50':>10} {'p99':>7} {'ratio p50':>10} {'p99':>6}")
+    for name, _fn in STRATEGY_FNS:
+        m, n = figures["memory"][name], figures["neo4j"][name]
+        mp50, mp99, np50, np99 = (percentile(m, 50), percentile(m, 99), percentile(n, 50), percentile(n, 99))
+        print(f"{name:>12} {mp50:>11.1f} {mp99:>7.1f} {np50:>10.1f} {np99:>7.1f} {np50 / mp50:>10.1f} "
+              f"{np99 / mp99:>6.1f}")
+    print(f"{'limit':>12} {percentile(limit, 50):>11.2f} {percentile(limit, 99):>7.2f}   (gather + filter + "
+          "bincount + top 10 over the posting index)")
 
 
 if __name__ == "__main__":
