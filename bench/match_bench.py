@@ -17,7 +17,9 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -29,11 +31,15 @@ from graph.accountability.batch import run_batch  # noqa: E402
 from graph.accountability.serving import ListServer, ServingPolicy  # noqa: E402
 from graph.backends.memory.graph_store import MemoryStore  # noqa: E402
 from graph.backends.memory.snapshot import embedded_snapshot  # noqa: E402
+from graph.learning.model import RankingModel  # noqa: E402
+from graph.learning.rank import learned_match  # noqa: E402
 from graph.matching.alternatives import find_alternatives  # noqa: E402
 from graph.matching.automatch import automatch  # noqa: E402
+from graph.matching.explain import MatchResult  # noqa: E402
 from graph.matching.geo import bbox_around  # noqa: E402
 from graph.matching.match import center_of, cv_skill_map, match_postings, skill_credits  # noqa: E402
 from graph.matching.scoring import MatchSettings  # noqa: E402
+from graph.matching.vocabulary import FEATURE_NAMES  # noqa: E402
 from graph.records import CvRecord, PostingRecord  # noqa: E402
 from graph.store import Store  # noqa: E402
 from loaders.synthetic import Generator  # noqa: E402
@@ -104,7 +110,7 @@ def main() -> None:
         match_postings(store, cvs[0], valid_on=valid_on)
     print(f"first match (builds indexes) {t.seconds * 1000:.0f} ms")
 
-    for name, fn in (("graph", match_postings), ("automatch", automatch), ("alternatives", find_alternatives)):
+    for name, fn in STRATEGY_FNS:
         lat, cands = [], []
         for cv in cvs[: args.cvs]:
             t0 = time.perf_counter()
@@ -142,7 +148,13 @@ def main() -> None:
 
 
 WARM_UP = 20  # CVs per strategy run untimed before the timed ones
-STRATEGY_FNS = (("graph", match_postings), ("automatch", automatch), ("alternatives", find_alternatives))
+# The learned strategy with a fixed model (every feature alike, employer counts for the generator's
+# employers): its cost does not depend on the weights' values.
+BENCH_MODEL = RankingModel(FEATURE_NAMES, tuple(1.0 / len(FEATURE_NAMES) for _ in FEATURE_NAMES), 1.0,
+                           {"window": "bench"}, employers={"Novo Nordisk": [10, 6], "Rigshospitalet": [10, 3]})
+STRATEGY_FNS: tuple[tuple[str, Callable[..., MatchResult]], ...] = (
+    ("graph", match_postings), ("learned", partial(learned_match, model=BENCH_MODEL)), ("automatch", automatch),
+    ("alternatives", find_alternatives))
 
 
 def _load(store: Store, tax: Taxonomy, postings: list[PostingRecord]) -> float:
