@@ -114,6 +114,14 @@ class PostingRecord:
     requirements: tuple[PostingRequirement, ...] = ()
     owner: Annotated[str, Unset] = ""  # who may replace it (graph.accountability.writes.owner_of)
 
+    def status_on(self, day: str) -> str:
+        """``open`` (current on ``day`` and located: a list could have shown it), ``no_location`` or
+        ``not_open``."""
+        if self.lat is None or self.lon is None:
+            return "no_location"
+        current = self.published[:10] <= day and (not self.valid_through or day <= self.valid_through[:10])
+        return "open" if current else "not_open"
+
 
 @dataclass(frozen=True, slots=True)
 class BBox:

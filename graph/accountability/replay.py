@@ -113,11 +113,11 @@ def _recorded_settings(body: dict[str, Any]) -> MatchSettings:
 
 
 def _versions(store: Store, record: AuditRecord, body: dict[str, Any], settings: MatchSettings,
-              local_additions_version: str, reading_model: str, ranking: RankingModel | None
-              ) -> tuple[dict[str, str], dict[str, str]]:
+              local_additions_version: str, reading_model: str, ranking: RankingModel | None,
+              in_force: RankingModel | None) -> tuple[dict[str, str], dict[str, str]]:
     """What the record was computed with, and what is in force now (the running service's settings,
     local additions, reading model and ranking model; the recorded ones where the caller does not know
-    them). ``ranking`` is the model the comparison ranks with."""
+    them). ``ranking`` is the model the comparison ranks with, ``in_force`` the service's now."""
     recorded = {"ontology": record.ontology_version, "algorithm": record.algorithm_version,
                 "settings": record.settings_hash, "local_additions": record.local_additions_version,
                 "reading_model": str(body.get("reading_model", "")),
@@ -129,7 +129,7 @@ def _versions(store: Store, record: AuditRecord, body: dict[str, Any], settings:
                "settings": learned_settings_hash(settings, ranking) if learned and ranking else settings.settings_hash(),
                "local_additions": local_additions_version or recorded["local_additions"],
                "reading_model": reading_model or recorded["reading_model"],
-               "ranking_model": ranking.id if ranking is not None else ""}
+               "ranking_model": in_force.id if in_force is not None else ""}
     return recorded, current
 
 
@@ -230,8 +230,7 @@ def replay(store: Store, ledger: Ledger, record: AuditRecord, *, current_setting
         cv = stored
         notes.append("no CV snapshot in this record (nightly batch): replayed against the CV as stored now")
     recorded, current = _versions(store, record, body, current_settings or settings, local_additions_version,
-                                  reading_model, model)
-    current["ranking_model"] = ranking_model.id if ranking_model is not None else ""  # the one in force now
+                                  reading_model, model, ranking_model)
     held = set(body.get("held_back") or [])
     limit = effective_limit(request, settings)
     if body.get("trial_arm") == "control" and request.kind == "alternatives":
@@ -273,7 +272,7 @@ def compare_with_today(store: Store, ledger: Ledger, record: AuditRecord, *, tod
     request = _request(body.get("request") or {}, today.isoformat())
     settings = current_settings or _recorded_settings(body)
     recorded, current = _versions(store, record, body, settings, local_additions_version, reading_model,
-                                  ranking_model)
+                                  ranking_model, ranking_model)
     result = compute(store, cv, replace(request, limit=effective_limit(request, settings)), settings,
                      ontology_version=current["ontology"], model=ranking_model)
     now = result_json(result)

@@ -79,12 +79,7 @@ def version_of_then(case: Case, history: Sequence[OntologyVersion]) -> str:
 
 def posting_status(store: Store, posting_id: str, day: str) -> str:
     rec = store.get_postings([posting_id]).get(posting_id)
-    if rec is None:
-        return "missing"
-    if rec.lat is None or rec.lon is None:
-        return "no_location"
-    open_ = rec.published[:10] <= day and (not rec.valid_through or day <= rec.valid_through[:10])
-    return "open" if open_ else "not_open"
+    return "missing" if rec is None else rec.status_on(day)
 
 
 def _is_occupation(store: Store, uri: str) -> bool:

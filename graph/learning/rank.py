@@ -2,7 +2,7 @@
 
 Candidates, the radius, the candidate rule and the minimum score (on the hand weights) are the graph
 strategy's, so both strategies list from the same set and differ only in the order
-(:func:`graph.matching.match.listed`). Each suggestion's parts are
+(``CandidateFrame.listed``). Each suggestion's parts are
 the model's per-feature contributions ``wᵢ·xᵢ``, which sum to its score — the same place and form in
 which the graph strategy shows its hand-weighted parts.
 """
@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from graph.learning.model import RankingModel
 from graph.matching.explain import MatchResult
-from graph.matching.match import CandidateFrame, candidate_frame, empty_result, frame_of, listed, rank_frame
+from graph.matching.match import CandidateFrame, candidate_frame, empty_result, frame_of, rank_frame
 from graph.matching.scoring import MatchSettings
 from graph.matching.vocabulary import LEARNED, PART
 from graph.records import CvRecord
@@ -39,13 +39,11 @@ def employer_experience(store: Store, cf: CandidateFrame, share: Callable[[str],
     return out
 
 
-def learned_parts(store: Store, cf: CandidateFrame, model: RankingModel, settings: MatchSettings
-                  ) -> dict[str, npt.NDArray[np.float64]]:
+def learned_parts(store: Store, cf: CandidateFrame, model: RankingModel) -> dict[str, npt.NDArray[np.float64]]:
     """The model's contributions ``wᵢ·xᵢ`` per candidate."""
     x = dict(cf.features)
     if PART.employer_experience in model.features:
-        x[PART.employer_experience] = employer_experience(store, cf, model.employer_share,
-                                                          np.flatnonzero(listed(cf, settings)))
+        x[PART.employer_experience] = employer_experience(store, cf, model.employer_share, np.flatnonzero(cf.listed))
     return {name: w * x[name] for name, w in zip(model.features, model.weights, strict=True)}
 
 
@@ -77,4 +75,4 @@ def learned_match(
     cf = candidate_frame(store, cv, settings, f)
     if cf is None:
         return replace(base, notes=("no current postings share a skill or occupation within the radius",))
-    return rank_frame(store, cv, cf, learned_parts(store, cf, model, settings), settings, f.limit, lang, base)
+    return rank_frame(store, cv, cf, learned_parts(store, cf, model), f.limit, lang, base)

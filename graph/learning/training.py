@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,10 +23,10 @@ import numpy as np
 from graph.learning.model import Group, RankingModel, employer_share, fit, model_of
 from graph.learning.moves import MIN_CELL, count_moves
 from graph.learning.rank import employer_experience
-from graph.matching.match import candidate_frame, frame_of, hand_parts, listed
+from graph.matching.match import candidate_frame, frame_of
 from graph.matching.scoring import MatchSettings
 from graph.matching.vocabulary import FEATURE_NAMES, LEARNED, PART, algorithm_version
-from graph.records import CvRecord
+from graph.records import CvRecord, PostingRecord
 from graph.store import Store
 from ontology.errors import ValidationError
 
@@ -64,18 +64,11 @@ class TrainingSet:
                 "first_hired_on": self.first, "last_hired_on": self.last, "candidate_rows": self.rows}
 
 
-def _open(store: Store, posting_id: str, day: str) -> bool:
-    rec = store.get_postings([posting_id]).get(posting_id)
-    if rec is None or rec.lat is None or rec.lon is None:
-        return False
-    return rec.published[:10] <= day and (not rec.valid_through or day <= rec.valid_through[:10])
-
-
-def employer_counts(store: Store, choices: Sequence[Choice]) -> tuple[dict[str, list[int]], dict[int, tuple[str, int]]]:
+def employer_counts(posted: Mapping[str, PostingRecord], choices: Sequence[Choice]
+                    ) -> tuple[dict[str, list[int]], dict[int, tuple[str, int]]]:
     """Per employer with at least :data:`MIN_CELL` hires, [hires, hires by citizens who had worked in the
     posting's occupation]; and per choice
     (by position) its hire's (employer, 1 if experienced) so training can leave it out of its own feature."""
-    posted = store.get_postings(sorted({c.posting_id for c in choices if c.posting_id}))
     counts: dict[str, list[int]] = {}
     own: dict[int, tuple[str, int]] = {}
     for i, c in enumerate(choices):
@@ -95,12 +88,16 @@ def employer_counts(store: Store, choices: Sequence[Choice]) -> tuple[dict[str, 
 def training_set(
     store: Store, choices: Sequence[Choice], features: Sequence[str], *, settings: MatchSettings | None = None,
     keep: int = KEEP, seed: int = 7, progress: Callable[[int, int], None] | None = None,
-    employers: dict[str, list[int]] | None = None, own: dict[int, tuple[str, int]] | None = None,
+    posted: Mapping[str, PostingRecord] | None = None, employers: dict[str, list[int]] | None = None,
+    own: dict[int, tuple[str, int]] | None = None,
 ) -> TrainingSet:
     """The training groups of ``choices`` against the postings in ``store``; deterministic for ``seed``.
-    ``employers`` and ``own`` (:func:`employer_counts`) give the employer feature, each case's own hire
-    left out of the statistics it is fitted with."""
+    ``posted`` is the hired postings (:func:`hired_postings`; read here when not given); ``employers`` and
+    ``own`` (:func:`employer_counts`) give the employer feature, each case's own hire left out of the
+    statistics it is fitted with."""
     settings = settings or MatchSettings()
+    if posted is None:
+        posted = hired_postings(store, choices)
     rng = np.random.default_rng(seed)
     out = TrainingSet(tuple(features))
     days: list[str] = []
@@ -108,7 +105,7 @@ def training_set(
         if progress is not None:
             progress(n, len(choices))
         mine = (own or {}).get(n - 1)
-        reason = _add(store, c, settings, out, keep, rng, employers or {}, mine)
+        reason = _add(store, c, posted.get(c.posting_id), settings, out, keep, rng, employers or {}, mine)
         if reason:
             out.skipped[reason] += 1
         else:
@@ -118,12 +115,12 @@ def training_set(
     return out
 
 
-def _add(store: Store, c: Choice, settings: MatchSettings, out: TrainingSet, keep: int,
-         rng: np.random.Generator, employers: dict[str, list[int]], mine: tuple[str, int] | None) -> str:
-    """Append the group of ``c`` to ``out``; returns why it was skipped, or ""."""
+def _add(store: Store, c: Choice, hired: PostingRecord | None, settings: MatchSettings, out: TrainingSet,
+         keep: int, rng: np.random.Generator, employers: dict[str, list[int]], mine: tuple[str, int] | None) -> str:
+    """Append the group of ``c`` (hired into ``hired``) to ``out``; returns why it was skipped, or ""."""
     if not c.posting_id:
         return SKIP_NO_POSTING
-    if not _open(store, c.posting_id, c.hired_on):
+    if hired is None or hired.status_on(c.hired_on) != "open":
         return SKIP_NOT_OPEN
     try:
         f = frame_of(c.cv, settings, None, 1, c.hired_on)
@@ -133,14 +130,12 @@ def _add(store: Store, c: Choice, settings: MatchSettings, out: TrainingSet, kee
     if cf is None:
         return SKIP_NO_CANDIDATES
     at = bisect.bisect_left(cf.ids, c.posting_id)
-    mask = listed(cf, settings)
-    if at == len(cf.ids) or cf.ids[at] != c.posting_id or not mask[at]:
+    if at == len(cf.ids) or cf.ids[at] != c.posting_id or not cf.listed[at]:
         return SKIP_NOT_CANDIDATE
-    eligible = np.flatnonzero(mask)
+    eligible = np.flatnonzero(cf.listed)
     offset = np.zeros(len(eligible))
     if len(eligible) > 2 * keep:
-        hand = sum(hand_parts(cf, settings).values(), np.zeros(len(cf.ids)))[eligible]
-        ranked = eligible[np.lexsort((eligible, -hand))]
+        ranked = eligible[np.lexsort((eligible, -cf.hand_score[eligible]))]
         top, rest = ranked[:keep], ranked[keep:]
         if at not in set(top.tolist()):
             rest = rest[rest != at]
@@ -170,21 +165,27 @@ def train(
     :raise ValidationError: if no case could be used.
     """
     settings = settings or MatchSettings()
-    employers, own = employer_counts(store, choices)
+    posted = hired_postings(store, choices)
+    employers, own = employer_counts(posted, choices)
     ts = training_set(store, choices, FEATURE_NAMES, settings=settings, seed=seed, progress=progress,
-                      employers=employers, own=own)
+                      posted=posted, employers=employers, own=own)
     result = fit(ts.groups, len(FEATURE_NAMES))
-    moves = count_moves(_moves_of(store, choices))
+    moves = count_moves(_moves_of(store, posted, choices))
     trained = {**(provenance or {}), **ts.describe(), "algorithm_version": algorithm_version(LEARNED),
                "settings_hash": settings.settings_hash(), "seed": seed,
                "moves": {"from_groups": len(moves), "min_cell": MIN_CELL}}
     return model_of(result, FEATURE_NAMES, trained, moves, employers), ts
 
 
-def _moves_of(store: Store, choices: Sequence[Choice]) -> list[tuple[set[str], str]]:
+def hired_postings(store: Store, choices: Sequence[Choice]) -> dict[str, PostingRecord]:
+    """The postings the choices were hired into, read once for every use in training."""
+    return store.get_postings(sorted({c.posting_id for c in choices if c.posting_id}))
+
+
+def _moves_of(store: Store, posted: Mapping[str, PostingRecord], choices: Sequence[Choice]
+              ) -> list[tuple[set[str], str]]:
     """(focus unit groups, hired unit group) of every case whose hired occupation is known — those hired
     outside any posting too: they are moves all the same."""
-    posted = store.get_postings(sorted({c.posting_id for c in choices if c.posting_id and not c.occupation}))
     hired = [c.occupation or (posted[c.posting_id].occupation if c.posting_id in posted else "") for c in choices]
     focus = [set(c.cv.seeks) | {w.occupation for w in c.cv.worked_as} for c in choices]
     concepts = store.concepts({o for o in hired if o} | {o for f in focus for o in f})

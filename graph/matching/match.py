@@ -176,16 +176,19 @@ class CandidateFrame:
     """Every candidate posting of one request as arrays, with what explaining the shown ones needs.
 
     ``features`` holds each :data:`~graph.matching.vocabulary.FEATURES` value per candidate (in [0, 1]);
-    the graph strategy weighs a few of them by hand (:func:`hand_parts`), the learned strategy weighs
-    all of them by a trained model. ``eligible`` is the candidate rule without the minimum score.
+    the graph strategy weighs a few of them by hand (``hand``: its parts, ``hand_score`` their sum), the
+    learned strategy weighs all of them by a trained model. ``listed`` is what any list may show: the
+    candidate rule and, on the hand weights, the minimum score — every strategy over the frame lists from
+    this same set and differs only in the order.
     """
 
     ids: list[str]
     dist: npt.NDArray[np.float64]
     occupations: list[str]
     features: dict[str, npt.NDArray[np.float64]]
-    occ_part: npt.NDArray[np.float64]
-    eligible: npt.NDArray[np.bool_]
+    hand: dict[str, npt.NDArray[np.float64]]
+    hand_score: npt.NDArray[np.float64]
+    listed: npt.NDArray[np.bool_]
     cands: Candidates
     h_pos: npt.NDArray[np.int64]
     credits: dict[str, Credit]
@@ -300,12 +303,15 @@ def candidate_frame(store: Store, cv: CvRecord, settings: MatchSettings, f: Fram
         # Not a learned feature: the graph strategy's own distance part, kept with the others.
         PART.distance: np.exp(-dist / settings.distance_scale_km),
     }
-    eligible = dist <= f.radius
+    hand = hand_parts(features, occ_part, settings)
+    hand_score = score_of(hand, n)
+    listed = (dist <= f.radius) & (hand_score >= settings.min_score)
     if settings.require_professional_match:
-        eligible &= (professional > 0) | (occ_part > 0)
-    return CandidateFrame(ids=ids, dist=dist, occupations=occupations, features=features, occ_part=occ_part,
-                          eligible=eligible, cands=cands, h_pos=h_pos, credits=credits, skills=skills,
-                          concepts=concepts, transversal=transversal, focus_metas=focus_metas, fits=fits)
+        listed &= (professional > 0) | (occ_part > 0)
+    return CandidateFrame(ids=ids, dist=dist, occupations=occupations, features=features, hand=hand,
+                          hand_score=hand_score, listed=listed, cands=cands, h_pos=h_pos, credits=credits,
+                          skills=skills, concepts=concepts, transversal=transversal, focus_metas=focus_metas,
+                          fits=fits)
 
 
 def _day_of(iso: str) -> int:
@@ -315,9 +321,9 @@ def _day_of(iso: str) -> int:
     return (date.fromisoformat(iso[:10]) - date(1970, 1, 1)).days
 
 
-def hand_parts(cf: CandidateFrame, settings: MatchSettings) -> dict[str, npt.NDArray[np.float64]]:
+def hand_parts(x: Mapping[str, npt.NDArray[np.float64]], occ_part: npt.NDArray[np.float64],
+               settings: MatchSettings) -> dict[str, npt.NDArray[np.float64]]:
     """The graph strategy's parts: hand weights × part values (see graph/matching/scoring.py)."""
-    x = cf.features
     # The distance part is a function of kilometres only: the radius filters, it never scores. (With
     # 1 − d/radius, widening the search lowered every posting's distance part, so close postings fell
     # under the minimum score and the order depended on how wide the consultant happened to search.)
@@ -325,7 +331,7 @@ def hand_parts(cf: CandidateFrame, settings: MatchSettings) -> dict[str, npt.NDA
         PART.essential_skills: settings.w_essential * x[PART.essential_skills],
         PART.optional_skills: settings.w_optional * x[PART.optional_skills],
         PART.personal_competences: settings.w_personal * x[PART.personal_competences],
-        PART.occupation_fit: settings.w_occupation * cf.occ_part,
+        PART.occupation_fit: settings.w_occupation * occ_part,
         PART.distance: settings.w_distance * x[PART.distance],
     }
 
@@ -351,25 +357,24 @@ def match_postings(
     cf = candidate_frame(store, cv, settings, f)
     if cf is None:
         return replace(base, notes=("no current postings share a skill or occupation within the radius",))
-    return rank_frame(store, cv, cf, hand_parts(cf, settings), settings, f.limit, lang, base)
+    return rank_frame(store, cv, cf, cf.hand, f.limit, lang, base, score=cf.hand_score)
 
 
-def listed(cf: CandidateFrame, settings: MatchSettings) -> npt.NDArray[np.bool_]:
-    """The candidates a list may show: the candidate rule and, on the hand weights, the minimum score.
-    Every strategy over the frame lists from this same set; they differ only in the order."""
-    hand = np.round(sum(hand_parts(cf, settings).values(), np.zeros(len(cf.ids))), 6)
-    return cf.eligible & (hand >= settings.min_score)
+def score_of(parts: Mapping[str, npt.NDArray[np.float64]], n: int) -> npt.NDArray[np.float64]:
+    """A score is the sum of its parts, rounded as records keep it."""
+    return np.round(sum(parts.values(), np.zeros(n)), 6)
 
 
 def rank_frame(store: Store, cv: CvRecord, cf: CandidateFrame, parts: Mapping[str, npt.NDArray[np.float64]],
-               settings: MatchSettings, k: int, lang: str, base: MatchResult) -> MatchResult:
-    """Score = the sum of ``parts``; the listable candidates (:func:`listed`) best first (ties by id), the
-    top ``k`` explained with their parts, paths and evidence."""
+               k: int, lang: str, base: MatchResult, *, score: npt.NDArray[np.float64] | None = None
+               ) -> MatchResult:
+    """Score = the sum of ``parts`` (``score`` when the caller has it); the listed candidates best first
+    (ties by id), the top ``k`` explained with their parts, paths and evidence."""
     ids, credits, skills, concepts = cf.ids, cf.credits, cf.skills, dict(cf.concepts)
     n = len(ids)
-    score = np.round(sum(parts.values(), np.zeros(n)), 6)
-    eligible = listed(cf, settings)
-    order = [i for i in np.lexsort((np.arange(n), -score)).tolist() if eligible[i]]
+    if score is None:
+        score = score_of(parts, n)
+    order = [i for i in np.lexsort((np.arange(n), -score)).tolist() if cf.listed[i]]
     top = order[:k]
 
     shown = [ids[i] for i in top]
