@@ -163,7 +163,9 @@ def _schemas() -> Json:
                               "description": "label of every ESCO URI on the record's paths"}})
     versions = _obj({"ontology": _str(), "algorithm": _str(), "settings": _str(description="settings hash"),
                      "local_additions": _str(), "reading_model": _str(),
-                     "ranking_model": _str(description="ranking model id (strategy learned); '' when none")})
+                     "ranking_model": _str(description="ranking model id (strategy learned); '' when none"),
+                     "occupation_vectors": _str(description="the reading model's occupation vectors alternatives "
+                                                            "were ranked with; '' for matches or none")})
     difference = _obj({
         "item": _str(description="posting id or occupation URI ('' for the list as a whole)"),
         "title": _str(description="the posting's title or the occupation's label, as served"),
@@ -292,8 +294,11 @@ def _schemas() -> Json:
                        "ontology_version": _nullable(_str()), "versions": _arr(_str()),
                        "reading": _obj({"model": _str(), "indexes": _arr(_obj({
                            "key": _nullable(_str()), "model": _nullable(_str()), "built_at": _nullable(_str()),
-                           "counts": _nullable({"type": "object"})}))},
-                           description="the reading model in force and the concept indexes built for it")}),
+                           "counts": _nullable({"type": "object"})})),
+                           "occupation_vectors": _nullable(_str(description="key of the occupation vectors the "
+                                                                            "alternatives use; null when none"))},
+                           description="the reading model in force, the concept indexes built for it and the "
+                                       "occupation vectors in force")}),
     }
 
 

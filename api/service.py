@@ -158,8 +158,10 @@ class Service:
         store.ping()
         versions = store.ontology_versions()
         active = next((v.version for v in versions if v.active), None)
+        vectors = self.policy.vectors_for(active) if active is not None else None
         return {"store": self.settings.store, "esco_loaded": active is not None, "ontology_version": active,
-                "versions": [v.version for v in versions], "reading": self.reading()}
+                "versions": [v.version for v in versions],
+                "reading": {**self.reading(), "occupation_vectors": vectors.key if vectors is not None else None}}
 
     def reading(self) -> dict[str, Any]:
         """The reading model in force and the concept indexes built for it (no model is loaded here)."""
@@ -517,12 +519,13 @@ class Service:
                                         current_settings=self.match_settings,
                                         local_additions_version=self.local_additions_version,
                                         reading_model=self.settings.reading_model,
-                                        ranking_model=self.policy.ranking_model).as_json()
+                                        ranking_model=self.policy.ranking_model,
+                                        vectors=self.policy.vectors).as_json()
         else:
             report = replay(self.store, self.store, rec, current_settings=self.match_settings,
                             local_additions_version=self.local_additions_version,
                             reading_model=self.settings.reading_model,
-                            ranking_model=self.policy.ranking_model).as_json()
+                            ranking_model=self.policy.ranking_model, vectors=self.policy.vectors).as_json()
         log.info("replayed record %s for %s: %s in %.0f ms", rec.id, actor.id,
                  "identical" if report["identical"] else f"{len(report['differences'])} difference(s)",
                  (time.perf_counter() - t0) * 1e3)

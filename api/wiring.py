@@ -21,6 +21,7 @@ from graph.accountability.trial import TrialConfig, block_size_for
 from graph.learning.model import RankingModel
 from graph.ledger import Ledger
 from graph.matching.scoring import MatchSettings
+from graph.matching.similarity import VectorShelf
 from graph.records import PostingRecord
 from graph.store import Store
 from ontology.errors import ConfigurationError, ValidationError
@@ -144,7 +145,8 @@ def serving_policy(settings: Settings, match_settings: MatchSettings | None = No
     return ServingPolicy(settings=match_settings or MatchSettings(), trial=trial_config(settings),
                          crowding_cap=settings.crowding_cap_per_week,
                          local_additions_version=local_additions_version(settings),
-                         reading_model=settings.reading_model, ranking_model=ranking_model(settings))
+                         reading_model=settings.reading_model, ranking_model=ranking_model(settings),
+                         vectors=VectorShelf(settings.reading_dir, settings.reading_model))
 
 
 @dataclass

@@ -11,6 +11,7 @@ from typing import Any
 from api.cli.progress import Progress
 from api.settings import Settings
 from api.wiring import local_additions_path, open_store, reading_config
+from graph.accountability.serving import active_ontology_version
 from graph.store import Store
 
 # A progress line at most this often when stderr is not a terminal (a log file must not fill up).
@@ -28,6 +29,7 @@ def register(sub: Any) -> None:
 
 def build_for_store(store: Store, settings: Settings) -> dict[str, Any] | None:
     """Build (or find) the concept index for the store's taxonomy; its meta, or None for ``lexical``."""
+    from loaders.extract.descriptions import build_occupation_vectors
     from loaders.extract.extractor import EXTRACT_KINDS
     from loaders.extract.sources import build_concept_index
 
@@ -36,8 +38,11 @@ def build_for_store(store: Store, settings: Settings) -> dict[str, Any] | None:
     index = build_concept_index(entries, files, reading_config(settings), Progress("concept index"))
     if index is None:
         return None
+    # The occupations' own texts, for the alternatives' description part: built with the same model.
+    vectors = build_occupation_vectors(store, reading_config(settings), active_ontology_version(store),
+                                       Progress("occupation vectors"))
     return {"model": index.model_id, "key": index.key, "texts": len(index),
-            "dir": str(settings.reading_dir)}
+            "occupation_vectors": vectors.key if vectors is not None else None, "dir": str(settings.reading_dir)}
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:

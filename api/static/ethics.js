@@ -8,7 +8,8 @@ import {
 const PAGE = 50;
 const when = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "medium" });
 const score3 = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
-const VERSION_KEYS = ["ontology", "algorithm", "settings", "local_additions", "reading_model", "ranking_model"];
+const VERSION_KEYS = ["ontology", "algorithm", "settings", "local_additions", "reading_model", "ranking_model",
+  "occupation_vectors"];
 // Strategies, score parts (in the order a reader weighs them; records store them sorted by name) and
 // verdicts, with their labels: from the API (GET /api/v1/vocabulary), never restated here.
 const VOCABULARY = await vocabulary();
@@ -27,6 +28,7 @@ const REASONS = {
   "settings changed": T.reason_settings,
   "reading model changed": T.reason_model,
   "ranking model changed": T.reason_ranking,
+  "occupation vectors changed": T.reason_vectors,
 };
 // graph.accountability.serving's note on a control-group list; shown in the page's language.
 const CONTROL_NOTE = "control group in the trial";
@@ -315,7 +317,7 @@ async function runReplay(rec, names, button, out, against) {
     const rows = VERSION_KEYS.map((k) => {
       const was = r.recorded_versions[k] || "", now = r.current_versions[k] || "";
       const changed = was !== now;
-      const hashed = k === "settings" || k === "local_additions";  // long hashes: the start tells them apart
+      const hashed = k === "settings" || k === "local_additions" || k === "occupation_vectors";  // long hashes: the start tells them apart
       return el("tr", { class: changed ? "changed" : null },
         el("th", { scope: "row", text: T["v_" + k] }),
         el("td", {}, el("code", { title: was, text: hashed ? short(was) : was || T.v_none })),

@@ -75,7 +75,9 @@ class _Compute:
     def __call__(self, plans: list[Plan]) -> list[_Done]:
         out: list[_Done] = []
         for plan in plans:
-            result = compute_planned(self.store, plan, self.server.policy.settings, self.server.policy.ranking_model)
+            policy = self.server.policy
+            result = compute_planned(self.store, plan, policy.settings, policy.ranking_model,
+                                     policy.vectors_for(plan.ontology_version))
             nonempty = bool(result.suggestions or result.alternatives)
             if self.record and not plan.guard:
                 # The result itself stays here: only its (already serialised) draft crosses the pipe.

@@ -26,6 +26,7 @@ from graph.learning.rank import learned_settings_hash
 from graph.ledger import AuditRecord, Ledger, WriteEvent
 from graph.matching.explain import result_json
 from graph.matching.scoring import MatchSettings
+from graph.matching.similarity import OccupationVectors, VectorShelf
 from graph.matching.vocabulary import AUDIT_EVENT_NAMES, LEARNED, STRATEGY
 from graph.store import Store
 from ontology.errors import NotFoundError
@@ -78,14 +79,19 @@ REASON_CV = "CV changed since the list was served"
 REASON_SETTINGS = "settings changed"
 REASON_MODEL = "reading model changed"
 REASON_RANKING = "ranking model changed"
+REASON_VECTORS = "occupation vectors changed"
 REASONS = (REASON_ADDED, REASON_WRITTEN, REASON_TAXONOMY, REASON_ALGORITHM, REASON_LOCAL, REASON_EXPIRED,
-           REASON_REMOVED, REASON_CV, REASON_SETTINGS, REASON_MODEL, REASON_RANKING, REASON_UNEXPLAINED)
+           REASON_REMOVED, REASON_CV, REASON_SETTINGS, REASON_MODEL, REASON_RANKING, REASON_VECTORS,
+           REASON_UNEXPLAINED)
 # The versions that can explain a difference, most specific first. Replay recomputes with the recorded
 # settings (and the CV snapshot), so only what it cannot hold fixed counts there; against today, all do.
-_REPLAY_VERSIONS = (("ontology", REASON_TAXONOMY), ("algorithm", REASON_ALGORITHM), ("local_additions", REASON_LOCAL))
+# Replay opens the occupation vectors a record cites; only when they are gone do they explain a difference.
+_REPLAY_VERSIONS = (("ontology", REASON_TAXONOMY), ("algorithm", REASON_ALGORITHM), ("local_additions", REASON_LOCAL),
+                    ("occupation_vectors", REASON_VECTORS))
 _TODAY_VERSIONS = (("ontology", REASON_TAXONOMY), ("algorithm", REASON_ALGORITHM),
                    ("ranking_model", REASON_RANKING), ("settings", REASON_SETTINGS),
-                   ("local_additions", REASON_LOCAL), ("reading_model", REASON_MODEL))
+                   ("local_additions", REASON_LOCAL), ("reading_model", REASON_MODEL),
+                   ("occupation_vectors", REASON_VECTORS))
 # The posting fields an item shows: a write that changed one of them is named.
 _POSTING_FIELDS = ("title", "employer", "lat", "lon", "published", "valid_through", "occupation")
 
@@ -114,14 +120,16 @@ def _recorded_settings(body: dict[str, Any]) -> MatchSettings:
 
 def _versions(store: Store, record: AuditRecord, body: dict[str, Any], settings: MatchSettings,
               local_additions_version: str, reading_model: str, ranking: RankingModel | None,
-              in_force: RankingModel | None) -> tuple[dict[str, str], dict[str, str]]:
+              in_force: RankingModel | None, vectors: OccupationVectors | None) -> tuple[dict[str, str], dict[str, str]]:
     """What the record was computed with, and what is in force now (the running service's settings,
     local additions, reading model and ranking model; the recorded ones where the caller does not know
-    them). ``ranking`` is the model the comparison ranks with, ``in_force`` the service's now."""
+    them). ``ranking`` is the model the comparison ranks with, ``in_force`` the service's now; ``vectors``
+    the occupation vectors the comparison ranks alternatives with."""
     recorded = {"ontology": record.ontology_version, "algorithm": record.algorithm_version,
                 "settings": record.settings_hash, "local_additions": record.local_additions_version,
                 "reading_model": str(body.get("reading_model", "")),
-                "ranking_model": str(body.get("ranking_model", ""))}
+                "ranking_model": str(body.get("ranking_model", "")),
+                "occupation_vectors": str(body.get("occupation_vectors", ""))}
     learned = record.strategy == LEARNED and ranking is not None
     current = {"ontology": active_ontology_version(store),
                "algorithm": STRATEGY[record.strategy].algorithm_version if record.strategy in STRATEGY else "",
@@ -129,7 +137,9 @@ def _versions(store: Store, record: AuditRecord, body: dict[str, Any], settings:
                "settings": learned_settings_hash(settings, ranking) if learned and ranking else settings.settings_hash(),
                "local_additions": local_additions_version or recorded["local_additions"],
                "reading_model": reading_model or recorded["reading_model"],
-               "ranking_model": in_force.id if in_force is not None else ""}
+               "ranking_model": in_force.id if in_force is not None else "",
+               # only alternatives are ranked with them: for matches both sides are ''
+               "occupation_vectors": vectors.key if vectors is not None and "occupation_vectors" in body else ""}
     return recorded, current
 
 
@@ -206,15 +216,18 @@ def _explain(store: Store, ledger: Ledger, record: AuditRecord, served: dict[str
 
 def replay(store: Store, ledger: Ledger, record: AuditRecord, *, current_settings: MatchSettings | None = None,
            local_additions_version: str = "", reading_model: str = "",
-           ranking_model: RankingModel | None = None) -> ReplayReport:
+           ranking_model: RankingModel | None = None, vectors: VectorShelf | None = None) -> ReplayReport:
     """Recompute ``record`` with its recorded inputs and compare it with what was served; each difference
     says why (a posting added or written since — who, when —, the taxonomy, the algorithm, the local
     additions), or that no recorded change explains it. ``current_settings``, ``local_additions_version``
     and ``reading_model`` are the running service's, shown beside the recorded ones (replay itself uses the
     recorded settings, so a settings change shows as versions, not as differences). A learned list is
-    replayed with the model its record holds; ``ranking_model`` (the one in force) is shown beside it."""
+    replayed with the model its record holds; ``ranking_model`` (the one in force) is shown beside it.
+    Alternatives are replayed with the occupation vectors their record names, opened from ``vectors``."""
     body = _served_body(record)
     model = recorded_ranking_model(record, body)
+    cited = str(body.get("occupation_vectors", ""))
+    used = vectors.by_key(cited) if vectors is not None else None
     served = body["result"]
     # The recorded day, not "today": replay asks the question as it was asked then.
     request = _request(body.get("effective_request") or body["request"], served["valid_on"])
@@ -229,15 +242,18 @@ def replay(store: Store, ledger: Ledger, record: AuditRecord, *, current_setting
                                 field="record_id")
         cv = stored
         notes.append("no CV snapshot in this record (nightly batch): replayed against the CV as stored now")
+    if cited and used is None:
+        notes.append(f"the occupation vectors {cited} this list was ranked with are not under the reading "
+                     "folder: replayed without them")
     recorded, current = _versions(store, record, body, current_settings or settings, local_additions_version,
-                                  reading_model, model, ranking_model)
+                                  reading_model, model, ranking_model, used)
     held = set(body.get("held_back") or [])
     limit = effective_limit(request, settings)
     if body.get("trial_arm") == "control" and request.kind == "alternatives":
         again: dict[str, Any] = {**served}
     else:
         result = compute(store, cv, replace(request, limit=limit), settings, ontology_version=current["ontology"],
-                         extra_limit=limit if held else 0, model=model)
+                         extra_limit=limit if held else 0, model=model, vectors=used)
         if held:
             result = apply_held_back(result, held, limit)
         again = result_json(result)
@@ -255,7 +271,8 @@ def replay(store: Store, ledger: Ledger, record: AuditRecord, *, current_setting
 
 def compare_with_today(store: Store, ledger: Ledger, record: AuditRecord, *, today: date,
                        current_settings: MatchSettings | None = None, local_additions_version: str = "",
-                       reading_model: str = "", ranking_model: RankingModel | None = None) -> ReplayReport:
+                       reading_model: str = "", ranking_model: RankingModel | None = None,
+                       vectors: VectorShelf | None = None) -> ReplayReport:
     """The list as it would be served ``today`` — today's postings, the CV as stored now, the settings and
     reading model in force — beside the one served, each difference with its reason: a posting expired,
     removed, added or changed (which fields), the CV changed, the taxonomy, algorithm, settings, local
@@ -271,10 +288,12 @@ def compare_with_today(store: Store, ledger: Ledger, record: AuditRecord, *, tod
     served = body["result"]
     request = _request(body.get("request") or {}, today.isoformat())
     settings = current_settings or _recorded_settings(body)
+    version = active_ontology_version(store)
+    now_vectors = vectors.current(version) if vectors is not None else None
     recorded, current = _versions(store, record, body, settings, local_additions_version, reading_model,
-                                  ranking_model, ranking_model)
+                                  ranking_model, ranking_model, now_vectors)
     result = compute(store, cv, replace(request, limit=effective_limit(request, settings)), settings,
-                     ontology_version=current["ontology"], model=ranking_model)
+                     ontology_version=current["ontology"], model=ranking_model, vectors=now_vectors)
     now = result_json(result)
     diffs = _differences(served, now)
     written = _explain(store, ledger, record, served, now, diffs, recorded, current, today=today)

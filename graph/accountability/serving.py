@@ -40,6 +40,7 @@ from graph.matching.automatch import automatch
 from graph.matching.explain import MatchResult
 from graph.matching.match import empty_result, match_postings
 from graph.matching.scoring import MatchSettings
+from graph.matching.similarity import OccupationVectors, VectorShelf
 from graph.matching.vocabulary import (
     ALTERNATIVES,
     AUTOMATCH,
@@ -87,6 +88,10 @@ class ServingPolicy:
     local_additions_version: str = ""
     reading_model: str = ""  # how CVs are read now (JOBMATCH_READING_MODEL)
     ranking_model: RankingModel | None = None  # the learned strategy's weights (JOBMATCH_RANKING_MODEL)
+    vectors: VectorShelf | None = None  # the reading model's occupation vectors (alternatives)
+
+    def vectors_for(self, ontology_version: str) -> OccupationVectors | None:
+        return self.vectors.current(ontology_version) if self.vectors is not None else None
 
 
 @dataclass(frozen=True)
@@ -134,9 +139,10 @@ def check_strategy(strategy: str, model: RankingModel | None) -> None:
 
 
 def compute(store: Store, cv: CvRecord, request: ServeRequest, settings: MatchSettings, *,
-            ontology_version: str, extra_limit: int = 0, model: RankingModel | None = None) -> MatchResult:
+            ontology_version: str, extra_limit: int = 0, model: RankingModel | None = None,
+            vectors: OccupationVectors | None = None) -> MatchResult:
     """The result for ``request`` before any crowding guard (``extra_limit`` asks for spare items);
-    ``model`` ranks the ``learned`` strategy."""
+    ``model`` ranks the ``learned`` strategy, ``vectors`` give alternatives their description part."""
     check_strategy(request.strategy, model)
     if request.sort not in SORT_NAMES:
         raise ValidationError(f"sort must be one of {', '.join(SORT_NAMES)}", field="sort")
@@ -149,7 +155,8 @@ def compute(store: Store, cv: CvRecord, request: ServeRequest, settings: MatchSe
                             "limit": settings.max_limit if steered else limit,
                             "valid_on": request.valid_on, "lang": request.lang, "ontology_version": ontology_version}
     if request.kind == "alternatives":
-        alt = find_alternatives(store, cv, moves=model.moves if model is not None else None, **args)
+        alt = find_alternatives(store, cv, moves=model.moves if model is not None else None, vectors=vectors,
+                                **args)
         if request.isco is None:
             return alt
         kept = [a for a in alt.alternatives if a.isco_group.startswith(request.isco)][:limit]
@@ -182,8 +189,8 @@ def steer(store: Store, result: MatchResult, request: ServeRequest, limit: int |
     return replace(result, suggestions=tuple(replace(s, rank=i) for i, s in enumerate(items, start=1)))
 
 
-def compute_planned(store: Store, plan: Plan, settings: MatchSettings, model: RankingModel | None = None
-                    ) -> MatchResult:
+def compute_planned(store: Store, plan: Plan, settings: MatchSettings, model: RankingModel | None = None,
+                    vectors: OccupationVectors | None = None) -> MatchResult:
     """Step 2: the plan's result (pure: reads ``store`` only). A control citizen's alternatives are empty."""
     request = plan.effective
     if request.kind == "alternatives" and plan.arm == CONTROL:
@@ -192,7 +199,7 @@ def compute_planned(store: Store, plan: Plan, settings: MatchSettings, model: Ra
                             plan.ontology_version, ALTERNATIVES)
     assert request.limit is not None  # resolved by plan()
     result = compute(store, plan.cv, request, settings, ontology_version=plan.ontology_version,
-                     extra_limit=request.limit if plan.guard else 0, model=model)
+                     extra_limit=request.limit if plan.guard else 0, model=model, vectors=vectors)
     if not plan.guard and request.kind == "matches":
         result = replace(result, suggestions=result.suggestions[:request.limit])
     return result
@@ -228,7 +235,8 @@ class ListServer:
         :raise ValidationError: on a bad strategy, radius or limit.
         """
         plan = self.plan(cv, actor, request, today=today)
-        result = compute_planned(self.store, plan, self.policy.settings, self.policy.ranking_model)
+        result = compute_planned(self.store, plan, self.policy.settings, self.policy.ranking_model,
+                                 self.policy.vectors_for(plan.ontology_version))
         with self._locked():
             result, draft, held = self.settle(plan, result)
             record = append_drafts(self.ledger, [draft])[0]
@@ -289,6 +297,10 @@ class ListServer:
         if model is not None and (plan.effective.strategy == LEARNED if plan.effective.kind == "matches"
                                   else bool(model.moves)):
             extra["ranking_model_file"] = model.as_json()
+        if plan.effective.kind == "alternatives":
+            # the occupation vectors the alternatives were ranked with (content-named: replay opens them)
+            vectors = self.policy.vectors_for(plan.ontology_version)
+            extra["occupation_vectors"] = vectors.key if vectors is not None else ""
         if plan.snapshot:
             extra["cv_snapshot"] = cv_to_dict(plan.cv)
         draft = draft_of(result, plan.actor, local_additions_version=self.policy.local_additions_version,

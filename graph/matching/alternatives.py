@@ -32,6 +32,7 @@ from graph.matching.match import (
     matched_skill,
 )
 from graph.matching.scoring import MatchSettings
+from graph.matching.similarity import OccupationVectors
 from graph.matching.vocabulary import PART
 from graph.records import CvRecord, OccupationOverlap, ProfileSkill, RequirementHit
 from graph.store import Store
@@ -72,12 +73,14 @@ def find_alternatives(
     lang: str = "da",
     ontology_version: str = "",
     moves: Mapping[str, Mapping[str, Any]] | None = None,
+    vectors: OccupationVectors | None = None,
 ) -> MatchResult:
     """Alternative occupations for ``cv``, best first, with overlaps, gaps and nearby postings.
 
     Only exact CV skills count here: an alternative must rest on what the citizen has shown. ``moves``
     (a ranking model's, :mod:`graph.learning.moves`) adds the part ``observed_moves``: the share of
-    citizens from the citizen's field hired into the alternative's unit group.
+    citizens from the citizen's field hired into the alternative's unit group. ``vectors`` (the reading
+    model's, :mod:`graph.matching.similarity`) adds the part ``description_similarity``.
 
     :raise ValidationError: if the limit is out of range or the CV has no location.
     """
@@ -120,6 +123,8 @@ def find_alternatives(
         have = sum(weight.get(p.skill, 1.0) for p in o.shared if p.kind == kind)
         return have / total if total else 0.0
 
+    described = (vectors.closeness(focus, [o.occupation for o in pool], settings.alt_description_scale)
+                 if vectors is not None and settings.alt_w_description > 0 else None)
     scored: list[tuple[float, str, dict[str, float]]] = []
     for o in pool:
         ess_cov, opt_cov = share("essential", o), share("optional", o)
@@ -133,6 +138,8 @@ def find_alternatives(
         if moves:
             moved, _via = move_share(moves, focus_groups, concepts[o.occupation].isco_group)
             parts[PART.observed_moves] = round(settings.alt_w_moves * moved, 6)
+        if described is not None:
+            parts[PART.description_similarity] = round(settings.alt_w_description * described[o.occupation], 6)
         scored.append((round(sum(parts.values()), 6), o.occupation, parts))
     scored.sort(key=lambda t: (-t[0], t[1]))
 

@@ -122,6 +122,7 @@ class PART:
     optional_coverage = "optional_coverage"
     graph_closeness = "graph_closeness"
     observed_moves = "observed_moves"
+    description_similarity = "description_similarity"
     title = "title"
     unskilled = "unskilled"
     desired_occupation = "desired_occupation"
@@ -198,6 +199,8 @@ SCORE_PARTS: tuple[ScorePart, ...] = (
               "alt_w_closeness"),
     ScorePart(PART.observed_moves, ALTERNATIVES, "Andre fra samme fag fik job her",
               "Others from the same field were hired here", "alt_w_moves"),
+    ScorePart(PART.description_similarity, ALTERNATIVES, "Faget beskrives som borgerens",
+              "Described like the citizen's occupations", "alt_w_description"),
     ScorePart(PART.title, AUTOMATCH, "Titlen passer", "Title matches", ""),
     ScorePart(PART.unskilled, AUTOMATCH, "Kræver ingen uddannelse", "No qualifications needed", ""),
     # The learned strategy's parts are its features; their weights are the model's, not settings.

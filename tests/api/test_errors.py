@@ -149,7 +149,7 @@ def test_health_and_ready(client: FlaskClient) -> None:
     assert client.get("/health").get_json() == {"status": "ok", "reading_model": "lexical", "ranking_model": None}
     ready = client.get("/ready").get_json()
     assert ready["status"] == "ready" and ready["ontology_version"] == "1.1.0" and ready["esco_loaded"]
-    assert ready["reading"] == {"model": "lexical", "indexes": []}
+    assert ready["reading"] == {"model": "lexical", "indexes": [], "occupation_vectors": None}
 
 
 def test_api_answers_are_not_cached_and_the_page_has_a_csp(client: FlaskClient, tokens: Tokens) -> None:

