@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.backends.memory.graph_store import MemoryStore
 from ontology.model import Taxonomy
 from ontology.package import read_taxonomy
 
@@ -24,6 +25,17 @@ def shared_dir() -> Path:
     if not (path / "esco").is_dir():
         pytest.fail(f"shared data folder not found at {path} (set JOBMATCH_SHARED)")
     return path
+
+
+@pytest.fixture
+def mini_store(tmp_path: Path, mini_taxonomy: Taxonomy) -> MemoryStore:
+    """An embedded store with the mini ESCO fixture and the matching tests' postings."""
+    from tests.matching_data import POSTINGS
+
+    s = MemoryStore(tmp_path).open()
+    s.upsert_taxonomy(mini_taxonomy)
+    s.upsert_postings(POSTINGS)
+    return s
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,6 @@ from graph.ledger import AuditQuery, AuditRecord
 from graph.matching.match import match_postings
 from graph.matching.scoring import MatchSettings
 from graph.matching.vocabulary import TRIAL_ASSIGNMENT
-from ontology.model import Taxonomy
 from tests.matching_data import POSTINGS, TODAY, O, cv
 from tests.tamper import rewrite_bodies
 
@@ -35,11 +34,8 @@ def serve(store: MemoryStore, cv: object, actor: Actor, request: ServeRequest, *
 
 
 @pytest.fixture
-def store(tmp_path: Path, mini_taxonomy: Taxonomy) -> MemoryStore:
-    s = MemoryStore(tmp_path).open()
-    s.upsert_taxonomy(mini_taxonomy)
-    s.upsert_postings(POSTINGS)
-    return s
+def store(mini_store: MemoryStore) -> MemoryStore:
+    return mini_store
 
 
 def _cook() -> object:

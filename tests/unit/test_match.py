@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -13,16 +12,12 @@ from graph.matching.automatch import automatch
 from graph.matching.match import match_postings
 from graph.matching.scoring import MatchSettings
 from ontology.errors import ValidationError
-from ontology.model import Taxonomy
-from tests.matching_data import POSTINGS, ROSKILDE, TODAY, O, S, cv
+from tests.matching_data import ROSKILDE, TODAY, O, S, cv
 
 
 @pytest.fixture
-def store(tmp_path: Path, mini_taxonomy: Taxonomy) -> MemoryStore:
-    s = MemoryStore(tmp_path).open()
-    s.upsert_taxonomy(mini_taxonomy)
-    s.upsert_postings(POSTINGS)
-    return s
+def store(mini_store: MemoryStore) -> MemoryStore:
+    return mini_store
 
 
 def test_cook_cv_gets_cook_postings_first(store: MemoryStore) -> None:

@@ -22,8 +22,7 @@ from graph.matching.similarity import OccupationVectors, VectorShelf, find_vecto
 from graph.matching.vocabulary import PART
 from loaders.extract.descriptions import build_occupation_vectors, occupation_texts
 from loaders.extract.reading import ReadingConfig
-from ontology.model import Taxonomy
-from tests.matching_data import POSTINGS, ROSKILDE, TODAY, O, cv
+from tests.matching_data import ROSKILDE, TODAY, O, cv
 
 OCCUPATIONS = ("bus", "childcare", "cook", "kitchen", "nurse", "shop", "softdev", "warehouse", "webdev")
 CONSULTANT = Actor(id="u-1", role="consultant", municipality="0101")
@@ -41,11 +40,8 @@ def _vectors(close_to_cook: str, key: str = "k1", setting: str = "e5-small", ver
 
 
 @pytest.fixture
-def store(tmp_path: Path, mini_taxonomy: Taxonomy) -> MemoryStore:
-    s = MemoryStore(tmp_path).open()
-    s.upsert_taxonomy(mini_taxonomy)
-    s.upsert_postings(POSTINGS)
-    return s
+def store(mini_store: MemoryStore) -> MemoryStore:
+    return mini_store
 
 
 def test_closeness_is_the_place_in_the_focus_order() -> None:
