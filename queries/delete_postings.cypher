@@ -1,5 +1,9 @@
-// Retention: expired postings go with their requirement and occupation links.
+// Retention: expired postings go with their requirement and occupation links. Each leaves a marker
+// numbered with the write, so every process's posting index drops it too (find_posting_removals).
 UNWIND $ids AS id
 MATCH (p:Posting {id: id})
 DETACH DELETE p
+WITH id
+MERGE (t:PostingRemoved {id: id})
+SET t.seq = $seq
 RETURN count(*) AS deleted

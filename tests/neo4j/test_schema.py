@@ -20,6 +20,7 @@ UNIQUE = {
     "api_token_hash": ("ApiToken", ["tokenHash"]),
     "trial_assignment_key": ("TrialAssignment", ["trial", "cvId"]),
     "exposure_key": ("Exposure", ["week", "target", "cvId"]),
+    "write_sequence_name": ("WriteSequence", ["name"]), "posting_removed_id": ("PostingRemoved", ["id"]),
 }
 INDEXES = {
     "concept_labels": ("FULLTEXT", ["Concept"], ["labelSearch"]),
@@ -31,6 +32,8 @@ INDEXES = {
     "recommendation_cv": ("RANGE", ["Recommendation"], ["cvId"]),
     "recommendation_at": ("RANGE", ["Recommendation"], ["at"]),
     "feedback_recommendation": ("RANGE", ["Feedback"], ["recommendationId"]),
+    "posting_seq": ("RANGE", ["Posting"], ["seq"]),
+    "posting_removed_seq": ("RANGE", ["PostingRemoved"], ["seq"]),
 }
 
 
@@ -53,13 +56,14 @@ def test_indexes_online(admin: Driver, neo4j_store: Neo4jStore) -> None:
         assert got[name][0] == "RANGE" and got[name][3] == "ONLINE", name
 
 
-def test_postings_requiring_starts_from_the_skills(admin: Driver, neo4j_store: Neo4jStore) -> None:
-    """The plan seeks the asked skills by the unique URI index, never scans every posting."""
+def test_posting_changes_seek_the_write_number(admin: Driver, neo4j_store: Neo4jStore) -> None:
+    """A process catching up reads only what was written after its number: an index seek on Posting.seq
+    (and on PostingRemoved.seq), never a scan of every posting."""
     import queries
 
-    with admin.session(database="neo4j") as session:
-        plan = session.run("EXPLAIN " + queries.load("find_postings_requiring"),
-                           skill_uris=["x"], south=0.0, west=0.0, north=1.0, east=1.0, day=1).consume().plan
-    text = plan["args"]["string-representation"] if plan else ""
-    assert "NodeUniqueIndexSeek" in text
-    assert "NodeByLabelScan" not in text and "AllNodesScan" not in text
+    for name in ("find_posting_changes", "find_posting_removals"):
+        with admin.session(database="neo4j") as session:
+            plan = session.run("EXPLAIN " + queries.load(name), since=1).consume().plan
+        text = plan["args"]["string-representation"] if plan else ""
+        assert "NodeIndexSeekByRange" in text, (name, text)
+        assert "NodeByLabelScan" not in text and "AllNodesScan" not in text, name

@@ -20,17 +20,15 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import networkx as nx
-import numpy as np
-import numpy.typing as npt
 
 from graph.backends.memory.ledger import SCHEMA as LEDGER_SCHEMA
 from graph.backends.memory.ledger import SqliteLedger, transaction
 from graph.backends.memory.ledger import migrate as migrate_ledger
+from graph.backends.posting_index import PostingIndex, day_number, row_of
 from graph.codec import (
     cv_from_dict,
     cv_to_dict,
@@ -80,33 +78,6 @@ REFRESH_SECONDS = 0.5
 KEEP_CHANGES = 100_000
 
 
-def _day(iso: str) -> int:
-    """Days since 1970 of an ISO date; open-ended dates map far into the future."""
-    if not iso:
-        return 10**6
-    return (date.fromisoformat(iso[:10]) - date(1970, 1, 1)).days
-
-
-@dataclass
-class _PostingIndex:
-    """Column arrays over all postings, position i = ``ids[i]`` (ids sorted)."""
-
-    ids: list[str]
-    lat: npt.NDArray[np.float64]
-    lon: npt.NDArray[np.float64]
-    published: npt.NDArray[np.int64]
-    valid_through: npt.NDArray[np.int64]
-    # CSR inverted index: skill -> slice of (posting position, essential flag)
-    skill_start: dict[str, tuple[int, int]]
-    req_posting: npt.NDArray[np.int64]
-    req_essential: npt.NDArray[np.bool_]
-    by_occupation: dict[str, npt.NDArray[np.int64]]
-    metas: list[PostingMeta]
-    occupation: list[str]
-    n_essential: npt.NDArray[np.int64]
-    n_optional: npt.NDArray[np.int64]
-
-
 # The data dir holds personal data (CVs, evidence, the audit trail): its owner only.
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -136,7 +107,7 @@ class MemoryStore(SqliteLedger):
         self.tax: Taxonomy | None = None
         self._cvs: dict[str, CvRecord] = {}
         self._postings: dict[str, PostingRecord] = {}
-        self._index: _PostingIndex | None = None
+        self._index: PostingIndex | None = None
         self._opened = False
         self._skill_parents_of: dict[str, list[str]] = {}
         self._skill_children_of: dict[str, list[str]] = {}
@@ -484,8 +455,8 @@ class MemoryStore(SqliteLedger):
         for p in postings:
             # Reject bad dates here, as Neo4j does, rather than failing every later query.
             try:
-                _day(p.published)
-                _day(p.valid_through)
+                day_number(p.published)
+                day_number(p.valid_through)
             except ValueError as e:
                 raise ValidationError(f"posting {p.id}: dates must be ISO YYYY-MM-DD ({e})",
                                       field="published") from e
@@ -519,108 +490,26 @@ class MemoryStore(SqliteLedger):
         self.refresh()
         return len(self._postings)
 
-    def _posting_index(self) -> _PostingIndex:
+    def _posting_index(self) -> PostingIndex:
         self.refresh()
         with self._lock:
-            if self._index is not None:
-                return self._index
-            ids = sorted(self._postings)
-            recs = [self._postings[i] for i in ids]
-            nan = float("nan")
-            lat = np.array([p.lat if p.lat is not None else nan for p in recs], dtype=np.float64)
-            lon = np.array([p.lon if p.lon is not None else nan for p in recs], dtype=np.float64)
-            pub = np.array([_day(p.published) if p.published else -(10**6) for p in recs], dtype=np.int64)
-            val = np.array([_day(p.valid_through) for p in recs], dtype=np.int64)
-            per_skill: dict[str, list[tuple[int, bool]]] = defaultdict(list)
-            per_occ: dict[str, list[int]] = defaultdict(list)
-            for pos, p in enumerate(recs):
-                for r in p.requirements:
-                    per_skill[r.skill].append((pos, r.kind == "essential"))
-                if p.occupation:
-                    per_occ[p.occupation].append(pos)
-            starts: dict[str, tuple[int, int]] = {}
-            flat_pos: list[int] = []
-            flat_ess: list[bool] = []
-            for skill in sorted(per_skill):
-                entries = per_skill[skill]
-                starts[skill] = (len(flat_pos), len(flat_pos) + len(entries))
-                flat_pos += [e[0] for e in entries]
-                flat_ess += [e[1] for e in entries]
-            self._index = _PostingIndex(
-                ids=ids, lat=lat, lon=lon, published=pub, valid_through=val, skill_start=starts,
-                req_posting=np.array(flat_pos, dtype=np.int64), req_essential=np.array(flat_ess, dtype=np.bool_),
-                by_occupation={o: np.array(v, dtype=np.int64) for o, v in per_occ.items()},
-                metas=(metas := [_posting_meta(p) for p in recs]),
-                occupation=[m.occupation for m in metas],
-                n_essential=np.array([m.n_essential for m in metas], dtype=np.int64),
-                n_optional=np.array([m.n_optional for m in metas], dtype=np.int64),
-            )
+            if self._index is None:
+                self._index = PostingIndex(row_of(p) for p in self._postings.values())
             return self._index
 
-    def _mask(self, ix: _PostingIndex, bbox: BBox, valid_on: str) -> npt.NDArray[np.bool_]:
-        d = _day(valid_on)
-        with np.errstate(invalid="ignore"):
-            return (
-                (ix.lat >= bbox.south) & (ix.lat <= bbox.north) & (ix.lon >= bbox.west) & (ix.lon <= bbox.east)
-                & (ix.published <= d) & (ix.valid_through >= d)
-            )
-
-    @staticmethod
-    def _meta(ix: _PostingIndex, positions: Iterable[int]) -> list[PostingMeta]:
-        return [ix.metas[pos] for pos in positions]
-
     def postings_in(self, bbox: BBox, valid_on: str) -> list[PostingMeta]:
-        ix = self._posting_index()
-        return self._meta(ix, np.flatnonzero(self._mask(ix, bbox, valid_on)).tolist())
+        return self._posting_index().postings_in(bbox, valid_on)
 
     def postings_requiring(self, skill_uris: Iterable[str], bbox: BBox, valid_on: str) -> Candidates:
-        ix = self._posting_index()
-        mask = self._mask(ix, bbox, valid_on)
-        skills = sorted(s for s in set(skill_uris) if s in ix.skill_start)
-        if not skills:
-            return Candidates()
-        pos_parts, ess_parts, skill_idx = [], [], []
-        for k, s in enumerate(skills):
-            a, b = ix.skill_start[s]
-            pos_parts.append(ix.req_posting[a:b])
-            ess_parts.append(ix.req_essential[a:b])
-            skill_idx.append(np.full(b - a, k, dtype=np.int64))
-        pos = np.concatenate(pos_parts)
-        ess = np.concatenate(ess_parts)
-        sk = np.concatenate(skill_idx)
-        keep = mask[pos]
-        pos, ess, sk = pos[keep], ess[keep], sk[keep]
-        if pos.size == 0:
-            return Candidates()
-        # ids are sorted, so position order is id order; the asked skills are sorted too.
-        order = np.lexsort((sk, pos))
-        pos, ess, sk = pos[order], ess[order], sk[order]
-        uniq_pos, hit_posting = np.unique(pos, return_inverse=True)
-        uniq_sk, hit_skill = np.unique(sk, return_inverse=True)
-        at = uniq_pos.tolist()
-        return Candidates(
-            ids=tuple(ix.ids[i] for i in at), lats=tuple(ix.lat[uniq_pos].tolist()),
-            lons=tuple(ix.lon[uniq_pos].tolist()), occupations=tuple(ix.occupation[i] for i in at),
-            n_essential=tuple(ix.n_essential[uniq_pos].tolist()), n_optional=tuple(ix.n_optional[uniq_pos].tolist()),
-            published_day=tuple(ix.published[uniq_pos].tolist()), skills=tuple(skills[i] for i in uniq_sk.tolist()),
-            hit_posting=tuple(hit_posting.tolist()),
-            hit_skill=tuple(hit_skill.tolist()),
-            hit_essential=tuple(ess.tolist()),
-        )
+        return self._posting_index().postings_requiring(skill_uris, bbox, valid_on)
 
     def posting_metas(self, ids: Iterable[str]) -> dict[str, PostingMeta]:
-        return {i: _posting_meta(self._postings[i]) for i in ids if i in self._postings}
+        return {i: row_of(self._postings[i]).meta for i in ids if i in self._postings}
 
     def postings_for_occupations(
         self, occupation_uris: Iterable[str], bbox: BBox, valid_on: str
     ) -> list[PostingMeta]:
-        ix = self._posting_index()
-        parts = [ix.by_occupation[o] for o in set(occupation_uris) if o in ix.by_occupation]
-        if not parts:
-            return []
-        pos = np.unique(np.concatenate(parts))
-        pos = pos[self._mask(ix, bbox, valid_on)[pos]]
-        return self._meta(ix, pos.tolist())
+        return self._posting_index().postings_for_occupations(occupation_uris, bbox, valid_on)
 
     def requirements_of(self, posting_ids: Iterable[str]) -> dict[str, list[ProfileSkill]]:
         out: dict[str, list[ProfileSkill]] = {}
@@ -629,12 +518,3 @@ class MemoryStore(SqliteLedger):
             if p is not None:
                 out[i] = sorted((ProfileSkill(r.skill, r.kind) for r in p.requirements), key=lambda x: x.skill)
         return out
-
-
-def _posting_meta(p: PostingRecord) -> PostingMeta:
-    n_ess = sum(1 for r in p.requirements if r.kind == "essential")
-    return PostingMeta(
-        id=p.id, title=p.title, employer=p.employer, lat=float(p.lat or 0.0), lon=float(p.lon or 0.0),
-        published=p.published, valid_through=p.valid_through, occupation=p.occupation,
-        n_essential=n_ess, n_optional=len(p.requirements) - n_ess,
-    )

@@ -12,7 +12,6 @@ import math
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -38,10 +37,6 @@ RETRY_SECONDS = 5.0
 CONNECT_SECONDS = 5.0
 INDEX_WAIT_SECONDS = 300
 
-# Open-ended dates, as the embedded store maps them (graph/backends/memory/graph_store.py ``_day``).
-_FAR_FUTURE = 10**6
-_FAR_PAST = -(10**6)
-
 # The driver's ways of saying "the server is not there (now)". AuthError is not among them: retrying
 # cannot fix a wrong password.
 _UNAVAILABLE: tuple[type[Exception], ...] = (
@@ -51,17 +46,6 @@ _UNAVAILABLE: tuple[type[Exception], ...] = (
     neo4j_errors.DatabaseUnavailable,
     OSError,
 )
-
-
-def _day(iso: str) -> int:
-    """Days since 1970 of an ISO date (time part ignored); "" is open-ended (far future).
-
-    The same arithmetic as the embedded store's, so both stores agree on every boundary day.
-    :raise ValueError: if ``iso`` is not an ISO date.
-    """
-    if not iso:
-        return _FAR_FUTURE
-    return (date.fromisoformat(iso[:10]) - date(1970, 1, 1)).days
 
 
 def _has_point(lat: float | None, lon: float | None) -> bool:

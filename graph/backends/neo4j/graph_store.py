@@ -41,18 +41,17 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
-import numpy as np
 from neo4j import ManagedTransaction, Record
 
 import queries
 from graph.backends.neo4j.connection import (
-    _FAR_PAST,
     Neo4jConnection,
     _chunks,
-    _day,
     _evidence_json,
     _has_point,
 )
+from graph.backends.neo4j.posting_cache import PostingCache
+from graph.backends.posting_index import FAR_PAST, day_number, row_of
 from graph.codec import (
     concept_from_dict,
     cv_from_dict,
@@ -105,7 +104,21 @@ _ROLE_ORDER = {"preferred": 0, "alt": 1, "hidden": 2}
 
 
 class Neo4jGraphStore(Neo4jConnection):
-    """The :class:`graph.store.Store` questions over Neo4j (the ledger is :mod:`.ledger`)."""
+    """The :class:`graph.store.Store` questions over Neo4j (the ledger is :mod:`.ledger`). The posting
+    questions of matching are answered from the process's posting index (:mod:`.posting_cache`)."""
+
+    _cache: PostingCache | None = None
+
+    @property
+    def _postings(self) -> PostingCache:
+        if self._cache is None:  # built on first use: constructing a store does no I/O
+            self._cache = PostingCache(lambda name, params: self._read(name, **params))
+        return self._cache
+
+    def reload_postings(self) -> None:
+        """Copy every posting again on the next read (after the database was replaced under this process;
+        a new epoch of the write sequence is noticed by itself within a check)."""
+        self._postings.forget()
 
     # -- taxonomy writes and summary -------------------------------------------------------------
     def upsert_taxonomy(self, tax: Taxonomy) -> TaxonomySummary:
@@ -316,10 +329,14 @@ class Neo4jGraphStore(Neo4jConnection):
     def delete_postings(self, ids: Iterable[str]) -> int:
         unique = sorted(set(ids))
 
-        def work(tx: ManagedTransaction) -> int:
-            return int(tx.run(queries.load("delete_postings"), ids=unique).single(strict=True)["deleted"])
+        def work(tx: ManagedTransaction) -> tuple[int, int, str]:
+            at = tx.run(queries.load("update_posting_sequence")).single(strict=True)
+            deleted = tx.run(queries.load("delete_postings"), ids=unique, seq=at["seq"]).single(strict=True)
+            return int(deleted["deleted"]), int(at["seq"]), str(at["epoch"])
 
-        return int(self._write("delete_postings", work))
+        deleted, seq, epoch = self._write("delete_postings", work)
+        self._postings.removed(unique, seq, epoch)
+        return int(deleted)
 
     def cv_ids(self, municipality: str | None = None) -> list[str]:
         if municipality is None:
@@ -342,13 +359,18 @@ class Neo4jGraphStore(Neo4jConnection):
                     for p in chunk if p.occupation]
 
             def work(tx: ManagedTransaction, rows: list[dict[str, Any]] = rows, ids: list[str] = ids,
-                     reqs: list[dict[str, Any]] = reqs, occs: list[dict[str, Any]] = occs) -> None:
+                     reqs: list[dict[str, Any]] = reqs, occs: list[dict[str, Any]] = occs) -> tuple[int, str]:
+                # First: the write's number (and the sequence's lock, held to commit; posting_cache.py).
+                at = tx.run(queries.load("update_posting_sequence")).single(strict=True)
                 tx.run(queries.load("merge_postings"), rows=rows).consume()
                 tx.run(queries.load("delete_posting_links"), ids=ids).consume()
                 tx.run(queries.load("link_posting_requirements"), rows=reqs).consume()
                 tx.run(queries.load("link_posting_occupations"), rows=occs).consume()
+                tx.run(queries.load("update_postings_seq"), ids=ids, seq=at["seq"]).consume()
+                return int(at["seq"]), str(at["epoch"])
 
-            self._write("upsert_postings", work)
+            seq, epoch = self._write("upsert_postings", work)
+            self._postings.wrote([row_of(p) for p in chunk], seq, epoch)
         return len(postings)
 
     def get_postings(self, ids: Iterable[str]) -> dict[str, PostingRecord]:
@@ -364,52 +386,18 @@ class Neo4jGraphStore(Neo4jConnection):
         return int(self._read("count_postings")[0]["n"])
 
     def postings_in(self, bbox: BBox, valid_on: str) -> list[PostingMeta]:
-        record = self._read("find_postings_in", **_filter_params(bbox, valid_on))[0]
-        return sorted(_metas(record), key=lambda m: m.id)
+        return self._postings.index().postings_in(bbox, valid_on)
 
     def postings_requiring(self, skill_uris: Iterable[str], bbox: BBox, valid_on: str) -> Candidates:
-        params = _filter_params(bbox, valid_on)
-        skills = sorted(set(skill_uris))
-        if not skills:
-            return Candidates()
-        r = self._read("find_postings_requiring", skill_uris=skills, **params)[0]
-        if not r["ids"]:
-            return Candidates()
-        # Group the flat hits by posting with numpy: order by (posting id, skill, stored position),
-        # as the embedded store orders them.
-        ids = np.array(r["ids"], dtype=object)
-        uniq, first, hit_posting = np.unique(ids, return_index=True, return_inverse=True)
-        skill = np.array(r["skill"], dtype=np.int64)
-        order = np.lexsort((np.array(r["idx"], dtype=np.int64), skill, hit_posting))
-        skill, hit_posting = skill[order], hit_posting[order]
-        matched, hit_skill = np.unique(skill, return_inverse=True)
-        at = first.tolist()
-        lats, lons, occs, ness, nopt = r["lats"], r["lons"], r["occupations"], r["nEssential"], r["nOptional"]
-        return Candidates(
-            ids=tuple(uniq.tolist()), lats=tuple(float(lats[i]) for i in at), lons=tuple(float(lons[i]) for i in at),
-            occupations=tuple(occs[i] for i in at), n_essential=tuple(int(ness[i]) for i in at),
-            n_optional=tuple(int(nopt[i]) for i in at),
-            published_day=tuple(int(r["publishedDay"][i]) for i in at), skills=tuple(skills[i] for i in matched.tolist()),
-            hit_posting=tuple(hit_posting.tolist()), hit_skill=tuple(hit_skill.tolist()),
-            hit_essential=tuple(np.array(r["essential"], dtype=np.bool_)[order].tolist()),
-        )
+        return self._postings.index().postings_requiring(skill_uris, bbox, valid_on)
 
     def posting_metas(self, ids: Iterable[str]) -> dict[str, PostingMeta]:
-        asked = list(dict.fromkeys(ids))
-        if not asked:
-            return {}
-        found = {m.id: m for m in _metas(self._read("find_posting_metas", ids=asked)[0])}
-        return {i: found[i] for i in asked if i in found}
+        return self._postings.index().metas_of(ids)
 
     def postings_for_occupations(
         self, occupation_uris: Iterable[str], bbox: BBox, valid_on: str
     ) -> list[PostingMeta]:
-        params = _filter_params(bbox, valid_on)
-        occupations = sorted(set(occupation_uris))
-        if not occupations:
-            return []
-        record = self._read("find_postings_for_occupations", occupation_uris=occupations, **params)[0]
-        return sorted(_metas(record), key=lambda m: m.id)
+        return self._postings.index().postings_for_occupations(occupation_uris, bbox, valid_on)
 
     def requirements_of(self, posting_ids: Iterable[str]) -> dict[str, list[ProfileSkill]]:
         asked = list(posting_ids)
@@ -469,8 +457,8 @@ def _cv_row(cv: CvRecord) -> dict[str, Any]:
 
 def _posting_row(p: PostingRecord) -> dict[str, Any]:
     try:
-        published_day = _day(p.published) if p.published else _FAR_PAST
-        valid_through_day = _day(p.valid_through)
+        published_day = day_number(p.published) if p.published else FAR_PAST
+        valid_through_day = day_number(p.valid_through)
     except ValueError as e:
         raise ValidationError(f"posting {p.id}: dates must be ISO YYYY-MM-DD ({e})", field="published") from e
     n_essential = sum(1 for r in p.requirements if r.kind == "essential")
@@ -486,11 +474,6 @@ def _posting_row(p: PostingRecord) -> dict[str, Any]:
     return {"id": p.id, "props": props, "point": _has_point(p.lat, p.lon)}
 
 
-def _filter_params(bbox: BBox, valid_on: str) -> dict[str, Any]:
-    return {"south": bbox.south, "west": bbox.west, "north": bbox.north, "east": bbox.east,
-            "day": _day(valid_on)}
-
-
 def _concepts(r: Record) -> dict[str, Concept]:
     """Concepts from one record of columns (see find_concepts.cypher)."""
     return {
@@ -503,16 +486,3 @@ def _concepts(r: Record) -> dict[str, Concept]:
             r["uri"], r["kind"], r["version"], r["code"], r["status"], r["iscoGroup"], r["skillType"],
             r["reuseLevel"], r["stub"], r["labelsJson"], r["descriptionsJson"], strict=True)
     }
-
-
-def _metas(r: Record) -> list[PostingMeta]:
-    """PostingMeta rows from one record of columns (see find_postings_in.cypher)."""
-    return [
-        PostingMeta(id=i, title=t, employer=e, lat=float(la), lon=float(lo), published=pu, valid_through=vt,
-                    occupation=o, n_essential=int(ne), n_optional=int(no))
-        for i, t, e, la, lo, pu, vt, o, ne, no in zip(
-            r["ids"], r["titles"], r["employers"], r["lats"], r["lons"], r["published"], r["validThrough"],
-            r["occupations"], r["nEssential"], r["nOptional"], strict=True)
-    ]
-
-
