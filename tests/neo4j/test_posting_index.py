@@ -1,9 +1,11 @@
-"""The Neo4j store's in-process posting index (graph/backends/neo4j/posting_cache.py) on the real server:
-another process's writes and removals reach this one's matching, a reader never sees half of a write,
-and a database replaced under the process is copied again."""
+"""The Neo4j store's in-process copies on the real server: the posting index (posting_cache.py) — another
+process's writes and removals reach this one's matching, a reader never sees half of a write, a database
+replaced under the process is copied again — and the remembered taxonomy answers (taxonomy_memo.py),
+forgotten when any process loads a taxonomy."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -19,8 +21,9 @@ from neo4j import Driver
 from graph.backends.neo4j import Neo4jStore
 from graph.matching.geo import bbox_around
 from graph.records import BBox
+from ontology.model import Taxonomy
 from tests.conformance import neo4j_server
-from tests.matching_data import FRB, POSTINGS, TODAY, S, posting
+from tests.matching_data import FRB, POSTINGS, TODAY, O, S, posting
 
 pytestmark = pytest.mark.neo4j
 
@@ -146,3 +149,24 @@ def test_a_replaced_database_is_copied_again(neo4j_store: Neo4jStore, admin: Dri
         other.close()
     # A new epoch of the write sequence: this process copies everything again, without being told.
     assert _eventually(lambda: _ids(neo4j_store) == {"p-restored"})
+
+
+def test_a_taxonomy_load_elsewhere_is_seen_here(neo4j_store: Neo4jStore, target: neo4j_server.Neo4jTarget,
+                                                mini_taxonomy: Taxonomy) -> None:
+    """Taxonomy answers are remembered per concept (taxonomy_memo.py) until any process loads a taxonomy."""
+    neo4j_store.upsert_taxonomy(mini_taxonomy)
+    cook = O("cook")
+    assert neo4j_store.concepts([cook])[cook].label("en") == "cook"
+    profile = neo4j_store.occupation_profiles([cook])[cook]
+    renamed = copy.deepcopy(mini_taxonomy)
+    c = renamed.concepts[cook]
+    renamed.concepts[cook] = replace(c, labels={**c.labels, "en": replace(c.labels["en"], preferred="chef de partie")})
+    renamed.occupation_skills = [r for r in renamed.occupation_skills
+                                 if not (r.occupation == cook and r.skill == profile[0].skill)]
+    other = Neo4jStore.connect(target.uri, target.auth)
+    try:
+        other.upsert_taxonomy(renamed)
+    finally:
+        other.close()
+    assert _eventually(lambda: neo4j_store.concepts([cook])[cook].label("en") == "chef de partie")
+    assert neo4j_store.occupation_profiles([cook])[cook] == profile[1:]

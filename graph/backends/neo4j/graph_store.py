@@ -51,6 +51,7 @@ from graph.backends.neo4j.connection import (
     _has_point,
 )
 from graph.backends.neo4j.posting_cache import PostingCache
+from graph.backends.neo4j.taxonomy_memo import TaxonomyMemo
 from graph.backends.posting_index import FAR_PAST, day_number, row_of
 from graph.codec import (
     concept_from_dict,
@@ -108,6 +109,7 @@ class Neo4jGraphStore(Neo4jConnection):
     questions of matching are answered from the process's posting index (:mod:`.posting_cache`)."""
 
     _cache: PostingCache | None = None
+    _taxonomy_memo: TaxonomyMemo | None = None
 
     @property
     def _postings(self) -> PostingCache:
@@ -115,10 +117,21 @@ class Neo4jGraphStore(Neo4jConnection):
             self._cache = PostingCache(lambda name, params: self._read(name, **params))
         return self._cache
 
+    @property
+    def _memo(self) -> TaxonomyMemo:
+        if self._taxonomy_memo is None:
+            def sequence() -> tuple[int, str]:
+                found = self._read("find_taxonomy_sequence")
+                return (int(found[0]["seq"]), str(found[0]["epoch"])) if found else (0, "")
+
+            self._taxonomy_memo = TaxonomyMemo(sequence)
+        return self._taxonomy_memo
+
     def reload_postings(self) -> None:
         """Copy every posting again on the next read (after the database was replaced under this process;
         a new epoch of the write sequence is noticed by itself within a check)."""
         self._postings.forget()
+        self._memo.forget()
 
     # -- taxonomy writes and summary -------------------------------------------------------------
     def upsert_taxonomy(self, tax: Taxonomy) -> TaxonomySummary:
@@ -164,8 +177,11 @@ class Neo4jGraphStore(Neo4jConnection):
                 tx.run(queries.load("record_ontology_version"), seq=seq, version=tax.version,
                        languages=languages, source=tax.source, checksum=tax.checksum, loaded_at=now).consume()
             tx.run(queries.load("activate_ontology_version"), seq=seq, summary_json=summary_json).consume()
+            # Every process forgets what it remembered of the taxonomy (taxonomy_memo.py).
+            tx.run(queries.load("update_taxonomy_sequence")).consume()
 
         self._write("record_ontology_version", work)
+        self._memo.forget()
 
     def taxonomy_summary(self) -> TaxonomySummary | None:
         records = self._read("find_active_ontology_summary")
@@ -213,10 +229,10 @@ class Neo4jGraphStore(Neo4jConnection):
         return tax
 
     # -- taxonomy reads --------------------------------------------------------------------------
+    # Remembered per concept until the next taxonomy load (taxonomy_memo.py): matching asks them per CV.
     def concepts(self, uris: Iterable[str]) -> dict[str, Concept]:
-        asked = list(uris)
-        found = _concepts(self._read("find_concepts", uris=list(dict.fromkeys(asked)))[0])
-        return {u: found[u] for u in asked if u in found}
+        return self._memo.get("concepts", uris, lambda missing: _concepts(self._read("find_concepts",
+                                                                                      uris=missing)[0]))
 
     def concept_relations(self, uri: str) -> list[ConceptRelation]:
         rows = self._read("find_concept_relations", uri=uri)
@@ -235,18 +251,19 @@ class Neo4jGraphStore(Neo4jConnection):
                 for e in _label_entries(uri, kind, labels, None) if needle in e.label.lower()]
 
     def occupation_profiles(self, uris: Iterable[str]) -> dict[str, list[ProfileSkill]]:
-        asked = list(uris)
-        found = {
-            r["uri"]: sorted((ProfileSkill(s, k) for s, k in r["skills"]), key=lambda p: p.skill)
-            for r in self._read("find_occupation_profiles", uris=list(dict.fromkeys(asked)))
-        }
-        return {u: found[u] for u in asked if u in found}
+        def fetch(missing: list[str]) -> dict[str, list[ProfileSkill]]:
+            return {r["uri"]: sorted((ProfileSkill(s, k) for s, k in r["skills"]), key=lambda p: p.skill)
+                    for r in self._read("find_occupation_profiles", uris=missing)}
+
+        # Copies: a caller may sort or extend its lists without touching what is remembered.
+        return {u: list(v) for u, v in self._memo.get("profiles", uris, fetch).items()}
 
     def skill_profile_counts(self, skill_uris: Iterable[str]) -> dict[str, int]:
-        asked = list(dict.fromkeys(skill_uris))
-        [r] = self._read("find_skill_profile_counts", skill_uris=asked)
-        found = dict(zip(r["skills"], r["counts"], strict=True))
-        return {u: int(found[u]) for u in asked if found.get(u)}
+        def fetch(missing: list[str]) -> dict[str, int]:
+            [r] = self._read("find_skill_profile_counts", skill_uris=missing)
+            return {u: int(n) for u, n in zip(r["skills"], r["counts"], strict=True) if n}
+
+        return self._memo.get("profile_counts", skill_uris, fetch)
 
     def occupations_sharing(self, skill_uris: Iterable[str], min_shared: int = 1) -> list[OccupationOverlap]:
         [r] = self._read("find_occupations_sharing", skill_uris=sorted(set(skill_uris)), min_shared=min_shared)
@@ -269,22 +286,24 @@ class Neo4jGraphStore(Neo4jConnection):
 
     def skill_neighbours(self, skill_uris: Iterable[str]) -> list[SkillLink]:
         asked = set(skill_uris)
+
+        def fetch(missing: list[str]) -> dict[str, tuple[list[list[str]], list[str]]]:
+            return {r["source"]: (r["parents"], r["children"])
+                    for r in self._read("find_skill_neighbours", skill_uris=missing)}
+
         links: set[SkillLink] = set()
-        for r in self._read("find_skill_neighbours", skill_uris=sorted(asked)):
-            source = r["source"]
-            for parent, *siblings in r["parents"]:
+        for source, (parents, children) in self._memo.get("neighbourhoods", sorted(asked), fetch).items():
+            for parent, *siblings in parents:
                 if parent not in asked:
                     links.add(SkillLink(source, "broader", parent))
                 links |= {SkillLink(source, "sibling", sib, parent) for sib in siblings
                           if sib != source and sib not in asked}
-            links |= {SkillLink(source, "narrower", child) for child in r["children"] if child not in asked}
+            links |= {SkillLink(source, "narrower", child) for child in children if child not in asked}
         return sorted(links, key=lambda x: (x.source, x.relation, x.target, x.via))
 
     def collections_of(self, uris: Iterable[str]) -> dict[str, tuple[str, ...]]:
-        asked = list(uris)
-        found = {r["uri"]: tuple(sorted(r["collections"]))
-                 for r in self._read("find_collections", uris=list(dict.fromkeys(asked)))}
-        return {u: found[u] for u in asked if u in found}
+        return self._memo.get("collections", uris, lambda missing: {
+            r["uri"]: tuple(sorted(r["collections"])) for r in self._read("find_collections", uris=missing)})
 
     # -- documents -------------------------------------------------------------------------------
     def upsert_cvs(self, cvs: Sequence[CvRecord]) -> int:
