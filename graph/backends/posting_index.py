@@ -19,7 +19,8 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from graph.records import BBox, Candidates, PostingMeta, PostingRecord
+from graph.records import BBox, Candidates, PostingMeta, PostingRecord, ProfileSkill
+from ontology.model import RequirementKind
 
 # Open-ended dates: no publication date is "always published", no end date "valid for ever".
 FAR_PAST = -(10**6)
@@ -46,7 +47,7 @@ class PostingRow:
     published_day: int
     valid_through_day: int
     req_skills: tuple[str, ...]
-    req_essential: tuple[bool, ...]
+    req_kinds: tuple[RequirementKind, ...]  # in the posting's order
 
 
 def row_of(p: PostingRecord) -> PostingRow:
@@ -58,7 +59,7 @@ def row_of(p: PostingRecord) -> PostingRow:
     nan = float("nan")
     return PostingRow(meta, p.lat if p.lat is not None else nan, p.lon if p.lon is not None else nan,
                       day_number(p.published) if p.published else FAR_PAST, day_number(p.valid_through),
-                      tuple(r.skill for r in p.requirements), tuple(r.kind == "essential" for r in p.requirements))
+                      tuple(r.skill for r in p.requirements), tuple(r.kind for r in p.requirements))
 
 
 class PostingIndex:
@@ -79,8 +80,8 @@ class PostingIndex:
         per_skill: dict[str, list[tuple[int, bool]]] = defaultdict(list)
         per_occ: dict[str, list[int]] = defaultdict(list)
         for pos, r in enumerate(recs):
-            for skill, ess in zip(r.req_skills, r.req_essential, strict=True):
-                per_skill[skill].append((pos, ess))
+            for skill, kind in zip(r.req_skills, r.req_kinds, strict=True):
+                per_skill[skill].append((pos, kind == "essential"))
             if r.meta.occupation:
                 per_occ[r.meta.occupation].append(pos)
         self.skill_start: dict[str, tuple[int, int]] = {}
@@ -95,6 +96,7 @@ class PostingIndex:
         self.req_essential = np.array(flat_ess, dtype=np.bool_)
         self.by_occupation = {o: np.array(v, dtype=np.int64) for o, v in per_occ.items()}
         self._at = {i: pos for pos, i in enumerate(self.ids)}
+        self._requirements = [(r.req_skills, r.req_kinds) for r in recs]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -155,3 +157,13 @@ class PostingIndex:
 
     def metas_of(self, ids: Iterable[str]) -> dict[str, PostingMeta]:
         return {i: self.metas[self._at[i]] for i in ids if i in self._at}
+
+    def requirements_of(self, ids: Iterable[str]) -> dict[str, list[ProfileSkill]]:
+        """Each posting's requirements by skill (stable: one skill's requirements keep their order)."""
+        out: dict[str, list[ProfileSkill]] = {}
+        for i in ids:
+            if i in self._at:
+                skills, kinds = self._requirements[self._at[i]]
+                out[i] = sorted((ProfileSkill(s, k) for s, k in zip(skills, kinds, strict=True)),
+                                key=lambda p: p.skill)
+        return out

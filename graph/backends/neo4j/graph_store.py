@@ -419,16 +419,7 @@ class Neo4jGraphStore(Neo4jConnection):
         return self._postings.index().postings_for_occupations(occupation_uris, bbox, valid_on)
 
     def requirements_of(self, posting_ids: Iterable[str]) -> dict[str, list[ProfileSkill]]:
-        asked = list(posting_ids)
-        found = {
-            # sorted() is stable: requirements of one skill keep their stored order, as in MemoryStore.
-            r["id"]: sorted((ProfileSkill(s, k) for s, k in zip(r["skills"] or (), r["kinds"] or (),
-                                                                 strict=True)),
-                            key=lambda p: p.skill)
-            for r in self._read("find_posting_requirements", ids=list(dict.fromkeys(asked)))
-        }
-        return {i: found[i] for i in asked if i in found}
-
+        return self._postings.index().requirements_of(posting_ids)
 
 
 # -- rows to and from the graph ------------------------------------------------------------------

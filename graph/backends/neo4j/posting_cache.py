@@ -34,6 +34,7 @@ from typing import Any
 
 from graph.backends.posting_index import PostingIndex, PostingRow
 from graph.records import PostingMeta
+from ontology.model import REQUIREMENT_KINDS, RequirementKind
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 CHECK_SECONDS = 0.5
 
 Rows = Callable[[str, dict[str, Any]], list[Any]]
+_KIND: dict[str, RequirementKind] = {k: k for k in REQUIREMENT_KINDS}
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,9 @@ def row_from_record(r: Any) -> PostingRow:
     """An index row from one record of ``find_posting_rows`` / ``find_posting_changes``."""
     lat, lon = r["lat"], r["lon"]
     skills = tuple(sys.intern(s) for s in (r["reqSkills"] or ()))
-    kinds = tuple(k == "essential" for k in (r["reqKinds"] or ()))
-    n_ess = sum(kinds)
+    # The store writes only these two (PostingRequirement.kind); the literal objects are shared, not copied.
+    kinds: tuple[RequirementKind, ...] = tuple(_KIND[k] for k in (r["reqKinds"] or ()))
+    n_ess = sum(1 for k in kinds if k == "essential")
     meta = PostingMeta(id=r["id"], title=r["title"], employer=r["employer"], lat=float(lat or 0.0),
                        lon=float(lon or 0.0), published=r["published"], valid_through=r["validThrough"],
                        occupation=sys.intern(r["occupation"]), n_essential=n_ess, n_optional=len(kinds) - n_ess)
