@@ -16,6 +16,9 @@ from typing import Any
 from graph.accountability.trial import block_size_for
 from ontology.errors import ConfigurationError
 
+# More serving processes than this is a mistake on any one machine (each holds its own posting index).
+MAX_WORKERS = 64
+
 STORES = ("memory", "neo4j")
 READING_MODELS = ("e5-small", "lexical")  # or "local:FOLDER"
 
@@ -40,6 +43,9 @@ class Settings:
     pseudonym_key: str | None = field(default=None, metadata=_env("JOBMATCH_PSEUDONYM_KEY"), repr=False)
     host: str = field(default="127.0.0.1", metadata=_env("JOBMATCH_HOST"))
     port: int = field(default=8080, metadata=_env("JOBMATCH_PORT"))
+    # Serving processes (`jobmatch serve`, api/cli/workers.py): one per core is the usual choice; each holds
+    # its own posting index, and they share nothing but the store.
+    workers: int = field(default=1, metadata=_env("JOBMATCH_WORKERS"))
     max_body_bytes: int = field(default=5 * 1024 * 1024, metadata=_env("JOBMATCH_MAX_BODY_BYTES"))
     audit_retention_days: int = field(default=183, metadata=_env("JOBMATCH_AUDIT_RETENTION_DAYS"))
     # Retention of the other kinds of data (`jobmatch retention`): a CV not updated for this long is erased
@@ -82,6 +88,8 @@ class Settings:
             if getattr(self, attr) < 1:
                 raise ConfigurationError(f"{var} must be at least 1 (a retention period never reaches today's data)",
                                          field=var)
+        if not 1 <= self.workers <= MAX_WORKERS:
+            raise ConfigurationError(f"JOBMATCH_WORKERS must be between 1 and {MAX_WORKERS}", field="JOBMATCH_WORKERS")
         if not 0.0 <= self.trial_treatment_share <= 1.0:
             raise ConfigurationError("JOBMATCH_TRIAL_TREATMENT_SHARE must be between 0 and 1",
                                      field="JOBMATCH_TRIAL_TREATMENT_SHARE")

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
+import socket
 import sys
+from dataclasses import replace
 from typing import Any
 
 from api.settings import Settings
@@ -24,7 +27,8 @@ def register(sub: Any) -> None:
     serve = sub.add_parser("serve", help="serve the API and the consultant's page")
     serve.add_argument("--host", help="listen address (default JOBMATCH_HOST, 127.0.0.1)")
     serve.add_argument("--port", type=int, help="listen port (default JOBMATCH_PORT, 8080)")
-    serve.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="worker threads")
+    serve.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="threads per worker process")
+    serve.add_argument("--workers", type=int, help="worker processes (default JOBMATCH_WORKERS, 1)")
     serve.set_defaults(func=cmd_serve)
 
     tokens = sub.add_parser("tokens", help="create, list and revoke API tokens")
@@ -57,6 +61,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     host = args.host or settings.host
     port = args.port or settings.port
+    workers = args.workers if args.workers is not None else settings.workers
+    if workers != settings.workers:
+        settings = replace(settings, workers=workers)  # validated as the setting is
+    if workers > 1:
+        return _serve_workers(settings, host, port, args.threads)
     app = create_app(settings)
     log.info("serving on http://%s:%d (store %s)", host, port, settings.store)
     try:
@@ -65,6 +74,39 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigurationError(f"cannot listen on {host}:{port}: {e.strerror or e}", field="JOBMATCH_PORT") from e
     finally:
         close_app(app)
+    return 0
+
+
+def _serve_workers(settings: Settings, host: str, port: int, threads: int) -> int:
+    """N waitress processes on one socket (api/cli/workers.py); each builds its app after the fork."""
+    from waitress import serve
+
+    from api.app import close_app, create_app
+    from api.cli.workers import listen, supervise
+
+    try:
+        sock = listen(host, port)
+    except OSError as e:
+        raise ConfigurationError(f"cannot listen on {host}:{port}: {e.strerror or e}", field="JOBMATCH_PORT") from e
+
+    def run_worker(sock: socket.socket, slot: int) -> None:
+        app = create_app(settings)
+        log.info("worker %d (pid %d) serving on http://%s:%d (store %s)", slot, os.getpid(), host, port,
+                 settings.store)
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        try:
+            serve(app, sockets=[sock], threads=threads, ident="jobmatch")
+        finally:
+            close_app(app)
+
+    log.info("serving on http://%s:%d with %d worker processes (store %s)", host, port, settings.workers,
+             settings.store)
+    try:
+        code = supervise(sock, settings.workers, run_worker)
+    finally:
+        sock.close()
+    if code:
+        raise ConfigurationError("a worker process could not start (its log above says why)", field="JOBMATCH_WORKERS")
     return 0
 
 
