@@ -22,8 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import queries  # noqa: E402
 from bench.common import esco_111, gazetteer, machine  # noqa: E402
 from graph.backends.neo4j import Neo4jStore  # noqa: E402
-from graph.matching.geo import bbox_around  # noqa: E402
-from graph.matching.match import center_of, cv_skill_map, focus_of, skill_credits  # noqa: E402
+from graph.matching.match import cv_skill_map, focus_of, skill_credits  # noqa: E402
 from graph.matching.scoring import MatchSettings  # noqa: E402
 from loaders.synthetic import Generator  # noqa: E402
 
@@ -58,7 +57,6 @@ def main() -> None:
     ap.add_argument("--load", action="store_true")
     args = ap.parse_args()
     as_of = date(2026, 11, 21)
-    day = (as_of - date(1970, 1, 1)).days
     print(f"machine: {machine()}; load average {os.getloadavg()[0]:.2f}")
     tax = esco_111()
     gen = Generator(tax, gazetteer(), seed=args.seed, as_of=as_of)
@@ -74,18 +72,23 @@ def main() -> None:
     settings = MatchSettings()
     driver, database = store._driver, store._database  # noqa: SLF001 - the bench profiles the store's own session
     calls: dict[str, list[dict[str, Any]]] = {}
+    # The posting questions are answered in the process (graph/backends/neo4j/posting_cache.py): what stays
+    # on Neo4j per CV is the CV itself, a look at the write sequence, the catch-up after a write, and the
+    # taxonomy reads a process has not remembered yet (taxonomy_memo.py).
+    [seq] = store._read("find_posting_sequence")  # noqa: SLF001 - the bench profiles the store's own reads
+    since = max(int(seq["seq"]) - 1, 0)  # one write behind: the catch-up after one posting batch
     for cv in cvs:
-        lat, lon = center_of(cv)
-        b = bbox_around(lat, lon, cv.max_km or settings.default_radius_km)
-        box = {"south": b.south, "west": b.west, "north": b.north, "east": b.east, "day": day}
         skills = sorted(cv_skill_map(cv))
         credits = sorted(skill_credits(store, skills, settings))
         seeks, past = focus_of(cv)
+        calls.setdefault("find_cvs", []).append({"ids": [cv.id]})
+        calls.setdefault("find_posting_sequence", []).append({})
         calls.setdefault("find_skill_neighbours", []).append({"skill_uris": skills})
-        calls.setdefault("find_postings_requiring", []).append({"skill_uris": credits, **box})
-        if seeks | past:
-            calls.setdefault("find_postings_for_occupations", []).append({"occupation_uris": sorted(seeks | past), **box})
-        calls.setdefault("find_postings_in", []).append(box)
+        calls.setdefault("find_concepts", []).append({"uris": sorted(set(credits) | seeks | past)})
+        calls.setdefault("find_collections", []).append({"uris": credits})
+        calls.setdefault("find_occupations_sharing", []).append({"skill_uris": skills, "min_shared": 2})
+    calls["find_posting_changes"] = [{"since": since}]
+    calls["find_posting_removals"] = [{"since": since}]
     for name, params_list in calls.items():
         times, hits = [], []
         first_plan = None

@@ -183,7 +183,12 @@ class Neo4jGraphStore(Neo4jConnection):
         self._write("record_ontology_version", work)
         self._memo.forget()
 
+    # Both change only with a taxonomy load, which moves the taxonomy sequence in the same transaction:
+    # remembered like the concepts (every served list asks for the active version).
     def taxonomy_summary(self) -> TaxonomySummary | None:
+        return self._memo.get("summary", [""], lambda _: {"": self._read_summary()}).get("")
+
+    def _read_summary(self) -> TaxonomySummary | None:
         records = self._read("find_active_ontology_summary")
         if not records or records[0]["summaryJson"] is None:
             return None
@@ -198,6 +203,9 @@ class Neo4jGraphStore(Neo4jConnection):
         )
 
     def ontology_versions(self) -> list[OntologyVersion]:
+        return list(self._memo.get("versions", [""], lambda _: {"": self._read_versions()})[""])
+
+    def _read_versions(self) -> list[OntologyVersion]:
         records = self._read("find_ontology_versions")
         return [
             OntologyVersion(version=r["version"], languages=tuple(r["languages"] or ()), source=r["source"],
