@@ -14,7 +14,7 @@ from typing import Any
 
 from api.settings import Settings
 from api.wiring import open_store
-from ontology.errors import ConfigurationError, NotFoundError
+from ontology.errors import ConfigurationError, NotFoundError, StoreUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve with waitress (a production WSGI server) until interrupted; logs at INFO to stderr."""
     from waitress import serve
 
-    from api.app import close_app, create_app
+    from api.app import close_app, create_app, warm_app
     from api.server_errors import install
 
     install()
@@ -67,6 +67,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if workers > 1:
         return _serve_workers(settings, host, port, args.threads)
     app = create_app(settings)
+    warm_app(app)
     log.info("serving on http://%s:%d (store %s)", host, port, settings.store)
     try:
         serve(app, host=host, port=port, threads=args.threads, ident="jobmatch")
@@ -81,9 +82,16 @@ def _serve_workers(settings: Settings, host: str, port: int, threads: int) -> in
     """N waitress processes on one socket (api/cli/workers.py); each builds its app after the fork."""
     from waitress import serve
 
-    from api.app import close_app, create_app
+    from api.app import close_app, create_app, warm_app
     from api.cli.workers import listen, supervise
 
+    # Open the store once before forking, then close it: a bad setting fails here in one line, and the
+    # schema (Neo4j constraints; the journal's tables and WAL mode) is in place before N processes open it
+    # at the same moment. A store that is down is not fatal: the workers keep trying, as one process does.
+    try:
+        open_store(settings).close()
+    except StoreUnavailableError as e:
+        log.warning("store unavailable at start-up (%s); the workers will keep trying", e.detail)
     try:
         sock = listen(host, port)
     except OSError as e:
@@ -91,6 +99,7 @@ def _serve_workers(settings: Settings, host: str, port: int, threads: int) -> in
 
     def run_worker(sock: socket.socket, slot: int) -> None:
         app = create_app(settings)
+        warm_app(app)
         log.info("worker %d (pid %d) serving on http://%s:%d (store %s)", slot, os.getpid(), host, port,
                  settings.store)
         signal.signal(signal.SIGTERM, _exit_on_sigterm)

@@ -100,6 +100,7 @@ def test_serve_runs_waitress_and_logs_routes_not_urls(tmp_path: Path) -> None:
         _, err = proc.communicate(timeout=20)
     assert proc.returncode == 0
     assert f"serving on http://127.0.0.1:{port}" in err
+    assert "posting index ready" in err  # built at start (api.app.warm_app), not by the first match
     assert "GET /health 200" in err and "GET /api/v1/cvs/<cv_id> 401" in err
     assert "cv_secret" not in err
 
