@@ -8,7 +8,7 @@ lives "in the active store" and survives restarts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -121,6 +121,10 @@ class Ledger(Protocol):
 
     def last_audit(self) -> AuditRecord | None:
         """The record with the highest seq (the chain's head), if any."""
+
+    def append_chained(self, chain: Callable[[AuditRecord | None], list[AuditRecord]]) -> list[AuditRecord]:
+        """In one write transaction that no other append interleaves with: read the head, let ``chain``
+        build the records after it, append them (as :meth:`append_audits`); returns them."""
 
     def audit_records(self, query: AuditQuery) -> list[AuditRecord]:
         """Records matching the query, by seq ascending."""

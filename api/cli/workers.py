@@ -7,8 +7,8 @@ on every platform a municipality uses, and the supervisor needs only what POSIX 
 the socket, forks the workers, and each worker builds its own app — its own store connection, posting
 index and remembered taxonomy — *after* the fork, so no driver, thread or lock crosses it. The kernel
 hands each new connection to one worker waiting in accept(). The workers share nothing but the store:
-the audit chain is extended by whichever process holds the store's write (it re-chains on a lost race,
-graph/accountability/audit.py), and a posting one worker writes reaches the others through the store
+the audit chain is extended by one process at a time, each under the store's append lock
+(graph/accountability/audit.py), and a posting one worker writes reaches the others through the store
 (graph/backends/neo4j/posting_cache.py; the embedded store's change journal).
 
 The supervisor restarts a worker that dies, unless it died within :data:`EARLY_EXIT_SECONDS` of its start

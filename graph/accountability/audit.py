@@ -95,25 +95,13 @@ def draft_of(
     )
 
 
-APPEND_ATTEMPTS = 5
 
 
 def append_drafts(ledger: Ledger, drafts: Sequence[AuditRecord]) -> list[AuditRecord]:
-    """Chain ``drafts`` after the ledger's head and append them in one transaction.
-
-    Another process (the API while the nightly batch runs) may extend the chain between reading the
-    head and appending; the store then refuses the append, and the drafts are chained again after
-    the new head.
-    """
-    for attempt in range(APPEND_ATTEMPTS):
-        records = _chained(ledger.last_audit(), drafts)
-        try:
-            ledger.append_audits(records)
-            return records
-        except ValueError:
-            if attempt == APPEND_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+    """Chain ``drafts`` after the ledger's head and append them, in one transaction that holds the
+    store's append lock: however many processes serve (the API's workers, the nightly batch), each
+    append chains after the head it read, and nobody's append is refused for a lost race."""
+    return ledger.append_chained(lambda last: _chained(last, drafts))
 
 
 def _chained(last: AuditRecord | None, drafts: Sequence[AuditRecord]) -> list[AuditRecord]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -112,6 +112,13 @@ def transaction(db: sqlite3.Connection) -> Iterator[None]:
     db.execute("COMMIT")
 
 
+def _insert_audits(db: sqlite3.Connection, records: Sequence[AuditRecord]) -> None:
+    db.executemany(f"INSERT INTO audit ({_AUDIT_COLS}) VALUES ({', '.join('?' * 16)})",  # noqa: S608 - constant
+                   [(r.id, r.seq, r.at, r.cv_id, r.actor, r.role, r.municipality, r.strategy, r.settings_hash,
+                     r.algorithm_version, r.ontology_version, r.local_additions_version, _pack(r.body), r.prev_hash,
+                     r.hash, r.body_hash) for r in records])
+
+
 class SqliteLedger:
     """Mixed into the memory store; ``_conn()`` gives the open connection."""
 
@@ -128,10 +135,18 @@ class SqliteLedger:
         with transaction(db):
             (last,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM audit").fetchone()
             check_consecutive(records, last)
-            db.executemany(f"INSERT INTO audit ({_AUDIT_COLS}) VALUES ({', '.join('?' * 16)})",  # noqa: S608 - constant
-                           [(r.id, r.seq, r.at, r.cv_id, r.actor, r.role, r.municipality, r.strategy,
-                             r.settings_hash, r.algorithm_version, r.ontology_version, r.local_additions_version,
-                             _pack(r.body), r.prev_hash, r.hash, r.body_hash) for r in records])
+            _insert_audits(db, records)
+
+    def append_chained(self, chain: Callable[[AuditRecord | None], list[AuditRecord]]) -> list[AuditRecord]:
+        db = self._conn()
+        with transaction(db):  # BEGIN IMMEDIATE: the journal's write lock, held to commit
+            row = db.execute(f"SELECT {_AUDIT_COLS} FROM audit ORDER BY seq DESC LIMIT 1").fetchone()  # noqa: S608
+            last = _audit(row) if row else None
+            records = chain(last)
+            if records:
+                check_consecutive(records, last.seq if last else 0)
+                _insert_audits(db, records)
+        return records
 
     def erase_audit_bodies(self, record_ids: Sequence[str]) -> int:
         db = self._conn()

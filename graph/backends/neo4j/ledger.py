@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from typing import Any, TypeVar
 
@@ -39,8 +39,7 @@ class Neo4jLedger(Neo4jConnection):
     def append_audits(self, records: Sequence[AuditRecord]) -> None:
         if not records:
             return
-        # Bodies as zlib bytes: a result's JSON repeats labels and evidence (see sqlite_ledger).
-        rows = [{**_props(r), "body": zlib.compress(r.body.encode("utf-8"), 1)} for r in records]
+        rows = _audit_rows(records)
 
         def work(tx: ManagedTransaction) -> None:
             last = tx.run(queries.load("find_last_audit")).single()
@@ -52,6 +51,21 @@ class Neo4jLedger(Neo4jConnection):
         except neo4j_errors.ConstraintError as e:
             # A concurrent writer took one of these seqs (or an id exists): the chain head moved.
             raise ValueError(f"audit records from seq {records[0].seq} are not the next ones") from e
+
+    def append_chained(self, chain: Callable[[AuditRecord | None], list[AuditRecord]]) -> list[AuditRecord]:
+        def work(tx: ManagedTransaction) -> list[AuditRecord]:
+            # The head's lock first (update_audit_head.cypher): appends from every process take turns.
+            tx.run(queries.load("update_audit_head")).consume()
+            found = tx.run(queries.load("find_last_audit")).single()
+            last = _audit_from(found["props"]) if found is not None else None
+            records = chain(last)
+            if records:
+                check_consecutive(records, last.seq if last else 0)
+                tx.run(queries.load("append_audits"), rows=_audit_rows(records)).consume()
+            return records
+
+        result: list[AuditRecord] = self._write("append_audits", work)
+        return result
 
     def erase_audit_bodies(self, record_ids: Sequence[str]) -> int:
         ids = list(dict.fromkeys(record_ids))
@@ -194,3 +208,8 @@ def _audit_from(props: dict[str, Any]) -> AuditRecord:
     # Bytes are compressed bodies; text bodies were written before compression.
     text = zlib.decompress(body).decode("utf-8") if isinstance(body, (bytes, bytearray)) else body
     return _from_props(AuditRecord, {**props, "body": text})
+
+
+def _audit_rows(records: Sequence[AuditRecord]) -> list[dict[str, Any]]:
+    # Bodies as zlib bytes: a result's JSON repeats labels and evidence (see sqlite_ledger).
+    return [{**_props(r), "body": zlib.compress(r.body.encode("utf-8"), 1)} for r in records]
