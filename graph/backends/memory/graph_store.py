@@ -325,9 +325,10 @@ class MemoryStore(SqliteLedger):
 
     def ontology_versions(self) -> list[OntologyVersion]:
         self.refresh()
-        rows = self._conn().execute(
-            "SELECT version, languages, source, checksum, loaded_at FROM ontology_versions ORDER BY seq"
-        ).fetchall()
+        with self._lock:  # the connection is shared by the process's threads (see SqliteLedger)
+            rows = self._conn().execute(
+                "SELECT version, languages, source, checksum, loaded_at FROM ontology_versions ORDER BY seq"
+            ).fetchall()
         return [
             OntologyVersion(version=v, languages=tuple(x for x in langs.split(",") if x), source=src,
                             checksum=ck, loaded_at=at, active=i == len(rows) - 1)

@@ -7,7 +7,9 @@ them); bodies written as text by earlier versions read back unchanged.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -120,7 +122,16 @@ def _insert_audits(db: sqlite3.Connection, records: Sequence[AuditRecord]) -> No
 
 
 class SqliteLedger:
-    """Mixed into the memory store; ``_conn()`` gives the open connection."""
+    """Mixed into the memory store; ``_conn()`` gives the open connection, ``_lock`` the store's lock.
+
+    One connection serves every thread of a process, and Python's sqlite3 leaves serialising its use to
+    the caller: a thread's SELECT inside another thread's transaction failed as "no more rows available",
+    "cannot start a transaction within a transaction" or "database is locked" under a multi-threaded
+    server (tests/api/test_workers.py). So every ledger method runs under the store's lock (see the end
+    of this module); other processes are kept apart by SQLite's own locks.
+    """
+
+    _lock: threading.RLock
 
     def _conn(self) -> sqlite3.Connection:
         raise NotImplementedError
@@ -301,3 +312,18 @@ class SqliteLedger:
             if n:
                 out[t] = n
         return out
+
+
+def _one_thread_at_a_time(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def serialised(self: SqliteLedger, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return serialised
+
+
+# Every public ledger method, under the store's lock (re-entrant: one method may call another).
+for _name, _member in list(vars(SqliteLedger).items()):
+    if not _name.startswith("_") and callable(_member):
+        setattr(SqliteLedger, _name, _one_thread_at_a_time(_member))
