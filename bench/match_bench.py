@@ -73,8 +73,6 @@ def main() -> None:
     ap.add_argument("--cold", action="store_true",
                     help="time each CV's first match in the process (the taxonomy not yet remembered)")
     args = ap.parse_args()
-    global COLD
-    COLD = args.cold
     if args.store == "both":
         side_by_side(args)
         return
@@ -169,10 +167,7 @@ def _load(store: Store, tax: Taxonomy, postings: list[PostingRecord]) -> float:
     return t.seconds
 
 
-COLD = False
-
-
-def _times(store: Store, cvs: list[CvRecord], valid_on: str) -> dict[str, list[float]]:
+def _times(store: Store, cvs: list[CvRecord], valid_on: str, *, cold: bool = False) -> dict[str, list[float]]:
     # The first match copies the postings and builds the posting index (Neo4j: streamed from the server).
     with Timer() as t:
         match_postings(store, cvs[0], valid_on=valid_on)
@@ -182,7 +177,7 @@ def _times(store: Store, cvs: list[CvRecord], valid_on: str) -> dict[str, list[f
     # it read of the taxonomy (graph/backends/neo4j/taxonomy_memo.py), and a serving process has met most
     # concepts after its first few hundred CVs.
     for _name, fn in STRATEGY_FNS:
-        for cv in cvs[:WARM_UP] if COLD else cvs:
+        for cv in cvs[:WARM_UP] if cold else cvs:
             fn(store, cv, valid_on=valid_on)
     out: dict[str, list[float]] = {}
     for name, fn in STRATEGY_FNS:
@@ -236,8 +231,8 @@ def side_by_side(args: argparse.Namespace) -> None:
         print("neo4j: reusing the stored taxonomy and postings (same seed: the same data)")
     else:
         print(f"neo4j: loaded in {_load(neo4j, tax, postings):.1f} s")
-    figures = {"memory": _times(memory, cvs, valid_on)}
-    figures["neo4j"] = _times(neo4j, cvs, valid_on)
+    figures = {"memory": _times(memory, cvs, valid_on, cold=args.cold)}
+    figures["neo4j"] = _times(neo4j, cvs, valid_on, cold=args.cold)
     limit = arithmetic_limit(memory, cvs, valid_on)
     neo4j.close()
     memory.close()

@@ -28,7 +28,7 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture
-def mini_store(tmp_path: Path, mini_taxonomy: Taxonomy) -> MemoryStore:
+def postings_store(tmp_path: Path, mini_taxonomy: Taxonomy) -> MemoryStore:
     """An embedded store with the mini ESCO fixture and the matching tests' postings."""
     from tests.matching_data import POSTINGS
 

@@ -18,7 +18,14 @@ import numpy.typing as npt
 
 from graph.learning.model import RankingModel
 from graph.matching.explain import MatchResult
-from graph.matching.match import CandidateFrame, candidate_frame, empty_result, frame_of, rank_frame
+from graph.matching.match import (
+    NO_CANDIDATES,
+    CandidateFrame,
+    candidate_frame,
+    empty_result,
+    frame_of,
+    rank_frame,
+)
 from graph.matching.scoring import MatchSettings
 from graph.matching.vocabulary import LEARNED, PART
 from graph.records import CvRecord
@@ -74,5 +81,5 @@ def learned_match(
                    settings_hash=learned_settings_hash(settings, model))
     cf = candidate_frame(store, cv, settings, f)
     if cf is None:
-        return replace(base, notes=("no current postings share a skill or occupation within the radius",))
+        return replace(base, notes=(NO_CANDIDATES,))
     return rank_frame(store, cv, cf, learned_parts(store, cf, model), f.limit, lang, base)

@@ -171,6 +171,10 @@ def occupation_fits(
     return out
 
 
+# The note of a list without candidates (the graph and the learned strategy share the candidates).
+NO_CANDIDATES = "no current postings share a skill or occupation within the radius"
+
+
 @dataclass(frozen=True)
 class CandidateFrame:
     """Every candidate posting of one request as arrays, with what explaining the shown ones needs.
@@ -356,7 +360,7 @@ def match_postings(
     base = empty_result(cv, settings, f.radius, f.valid_on, ontology_version, "graph")
     cf = candidate_frame(store, cv, settings, f)
     if cf is None:
-        return replace(base, notes=("no current postings share a skill or occupation within the radius",))
+        return replace(base, notes=(NO_CANDIDATES,))
     return rank_frame(store, cv, cf, cf.hand, f.limit, lang, base, score=cf.hand_score)
 
 

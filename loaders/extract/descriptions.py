@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from graph.matching.similarity import OccupationVectors, find_vectors, open_vectors, vectors_key
+from graph.matching.similarity import OccupationVectors, open_vectors, vectors_key
 from graph.store import Store
 from loaders.extract.concept_index import Progress
 from loaders.extract.embedding import embedder_for, unit_rows
@@ -72,9 +72,4 @@ def build_occupation_vectors(store: Store, config: ReadingConfig, ontology_versi
     vectors.save(config.index_dir)
     log.info("occupation vectors %s built: %d occupations with %s", key, len(order), embedder.model_id)
     return vectors
-
-
-def vectors_in_force(config: ReadingConfig, ontology_version: str) -> OccupationVectors | None:
-    """The vectors serving would use for ``ontology_version`` (for status reports)."""
-    return find_vectors(config.index_dir, config.model, ontology_version)
 

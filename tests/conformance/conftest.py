@@ -9,10 +9,12 @@ server is missing (see :mod:`tests.conformance.neo4j_server`).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from graph.backends.memory.graph_store import MemoryStore
+from graph.backends.neo4j import Neo4jStore
 from graph.store import Store
 from ontology.model import Taxonomy
 from tests.conformance import documents, neo4j_server
@@ -33,6 +35,22 @@ def _open(backend: str, config: pytest.Config) -> Iterator[Store]:
 def empty_store(request: pytest.FixtureRequest) -> Iterator[Store]:
     """An empty store of each backend."""
     yield from _open(request.param, request.config)
+
+
+@pytest.fixture(params=BACKENDS)
+def two_connections(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, Store]]:
+    """Two stores over one empty database, as two serving processes hold them: two embedded stores on one
+    data dir, or two Neo4j connections."""
+    if request.param == "memory":
+        first, second = MemoryStore(tmp_path).open(), MemoryStore(tmp_path).open()
+    else:
+        first = neo4j_server.fresh_store(request.config)
+        target = neo4j_server.target(request.config)
+        second = Neo4jStore.connect(target.uri, target.auth)
+    yield first, second
+    second.close()
+    if request.param == "memory":
+        first.close()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -112,5 +112,5 @@ def fresh_store(config: pytest.Config) -> Neo4jStore:
     """The session's store over an empty database."""
     s = store(config)
     wipe(config)
-    s.reload_postings()  # its posting index copied the database just wiped
+    s.reload_copies()  # its posting index and remembered taxonomy copied the database just wiped
     return s

@@ -3,6 +3,9 @@ the same behaviour from every backend."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
+
 import pytest
 
 from graph.ledger import AuditQuery, AuditRecord, Feedback, TokenRecord, TrialAssignment, WriteEvent
@@ -16,6 +19,35 @@ def _audit(seq: int, *, cv: str = "cv-a", actor: str = "tok-1", municipality: st
         role="consultant", municipality=municipality, strategy="graph", settings_hash="s" * 8,
         algorithm_version="1", ontology_version="1.1.0", local_additions_version="", body='{"k": "v æ"}',
         prev_hash=f"h{seq - 1}", hash=f"h{seq}")
+
+
+def test_concurrent_appenders_make_one_chain(two_connections: tuple[Store, Store]) -> None:
+    """Two connections, two threads each, appending at once (as serving processes and their threads do):
+    each append chains after the head it read under the store's append lock; none is lost or refused."""
+    first, _ = two_connections
+    appended: list[AuditRecord] = []
+    lock = threading.Lock()
+
+    def chain_one(last: AuditRecord | None) -> list[AuditRecord]:
+        seq = last.seq + 1 if last else 1
+        return [replace(_audit(seq), id=f"rec-{threading.get_ident()}-{seq}", prev_hash=last.hash if last else "",
+                        hash=f"h{seq}")]
+
+    def append(store: Store) -> None:
+        for _ in range(8):
+            records = store.append_chained(chain_one)
+            with lock:
+                appended.extend(records)
+
+    threads = [threading.Thread(target=append, args=(s,)) for s in (*two_connections, *two_connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.seq for r in appended) == list(range(1, 33))
+    stored = first.audit_records(AuditQuery())
+    assert [r.seq for r in stored] == list(range(1, 33))
+    assert all(b.prev_hash == a.hash for a, b in zip(stored, stored[1:], strict=False))  # one unbroken chain
 
 
 def test_audit_chain(empty_store: Store) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -16,11 +15,10 @@ from graph.accountability.replay import replay
 from graph.accountability.serving import CONTROL_NOTE, ListServer, Served, ServeRequest, ServingPolicy
 from graph.accountability.trial import TrialConfig, arm_for, assign
 from graph.backends.memory.graph_store import JOURNAL, MemoryStore
-from graph.ledger import AuditQuery, AuditRecord
+from graph.ledger import AuditQuery
 from graph.matching.match import match_postings
 from graph.matching.scoring import MatchSettings
 from graph.matching.vocabulary import TRIAL_ASSIGNMENT
-from ontology.model import Taxonomy
 from tests.matching_data import POSTINGS, TODAY, O, cv
 from tests.tamper import rewrite_bodies
 
@@ -36,8 +34,8 @@ def serve(store: MemoryStore, cv: object, actor: Actor, request: ServeRequest, *
 
 
 @pytest.fixture
-def store(mini_store: MemoryStore) -> MemoryStore:
-    return mini_store
+def store(postings_store: MemoryStore) -> MemoryStore:
+    return postings_store
 
 
 def _cook() -> object:
@@ -137,34 +135,6 @@ def test_crowding_cap_holds(store: MemoryStore) -> None:
     kinds = [r.strategy for r in store.audit_records(AuditQuery())]
     assert len(kinds) - kinds.count(TRIAL_ASSIGNMENT) == 7  # seven lists served
     assert kinds.count(TRIAL_ASSIGNMENT) == 6  # and six citizens assigned, once each
-
-
-def test_concurrent_appenders_on_one_journal_make_one_chain(tmp_path: Path, mini_taxonomy: Taxonomy) -> None:
-    """Two stores over one data dir (as two serving processes have), two threads each, appending at once:
-    every append chains after the head it read under the journal's write lock, none is lost or refused."""
-    first = MemoryStore(tmp_path / "d").open()
-    first.upsert_taxonomy(mini_taxonomy)
-    second = MemoryStore(tmp_path / "d").open()
-    result = match_postings(first, _cook(), valid_on=TODAY)  # type: ignore[arg-type]
-    appended: list[AuditRecord] = []
-    lock = threading.Lock()
-
-    def append(ledger: MemoryStore) -> None:
-        for _ in range(10):
-            records = append_drafts(ledger, [draft_of(result, Actor("batch", "batch", ""))])
-            with lock:
-                appended.extend(records)
-
-    threads = [threading.Thread(target=append, args=(s,)) for s in (first, second, first, second)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(r.seq for r in appended) == list(range(1, 41))
-    report = verify_chain(first)
-    assert report.ok and report.checked == 40
-    first.close()
-    second.close()
 
 
 def test_a_draft_cannot_be_stored_before_it_is_chained(store: MemoryStore) -> None:

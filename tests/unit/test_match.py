@@ -16,8 +16,8 @@ from tests.matching_data import ROSKILDE, TODAY, O, S, cv
 
 
 @pytest.fixture
-def store(mini_store: MemoryStore) -> MemoryStore:
-    return mini_store
+def store(postings_store: MemoryStore) -> MemoryStore:
+    return postings_store
 
 
 def test_cook_cv_gets_cook_postings_first(store: MemoryStore) -> None:

@@ -40,8 +40,8 @@ def _vectors(close_to_cook: str, key: str = "k1", setting: str = "e5-small", ver
 
 
 @pytest.fixture
-def store(mini_store: MemoryStore) -> MemoryStore:
-    return mini_store
+def store(postings_store: MemoryStore) -> MemoryStore:
+    return postings_store
 
 
 def test_closeness_is_the_place_in_the_focus_order() -> None:

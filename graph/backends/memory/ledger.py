@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import sqlite3
 import threading
-import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -84,28 +83,11 @@ def _token(row: tuple[str, str, str, str, str, str, int]) -> TokenRecord:
                        created=row[5], revoked=bool(row[6]))
 
 
-# Another process's write holds the journal: BEGIN IMMEDIATE waits (busy_timeout), but SQLite answers BUSY
-# at once where waiting could deadlock a WAL reader, which several serving processes meet under load
-# (tests/api/test_workers.py). Nothing has happened when BEGIN fails, so it is simply tried again.
-BEGIN_ATTEMPTS = 200
-BEGIN_PAUSE_SECONDS = 0.01
-
-
-def _begin(db: sqlite3.Connection) -> None:
-    for attempt in range(BEGIN_ATTEMPTS):
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            return
-        except sqlite3.OperationalError as e:
-            if "locked" not in str(e) or attempt == BEGIN_ATTEMPTS - 1:
-                raise
-            time.sleep(BEGIN_PAUSE_SECONDS * (1 + attempt % 10))
-
-
 @contextmanager
 def transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """BEGIN … COMMIT on an autocommit connection; ROLLBACK on any error so nothing is half-written."""
-    _begin(db)
+    """BEGIN … COMMIT on an autocommit connection; ROLLBACK on any error so nothing is half-written.
+    Another process's write makes BEGIN IMMEDIATE wait (the connection's busy timeout)."""
+    db.execute("BEGIN IMMEDIATE")
     try:
         yield
     except BaseException:

@@ -41,7 +41,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
-from neo4j import ManagedTransaction, Record
+from neo4j import Driver, ManagedTransaction, Record
 
 import queries
 from graph.backends.neo4j.connection import (
@@ -108,28 +108,20 @@ class Neo4jGraphStore(Neo4jConnection):
     """The :class:`graph.store.Store` questions over Neo4j (the ledger is :mod:`.ledger`). The posting
     questions of matching are answered from the process's posting index (:mod:`.posting_cache`)."""
 
-    _cache: PostingCache | None = None
-    _taxonomy_memo: TaxonomyMemo | None = None
+    def __init__(self, driver: Driver, *, uri: str, database: str = "neo4j") -> None:
+        super().__init__(driver, uri=uri, database=database)
+        # Made here, not on first use: the start-up warm-up and the first request would race to make two.
+        # Neither does any I/O until it is first asked.
+        self._postings = PostingCache(lambda name, params: self._read(name, **params))
+        self._memo = TaxonomyMemo(self._taxonomy_sequence)
 
-    @property
-    def _postings(self) -> PostingCache:
-        if self._cache is None:  # built on first use: constructing a store does no I/O
-            self._cache = PostingCache(lambda name, params: self._read(name, **params))
-        return self._cache
+    def _taxonomy_sequence(self) -> tuple[int, str]:
+        found = self._read("find_taxonomy_sequence")
+        return (int(found[0]["seq"]), str(found[0]["epoch"])) if found else (0, "")
 
-    @property
-    def _memo(self) -> TaxonomyMemo:
-        if self._taxonomy_memo is None:
-            def sequence() -> tuple[int, str]:
-                found = self._read("find_taxonomy_sequence")
-                return (int(found[0]["seq"]), str(found[0]["epoch"])) if found else (0, "")
-
-            self._taxonomy_memo = TaxonomyMemo(sequence)
-        return self._taxonomy_memo
-
-    def reload_postings(self) -> None:
-        """Copy every posting again on the next read (after the database was replaced under this process;
-        a new epoch of the write sequence is noticed by itself within a check)."""
+    def reload_copies(self) -> None:
+        """Copy every posting and forget the remembered taxonomy on the next read (after the database was
+        replaced under this process; a new epoch of the write sequence is noticed by itself within a check)."""
         self._postings.forget()
         self._memo.forget()
 
