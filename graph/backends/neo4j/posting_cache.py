@@ -19,7 +19,8 @@ and Neo4j stays the source of truth:
   own thread: a consultant who adds a posting sees it in the next match.
 * A new epoch (the database was wiped or restored), or a sequence behind the copy, reloads everything.
 
-Memory: about 1 kB a posting (100,000 postings: ~100 MB a process).
+Memory, measured: 100,000 generated postings raise a process's resident size by about 360 MB (75 → 438 MB,
+the copy, the index and what the copy's fetch leaves allocated); each serving process holds its own.
 """
 
 from __future__ import annotations
