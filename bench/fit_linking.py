@@ -91,8 +91,12 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared")
     reading_args(ap)
+    ap.add_argument("--sentences", action="store_true",
+                    help="fit the sentence view (SENTENCE_WEIGHTS, SENTENCE_ACCEPT) instead of the mention view")
     a = ap.parse_args()
     shared = _shared(a.shared)
+    if a.sentences:
+        return fit_sentences(_build(shared, a.model, Path(a.index_dir)), shared)
     from loaders.extract.linking import WEIGHTS
 
     names = list(WEIGHTS)
@@ -151,6 +155,82 @@ def main() -> int:
         print(f"  da threshold {th}: span recall {r:.3f}, spans on gold {p:.3f}, F2 {f2:.3f}")
     print(f"WEIGHTS = {w}")
     print(f'ACCEPT = {{"en": {th_en}, "da": {best_da}}}')
+    return 0
+
+
+def _sentence_rows(ex, texts: list[str]):  # type: ignore[no-untyped-def]
+    """Per text: the uris read without the sentence view (labels, synonyms, the mention view), and every
+    sentence-view candidate (uri, features) of a concept not already read, as the extractor makes them (its
+    own code path)."""
+    from loaders.extract import linking
+
+    linker = ex._linker
+    captured: list = []  # type: ignore[type-arg]
+    real = linker.sentence_candidates
+
+    def capture(views):  # type: ignore[no-untyped-def]
+        found = real(views)
+        captured.extend(found)
+        return found
+
+    linker.sentence_candidates = capture
+    saved = dict(linking.SENTENCE_ACCEPT)
+    linking.SENTENCE_ACCEPT.update({lang: 2.0 for lang in saved})  # the sentence view accepts nothing here
+    out = []
+    try:
+        for text in texts:
+            captured.clear()
+            res = ex.extract(text, lang="en", kind="posting")
+            base = {s.uri for s in res.skills}
+            out.append((base, [(c.uri, c.features) for sent in captured for c in sent if c.uri not in base]))
+    finally:
+        linker.sentence_candidates = real
+        linking.SENTENCE_ACCEPT.update(saved)
+    return out
+
+
+def _sentence_scores(data, w: dict[str, float], th: float) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+    tp = fp = fn = 0
+    for gold, (lexical, cands) in data:
+        pred = set(lexical) | {u for u, f in cands if _prob(w, f) >= th}
+        tp += len(pred & gold)
+        fp += len(pred - gold)
+        fn += len(gold - pred)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def fit_sentences(ex, shared: Path) -> int:  # type: ignore[no-untyped-def]
+    """The sentence view: weights fitted on both English sets (and on each alone, scored on the other), and
+    the threshold with the best F1 on both sets."""
+    from loaders.extract.linking import SENTENCE_WEIGHTS
+
+    names = list(SENTENCE_WEIGHTS)
+    sets = {}
+    for name in ("tech", "house"):
+        gold, _ = skill_gold_en(shared, name)
+        sents = list(gold)
+        sets[name] = list(zip([gold[s] for s in sents], _sentence_rows(ex, sents), strict=True))
+
+    def rows(data):  # type: ignore[no-untyped-def]
+        return [(f, float(u in g)) for g, (_lx, cs) in data for u, f in cs]
+
+    fmt = lambda v: "/".join(f"{x:.3f}" for x in v)  # noqa: E731
+    for train, test in (("tech", "house"), ("house", "tech")):
+        w = _fit(rows(sets[train]), names)
+        best = max(THRESHOLDS, key=lambda t: _sentence_scores(sets[train], w, t)[2])
+        print(f"fitted on {train}, threshold {best}: {train} P/R/F1 {fmt(_sentence_scores(sets[train], w, best))}, "
+              f"{test} (unseen) {fmt(_sentence_scores(sets[test], w, best))}")
+    both = sets["tech"] + sets["house"]
+    w = _fit(rows(both), names)
+    print("without the sentence view: " + ", ".join(f"{n} {fmt(_sentence_scores(sets[n], w, 2.0))}" for n in sets))
+    for th in THRESHOLDS:
+        print(f"  threshold {th}: " + ", ".join(f"{n} P/R/F1 {fmt(_sentence_scores(sets[n], w, th))}" for n in sets)
+              + f", both {fmt(_sentence_scores(both, w, th))}")
+    th = max(THRESHOLDS, key=lambda t: _sentence_scores(both, w, t)[2])
+    print(f"SENTENCE_WEIGHTS = {w}")
+    print(f'SENTENCE_ACCEPT = {{"en": {th}}}')
     return 0
 
 

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 from typing import Literal
 
 from spacy.language import Language
@@ -23,7 +24,16 @@ from loaders.extract.additions import Addition, addition_entries
 from loaders.extract.chunks import PLACEHOLDER, Mention, is_heading, mentions
 from loaders.extract.embedding import Matrix
 from loaders.extract.language import ENGLISH, detect_language
-from loaders.extract.linking import SemanticLinker
+from loaders.extract.linking import (
+    SENTENCE_KINDS,
+    SENTENCE_LANGUAGES,
+    SENTENCE_MAX_WORDS,
+    SENTENCE_MIN_WORDS,
+    SemanticLinker,
+    SentenceView,
+    accept_sentence,
+    accepted,
+)
 from loaders.extract.matcher import PhraseIndex, PhraseMatch, is_exact, resolve_overlaps, spelled_as_label
 from loaders.extract.pipeline import LANGUAGES, get_nlp
 from loaders.extract.reading import Reading
@@ -239,10 +249,16 @@ class Extractor:
     def _read_by_meaning(self, linker: SemanticLinker, docs: Mapping[int, Doc], layouts: Mapping[int, Layout],
                          langs: Sequence[str], kind: DocumentKind, results: list[Extraction]) -> list[Extraction]:
         """Add the skills the texts' mentions mean, for mentions no label or synonym already read
-        (the lexical reading is surer where it speaks). One embedding call for the whole batch."""
+        (the lexical reading is surer where it speaks); in the sentence view's languages, also what each
+        sentence asks for as a whole (loaders/extract/linking.py). One embedding call per view for the
+        whole batch."""
         wanted: list[tuple[int, Mention, SentenceInfo]] = []
+        sentences: dict[tuple[int, int], SentenceInfo] = {}  # (text, sentence start) in the sentence view
+        in_sentence: dict[tuple[int, int], list[int]] = {}  # its mentions (positions in ``wanted``)
+        negated: set[tuple[int, int]] = set()
         for i, result in enumerate(results):
             lay = layouts[i]
+            whole = langs[i] in SENTENCE_LANGUAGES and kind in SENTENCE_KINDS
             taken = [(s.start, s.end) for s in result.skills]
             for m in mentions(docs[i].text):
                 if any(a < m.end and m.start < b for a, b in taken):
@@ -251,25 +267,54 @@ class Extractor:
                 if kind == "posting" and (sentence.boilerplate or lay.section_at(m.start) is Section.BOILERPLATE):
                     continue
                 if is_negated(sentence.text, m.start - sentence.start, m.end - sentence.start):
+                    negated.add((i, sentence.start))
                     continue
+                if whole:
+                    sentences[(i, sentence.start)] = sentence
+                    in_sentence.setdefault((i, sentence.start), []).append(len(wanted))
                 wanted.append((i, m, sentence))
-        if not wanted:
+            if whole:
+                for sentence in lay.sentences:
+                    if not (kind == "posting" and (sentence.boilerplate
+                                                   or lay.section_at(sentence.start) is Section.BOILERPLATE)):
+                        sentences.setdefault((i, sentence.start), sentence)
+        if not wanted and not sentences:
             return results
-        links = linker.link([(langs[i], m) for i, m, _ in wanted], kind)
+        cands = linker.candidates([(langs[i], m) for i, m, _ in wanted]) if wanted else []
         added: dict[int, dict[str, SkillMention]] = {}
-        for (i, m, sentence), found in zip(wanted, links, strict=True):
-            lay = layouts[i]
+
+        def add(i: int, start: int, end: int, text: str, sentence: SentenceInfo, uri: str, label: str,
+                score: float, cosine: float) -> None:
             essential = None
             if kind == "posting":
-                essential = requirement_strength(sentence.text, m.start - sentence.start, m.end - sentence.start,
-                                                 lay.section_at(m.start))
-            for link in found[:SEMANTIC_LINKS_PER_MENTION]:
-                mention = SkillMention(uri=link.uri, label=link.label, start=m.start, end=m.end, text=m.text,
-                                       sentence=sentence.text.strip(), score=link.score, essential=essential,
-                                       how="semantic", similarity=link.cosine)
-                best = added.setdefault(i, {})
-                if link.uri not in best or mention.score > best[link.uri].score:
-                    best[link.uri] = mention
+                essential = requirement_strength(sentence.text, start - sentence.start, end - sentence.start,
+                                                 layouts[i].section_at(start))
+            mention = SkillMention(uri=uri, label=label, start=start, end=end, text=text,
+                                   sentence=sentence.text.strip(), score=score, essential=essential,
+                                   how="semantic", similarity=cosine)
+            best = added.setdefault(i, {})
+            if uri not in best or mention.score > best[uri].score:
+                best[uri] = mention
+
+        for (i, m, sentence), found in zip(wanted, cands, strict=True):
+            for link in accepted(langs[i], kind, found)[:SEMANTIC_LINKS_PER_MENTION]:
+                add(i, m.start, m.end, m.text, sentence, link.uri, link.label, link.score, link.cosine)
+        keys = [k for k, sentence in sentences.items()
+                if (k in in_sentence or len(sentence.text.split()) >= SENTENCE_MIN_WORDS)
+                and len(sentence.text.split()) <= SENTENCE_MAX_WORDS]
+        views = [SentenceView(sentences[k].text, [(w, cands[w]) for w in in_sentence.get(k, [])],
+                              whole=k not in negated and len(sentences[k].text.split()) >= SENTENCE_MIN_WORDS)
+                 for k in keys]
+        for (i, _), view_found in zip(keys, linker.sentence_candidates(views), strict=True):
+            sentence = sentences[(i, _)]
+            for c in accept_sentence(langs[i], kind, view_found):
+                if c.mention is not None:
+                    m = wanted[c.mention][1]
+                    add(i, m.start, m.end, m.text, sentence, c.uri, c.label, c.score, c.cosine)
+                else:
+                    text = sentence.text.strip()
+                    start = sentence.start + (len(sentence.text) - len(sentence.text.lstrip()))
+                    add(i, start, start + len(text), text, sentence, c.uri, c.label, c.score, c.cosine)
         out: list[Extraction] = []
         for i, result in enumerate(results):
             lexical = {s.uri for s in result.skills}
@@ -332,8 +377,15 @@ class Extractor:
 
 
 def _looks_like_title(doc: Doc) -> bool:
-    words = sum(1 for t in doc if not t.is_punct and not t.is_space)
-    return 0 < words <= TITLE_MAX_WORDS and sum(1 for _ in doc.sents) <= 1
+    # Stops at the first word too many: called for every text, and a posting body has hundreds of tokens
+    # (counting them all was a sixth of extraction time).
+    words = 0
+    for t in doc:
+        if not t.is_punct and not t.is_space:
+            words += 1
+            if words > TITLE_MAX_WORDS:
+                return False
+    return words > 0 and next(islice(doc.sents, 1, 2), None) is None
 
 
 def _named_occupations(doc: Doc, matches: Sequence[PhraseMatch], lay: Layout, kind: str) -> list[OccupationMention]:

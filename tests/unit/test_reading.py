@@ -164,3 +164,34 @@ def test_an_occupation_named_in_a_cv_is_no_skill(reader: Extractor, label_of: Ca
     assert [s.text for s in out.skills] == []
     assert label_of(out.occupations[0].uri) == "journalist"
     assert "journalism" in set(_read(reader, "Kompetencer\njournalistik, interviews", label_of))
+
+
+POSTING_SENTENCES = ("You will welcome guests and make sure they enjoy their stay.\n"
+                     "You will answer phone calls from customers and solve their problems.\n"
+                     "Are you a team player who thrives in an international environment?")
+
+
+def test_an_english_posting_is_also_read_sentence_by_sentence(reader: Extractor, label_of: Callable[[str], str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sentence view reads more of an English posting than its mentions alone, each reading still shown
+    with a phrase of the posting as evidence; a CV and a Danish text are read exactly as without it."""
+    posting = reader.extract(POSTING_SENTENCES, lang="en", kind="posting")
+    cv = reader.extract(POSTING_SENTENCES, lang="en", kind="cv")
+    danish = reader.extract("Du byder gæster velkommen og løser kundernes problemer i telefonen.", lang="da",
+                            kind="posting")
+    monkeypatch.setattr("loaders.extract.extractor.SENTENCE_LANGUAGES", frozenset())
+    reader._linker._near._items.clear()  # type: ignore[union-attr]
+    alone = reader.extract(POSTING_SENTENCES, lang="en", kind="posting")
+    assert {s.uri for s in alone.skills} < {s.uri for s in posting.skills}
+    added = [s for s in posting.skills if s.uri not in {a.uri for a in alone.skills}]
+    assert all(s.how == "semantic" and s.similarity is not None for s in added)
+    assert all(POSTING_SENTENCES[s.start:s.end] == s.text and s.text in s.sentence for s in added)
+    assert {"welcome restaurant guests", "work in an international environment"} <= {label_of(s.uri) for s in added}
+    assert reader.extract(POSTING_SENTENCES, lang="en", kind="cv") == cv
+    assert reader.extract("Du byder gæster velkommen og løser kundernes problemer i telefonen.", lang="da",
+                          kind="posting") == danish
+
+
+def test_a_negated_posting_sentence_is_not_read_whole(reader: Extractor, label_of: Callable[[str], str]) -> None:
+    out = reader.extract("We do not expect you to plan social media campaigns.", lang="en", kind="posting")
+    assert not any("social media" in label_of(s.uri) for s in out.skills)
