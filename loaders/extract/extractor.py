@@ -28,6 +28,7 @@ from loaders.extract.linking import (
     SENTENCE_KINDS,
     SENTENCE_LANGUAGES,
     SENTENCE_MAX_WORDS,
+    SENTENCE_MIN_MENTION_P,
     SENTENCE_MIN_WORDS,
     SemanticLinker,
     SentenceView,
@@ -273,14 +274,9 @@ class Extractor:
                     sentences[(i, sentence.start)] = sentence
                     in_sentence.setdefault((i, sentence.start), []).append(len(wanted))
                 wanted.append((i, m, sentence))
-            if whole:
-                for sentence in lay.sentences:
-                    if not (kind == "posting" and (sentence.boilerplate
-                                                   or lay.section_at(sentence.start) is Section.BOILERPLATE)):
-                        sentences.setdefault((i, sentence.start), sentence)
-        if not wanted and not sentences:
+        if not wanted:
             return results
-        cands = linker.candidates([(langs[i], m) for i, m, _ in wanted]) if wanted else []
+        cands = linker.candidates([(langs[i], m) for i, m, _ in wanted])
         added: dict[int, dict[str, SkillMention]] = {}
 
         def add(i: int, start: int, end: int, text: str, sentence: SentenceInfo, uri: str, label: str,
@@ -299,14 +295,16 @@ class Extractor:
         for (i, m, sentence), found in zip(wanted, cands, strict=True):
             for link in accepted(langs[i], kind, found)[:SEMANTIC_LINKS_PER_MENTION]:
                 add(i, m.start, m.end, m.text, sentence, link.uri, link.label, link.score, link.cosine)
+        # Only a sentence with a mention the mention view found near some concept is embedded whole (see
+        # SENTENCE_MIN_MENTION_P).
         keys = [k for k, sentence in sentences.items()
-                if (k in in_sentence or len(sentence.text.split()) >= SENTENCE_MIN_WORDS)
-                and len(sentence.text.split()) <= SENTENCE_MAX_WORDS]
+                if len(sentence.text.split()) <= SENTENCE_MAX_WORDS
+                and any(lk.score >= SENTENCE_MIN_MENTION_P for w in in_sentence.get(k, []) for lk, _f in cands[w])]
         views = [SentenceView(sentences[k].text, [(w, cands[w]) for w in in_sentence.get(k, [])],
                               whole=k not in negated and len(sentences[k].text.split()) >= SENTENCE_MIN_WORDS)
                  for k in keys]
-        for (i, _), view_found in zip(keys, linker.sentence_candidates(views), strict=True):
-            sentence = sentences[(i, _)]
+        for key, view_found in zip(keys, linker.sentence_candidates(views), strict=True):
+            i, sentence = key[0], sentences[key]
             for c in accept_sentence(langs[i], kind, view_found):
                 if c.mention is not None:
                     m = wanted[c.mention][1]
