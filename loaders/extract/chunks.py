@@ -31,8 +31,9 @@ MAX_MENTION_WORDS = 6
 MAX_COORDINATED_WORDS = 5
 MAX_MENTION_CHARS = 80
 
-# The scrubber's placeholders ("[CPR]", "[NAVN]"): what was removed is never read.
-PLACEHOLDER = re.compile(r"\[[A-ZÆØÅ_]+\]")
+# The scrubber's placeholders ("[CPR]", "[NAVN]"), and the angle-bracket ones of text anonymised elsewhere
+# ("<ORGANIZATION> is looking for", "<LOCATION>"): what was removed is never read.
+PLACEHOLDER = re.compile(r"\[[A-ZÆØÅ_]+\]|<[A-ZÆØÅ_]+>")
 # Hard breaks; a slash or hyphen inside a word ("CI/CD", "e-learning") is not one, a spaced dash is.
 _BREAK = re.compile(
     r"\n|\r|\t|[.!?](?=\s|$)|[;:•·▪●◦■▶►✓✔*|\"“”„()\[\]{}]|,(?!\d)|(?<=\s)[-–—](?=\s)|^[-–—]|"

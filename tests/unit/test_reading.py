@@ -195,3 +195,11 @@ def test_an_english_posting_is_also_read_sentence_by_sentence(reader: Extractor,
 def test_a_negated_posting_sentence_is_not_read_whole(reader: Extractor, label_of: Callable[[str], str]) -> None:
     out = reader.extract("We do not expect you to plan social media campaigns.", lang="en", kind="posting")
     assert not any("social media" in label_of(s.uri) for s in out.skills)
+
+
+def test_placeholders_of_text_anonymised_elsewhere_are_never_read(reader: Extractor) -> None:
+    text = ("As part of <ORGANIZATION> the Transport & Handling team in <LOCATION> develops concepts for "
+            "transport and installation.")
+    out = reader.extract(text, lang="en", kind="posting")
+    assert all("ORGANIZATION" not in s.text and "LOCATION" not in s.text for s in out.skills)
+    assert all("<" not in s.text and ">" not in s.text for s in out.skills)
