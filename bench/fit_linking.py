@@ -1,6 +1,7 @@
 """Fit the semantic linker's weights and thresholds on the development sets, and print what they give.
 
     python bench/fit_linking.py [--index-dir DIR] [--write]
+    python bench/fit_linking.py --sentences [--index-dir DIR]   # the sentence view's stage (English postings)
 
 English: the two skill-extraction dev sets (tech, house) label concepts, so a candidate link is right when
 its concept is gold for the sentence; the logistic weights are fitted on both and each set is also scored
