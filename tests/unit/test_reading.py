@@ -144,7 +144,7 @@ def test_the_hand_made_cvs_are_read_with_a_recall_floor(reader: Extractor) -> No
     recall, precision = tp / (tp + fn), tp / (tp + fp)
     print(f"hand-made CVs: precision {precision:.3f}, recall {recall:.3f}")
     assert recall >= 0.75, recall
-    assert precision >= 0.58, precision
+    assert precision >= 0.65, precision
 
 
 @pytest.mark.parametrize(("text", "expected"), [
