@@ -41,6 +41,9 @@ store = Neo4jStore.connect(uri, (user, password))
 if action == "write":
     store.upsert_postings([posting_from_dict(json.loads(payload))])
 else:
+    if action == "delete-keeping-no-markers":  # every removal marker counts as old, this one's too
+        import graph.backends.neo4j.graph_store as gs
+        gs.REMOVAL_MARKER_SECONDS = -3600.0
     store.delete_postings([payload])
 store.close()
 """
@@ -134,6 +137,25 @@ def test_a_reader_never_sees_half_of_a_write(neo4j_store: Neo4jStore, target: ne
     # The last round wrote A: this process gets there.
     assert _eventually(lambda: set(neo4j_store.postings_requiring([S("dishes")], BOX, TODAY).ids)
                        == {"p-pair-1", "p-pair-2"})
+
+
+def test_removal_markers_are_deleted_and_a_copy_that_missed_them_is_copied_again(
+        neo4j_store: Neo4jStore, admin: Driver, target: neo4j_server.Neo4jTarget) -> None:
+    neo4j_store.upsert_postings(POSTINGS)
+    assert {"p-cook-1", "p-kitchen"} <= _ids(neo4j_store)  # copied; this process now looks away
+
+    def markers() -> int:
+        with admin.session(database="neo4j") as session:
+            return int(session.run("MATCH (t:PostingRemoved) RETURN count(t) AS n").single(strict=True)["n"])
+
+    _other_process(target, "delete", "p-cook-1")
+    assert markers() == 1  # kept: recent
+    _other_process(target, "delete-keeping-no-markers", "p-kitchen")
+    assert markers() == 0  # both deleted: old by the other process's measure
+    # This process never saw either marker; the sequence says markers up to the second removal may be gone,
+    # so it copies everything again instead of keeping what was removed.
+    assert _eventually(lambda: not ({"p-cook-1", "p-kitchen"} & _ids(neo4j_store)))
+    assert "p-dev-py" in _ids(neo4j_store)
 
 
 def test_a_replaced_database_is_copied_again(neo4j_store: Neo4jStore, admin: Driver,

@@ -19,7 +19,7 @@ DUMMY: dict[str, object] = {
     "rows": [], "uris": [], "ids": [], "skill_uris": [], "occupation_uris": [], "kinds": [], "targets": [],
     "limit": 10, "offset": 0, "seq": 1, "min_shared": 1, "day": 20000, "timeout_seconds": 1,
     "south": 55.0, "west": 12.0, "north": 56.0, "east": 13.0, "needle": "x",
-    "props": {"id": "x", "seq": 1}, "languages": ["en"], "exclude_kinds": [],
+    "props": {"id": "x", "seq": 1}, "languages": ["en"], "exclude_kinds": [], "now": 0.0, "before": 0.0,
 }
 # The server's own classifications that are fine on an empty database.
 HARMLESS = {"UNRECOGNIZED", "GENERIC", "SCHEMA"}

@@ -50,7 +50,7 @@ from graph.backends.neo4j.connection import (
     _evidence_json,
     _has_point,
 )
-from graph.backends.neo4j.posting_cache import PostingCache
+from graph.backends.neo4j.posting_cache import REMOVAL_MARKER_SECONDS, PostingCache
 from graph.backends.neo4j.taxonomy_memo import TaxonomyMemo
 from graph.backends.posting_index import FAR_PAST, day_number, row_of
 from graph.codec import (
@@ -348,9 +348,14 @@ class Neo4jGraphStore(Neo4jConnection):
     def delete_postings(self, ids: Iterable[str]) -> int:
         unique = sorted(set(ids))
 
+        now = time.time()
+
         def work(tx: ManagedTransaction) -> tuple[int, int, str]:
             at = tx.run(queries.load("update_posting_sequence")).single(strict=True)
-            deleted = tx.run(queries.load("delete_postings"), ids=unique, seq=at["seq"]).single(strict=True)
+            deleted = tx.run(queries.load("delete_postings"), ids=unique, seq=at["seq"], now=now).single(strict=True)
+            # Markers outlive their use: every process has fetched them within seconds. Without this they
+            # would pile up, one per posting ever removed.
+            tx.run(queries.load("delete_old_posting_removals"), before=now - REMOVAL_MARKER_SECONDS).consume()
             return int(deleted["deleted"]), int(at["seq"]), str(at["epoch"])
 
         deleted, seq, epoch = self._write("delete_postings", work)

@@ -18,6 +18,9 @@ and Neo4j stays the source of truth:
 * This process's own writes are applied to the copy at once, and the next read builds the index on its
   own thread: a consultant who adds a posting sees it in the next match.
 * A new epoch (the database was wiped or restored), or a sequence behind the copy, reloads everything.
+* Removal markers are deleted after :data:`REMOVAL_MARKER_SECONDS` by the next removal, which records on
+  the sequence the newest write whose marker may be gone. A copy older than that (a process that served
+  nothing for that long) is loaded again whole rather than keep a posting whose marker it never saw.
 
 Memory, measured: 100,000 generated postings raise a process's resident size by about 360 MB (75 → 438 MB,
 the copy, the index and what the copy's fetch leaves allocated); each serving process holds its own.
@@ -41,6 +44,9 @@ log = logging.getLogger(__name__)
 
 # How often a reader looks at the write sequence (one indexed single-node read).
 CHECK_SECONDS = 0.5
+# How long a removal marker is kept. Every reading process fetches it within seconds; one that slept
+# longer copies everything again (see the module docstring).
+REMOVAL_MARKER_SECONDS = 7 * 24 * 3600.0
 
 Rows = Callable[[str, dict[str, Any]], list[Any]]
 _KIND: dict[str, RequirementKind] = {k: k for k in REQUIREMENT_KINDS}
@@ -50,6 +56,7 @@ _KIND: dict[str, RequirementKind] = {k: k for k in REQUIREMENT_KINDS}
 class SequenceAt:
     seq: int
     epoch: str
+    pruned: int = 0  # the newest write whose removal marker may have been deleted
 
 
 def row_from_record(r: Any) -> PostingRow:
@@ -105,7 +112,8 @@ class PostingCache:
                 return  # another thread looked meanwhile
             self._next_check = now + self._check_seconds
             at = self._sequence()
-            if self._at is None or at.epoch != self._at.epoch or at.seq < self._at.seq:
+            if (self._at is None or at.epoch != self._at.epoch or at.seq < self._at.seq
+                    or at.pruned > self._at.seq):
                 self._load_all(at)
                 return
             if at.seq == self._at.seq:
@@ -114,6 +122,11 @@ class PostingCache:
             changed = [(row_from_record(r), int(r["seq"])) for r in self._read("find_posting_changes",
                                                                                    {"since": since})]
             removed = [(str(r["id"]), int(r["seq"])) for r in self._read("find_posting_removals", {"since": since})]
+            after = self._sequence()
+            if after.epoch != at.epoch or after.pruned > since:
+                # Markers this fetch needed were deleted while it ran: it may have missed a removal.
+                self._load_all(after)
+                return
             self._apply(changed, removed)
             top = max([at.seq, *(seq for _, seq in changed), *(seq for _, seq in removed)])
             self._at = SequenceAt(top, at.epoch)
@@ -122,7 +135,9 @@ class PostingCache:
 
     def _sequence(self) -> SequenceAt:
         found = self._read("find_posting_sequence", {})
-        return SequenceAt(int(found[0]["seq"]), str(found[0]["epoch"])) if found else SequenceAt(0, "")
+        if not found:
+            return SequenceAt(0, "")
+        return SequenceAt(int(found[0]["seq"]), str(found[0]["epoch"]), int(found[0]["pruned"]))
 
     def _load_all(self, at: SequenceAt) -> None:
         """(Lock held.) Copy every posting; the index is built by the next read."""
