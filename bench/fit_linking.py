@@ -72,7 +72,7 @@ def _prob(w: dict[str, float], f: dict[str, float]) -> float:
 
 
 def _en_scores(data, w: dict[str, float], th: float, links_per_mention: int = 1) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
-    tp = fp = fn = 0
+    pairs = []
     for gold, lexical, cands in data:
         pred = {s.uri for s in lexical.skills}
         kept: dict[tuple[int, int], int] = {}
@@ -80,9 +80,15 @@ def _en_scores(data, w: dict[str, float], th: float, links_per_mention: int = 1)
             if _prob(w, f) >= th and kept.get(span, 0) < links_per_mention:
                 kept[span] = kept.get(span, 0) + 1
                 pred.add(uri)
-        tp += len(pred & gold)
-        fp += len(pred - gold)
-        fn += len(gold - pred)
+        pairs.append((pred, gold))
+    return _micro(pairs)
+
+
+def _micro(pairs: list[tuple[set[str], set[str]]]) -> tuple[float, float, float]:
+    """Micro precision, recall and F1 over (predicted, gold) sets."""
+    tp = sum(len(p & g) for p, g in pairs)
+    fp = sum(len(p - g) for p, g in pairs)
+    fn = sum(len(g - p) for p, g in pairs)
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
@@ -191,15 +197,8 @@ def _sentence_rows(ex, texts: list[str]):  # type: ignore[no-untyped-def]
 
 
 def _sentence_scores(data, w: dict[str, float], th: float) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
-    tp = fp = fn = 0
-    for gold, (lexical, cands) in data:
-        pred = set(lexical) | {u for u, f in cands if _prob(w, f) >= th}
-        tp += len(pred & gold)
-        fp += len(pred - gold)
-        fn += len(gold - pred)
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+    return _micro([(set(lexical) | {u for u, f in cands if _prob(w, f) >= th}, gold)
+                   for gold, (lexical, cands) in data])
 
 
 def fit_sentences(ex, shared: Path) -> int:  # type: ignore[no-untyped-def]
