@@ -291,8 +291,8 @@ def accepted(lang: str, kind: str, cands: Sequence[tuple[SemanticLink, dict[str,
 # skills join its mentions' candidates; every concept is then scored once from both views by
 # SENTENCE_WEIGHTS and accepted at SENTENCE_ACCEPT, in addition to what the mention view accepted. Fitted
 # on the English dev sets (bench/fit_linking.py --sentences: each set also scored with weights fitted on
-# the other only: F1 0.424 on tech with house's weights, 0.408 on house with tech's). At the threshold
-# below it moves F1 0.386/0.389 -> 0.419/0.424 (tech/house) and precision 0.576/0.627 -> 0.536/0.597.
+# the other only: F1 0.412 on tech with house's weights, 0.410 on house with tech's). At the threshold
+# below it moves F1 0.386/0.389 -> 0.419/0.426 (tech/house) and precision 0.576/0.627 -> 0.536/0.606.
 # No Danish set labels concepts, so nothing could be fitted for Danish. Tried with the English weights at
 # 0.42 on Danish postings: Kompetencer span recall 0.711 -> 0.719 and phrases in their right ESCO group
 # 0.413 -> 0.428, for 45 -> 25 postings/s (bench/extract_throughput.py, half of them Danish): too little
