@@ -9,6 +9,9 @@ the label's wording the mention shares, how specific the mention's words are amo
 went through the gloss. The weights were fitted on the English dev sets (bench/fit_linking.py, each set
 checked on the other); a link is accepted at :data:`ACCEPT` of its language, tuned on the dev sets only
 (English skill F1; Danish span F1 on the Kompetencer sentences).
+
+English postings are also read sentence by sentence (:meth:`SemanticLinker.sentence_candidates`, "the
+sentence view" below): a second fitted stage scores each concept from the mention and the whole sentence.
 """
 
 from __future__ import annotations
@@ -310,8 +313,8 @@ SENTENCE_MAX_WORDS = 40
 # A sentence is embedded whole only when one of its mentions has a candidate at least this likely. The
 # model costs ~15-20 ms a sentence on one core; embedding every sentence cut extraction from 49 to 9
 # postings/s (bench/extract_throughput.py), this gate brings it back to 43 and reads as well on the dev
-# sets (fitted with the gate: F1 on tech with house's weights 0.424 vs 0.431 without it, on house with
-# tech's 0.408 vs 0.381): what the sentence view adds is mostly a second concept for a phrase.
+# sets (when it was chosen, refitted with and without it: F1 on tech with house's weights 0.424 vs 0.431,
+# on house with tech's 0.408 vs 0.381): what the view adds is mostly a second concept for a phrase.
 SENTENCE_MIN_MENTION_P = 0.1
 SENTENCE_WEIGHTS: dict[str, float] = {
     "bias": 1.72,
@@ -354,6 +357,9 @@ class SentenceCandidate:
 
 def sentence_features(mention_p: float | None, mentions: int, cosine: float, rank: int,
                       top: float) -> dict[str, float]:
+    """The evidence of one concept for one sentence: ``mention_p`` the mention view's probability (None when
+    no mention proposed it), ``mentions`` how many did, and the whole sentence's ``cosine`` to it, its
+    ``rank`` among the sentence's neighbours and the sentence's ``top`` cosine."""
     p = min(max(mention_p, 1e-4), 1 - 1e-4) if mention_p is not None and mention_p > 0 else None
     return {
         "bias": 1.0,
