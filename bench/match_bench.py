@@ -31,6 +31,7 @@ from graph.accountability.batch import run_batch  # noqa: E402
 from graph.accountability.serving import ListServer, ServingPolicy  # noqa: E402
 from graph.backends.memory.graph_store import MemoryStore  # noqa: E402
 from graph.backends.memory.snapshot import embedded_snapshot  # noqa: E402
+from graph.backends.posting_index import day_number  # noqa: E402
 from graph.learning.model import RankingModel  # noqa: E402
 from graph.learning.rank import learned_match  # noqa: E402
 from graph.matching.alternatives import find_alternatives  # noqa: E402
@@ -194,7 +195,7 @@ def arithmetic_limit(store: MemoryStore, cvs: list[CvRecord], valid_on: str) -> 
     box and validity, bincount the credits and take a top 10. The floor under any store's match."""
     ix = store._posting_index()  # noqa: SLF001 - the bench measures the index itself
     settings = MatchSettings()
-    day = (date.fromisoformat(valid_on) - date(1970, 1, 1)).days
+    day = day_number(valid_on)
     out = []
     for cv in cvs:
         credits = skill_credits(store, cv_skill_map(cv), settings)

@@ -95,8 +95,6 @@ def draft_of(
     )
 
 
-
-
 def append_drafts(ledger: Ledger, drafts: Sequence[AuditRecord]) -> list[AuditRecord]:
     """Chain ``drafts`` after the ledger's head and append them, in one transaction that holds the
     store's append lock: however many processes serve (the API's workers, the nightly batch), each

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,9 @@ import numpy.typing as npt
 Matrix = npt.NDArray[np.float32]
 FORMAT = 1
 PREFIX = "occupations-"
+# An ontology version without vectors is looked for again after this long: ``reading build`` may make
+# them while the service runs, and they are then used without a restart.
+MISSING_RETRY_SECONDS = 60.0
 
 
 def vectors_key(model_id: str, setting: str, ontology_version: str, texts: Mapping[str, str]) -> str:
@@ -124,16 +128,29 @@ class VectorShelf:
     def __init__(self, folder: Path | None, setting: str) -> None:
         self.folder = folder
         self.setting = setting
-        self._current: dict[str, OccupationVectors | None] = {}
+        self._current: dict[str, OccupationVectors] = {}
+        self._missing_at: dict[str, float] = {}  # version -> when none were found
         self._by_key: dict[str, OccupationVectors | None] = {}
 
     def current(self, ontology_version: str) -> OccupationVectors | None:
-        """The vectors for ``ontology_version``; None when the reading is lexical or none are built."""
+        """The vectors for ``ontology_version``; None when the reading is lexical or none are built (looked
+        for again after :data:`MISSING_RETRY_SECONDS`)."""
         if self.folder is None or self.setting == "lexical" or not ontology_version:
             return None
-        if ontology_version not in self._current:  # a race opens the same file twice: harmless
-            self._current[ontology_version] = find_vectors(self.folder, self.setting, ontology_version)
-        return self._current[ontology_version]
+        found = self._current.get(ontology_version)
+        if found is not None:
+            return found
+        now = time.monotonic()
+        missed = self._missing_at.get(ontology_version)
+        if missed is not None and now - missed < MISSING_RETRY_SECONDS:
+            return None
+        # A race opens the same file twice: harmless.
+        found = find_vectors(self.folder, self.setting, ontology_version)
+        if found is None:
+            self._missing_at[ontology_version] = now
+        else:
+            self._current[ontology_version] = found
+        return found
 
     def by_key(self, key: str) -> OccupationVectors | None:
         """The vectors named ``key``; None if they are not (or no longer) there."""

@@ -75,6 +75,17 @@ def test_vectors_file_round_trip_and_lookup(tmp_path: Path) -> None:
     assert VectorShelf(tmp_path, "lexical").current("1.1.0") is None  # lexical reading: no vectors
 
 
+def test_vectors_built_while_the_service_runs_are_found_later(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    shelf = VectorShelf(tmp_path, "e5-small")
+    assert shelf.current("1.1.0") is None
+    _vectors("shop").save(tmp_path)  # `reading build` in another process
+    assert shelf.current("1.1.0") is None  # not looked for again at once
+    monkeypatch.setattr("graph.matching.similarity.MISSING_RETRY_SECONDS", 0.0)
+    found = shelf.current("1.1.0")
+    assert found is not None and found.key == "k1"
+
+
 def test_the_key_names_model_setting_version_and_texts() -> None:
     texts = {O("cook"): "cook: prepares food"}
     key = vectors_key("m", "e5-small", "1.1.1", texts)

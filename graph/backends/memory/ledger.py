@@ -133,8 +133,7 @@ class SqliteLedger:
     def append_chained(self, chain: Callable[[AuditRecord | None], list[AuditRecord]]) -> list[AuditRecord]:
         db = self._conn()
         with transaction(db):  # BEGIN IMMEDIATE: the journal's write lock, held to commit
-            row = db.execute(f"SELECT {_AUDIT_COLS} FROM audit ORDER BY seq DESC LIMIT 1").fetchone()  # noqa: S608
-            last = _audit(row) if row else None
+            last = self.last_audit()
             records = chain(last)
             if records:
                 check_consecutive(records, last.seq if last else 0)

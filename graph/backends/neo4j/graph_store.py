@@ -52,7 +52,7 @@ from graph.backends.neo4j.connection import (
 )
 from graph.backends.neo4j.posting_cache import REMOVAL_MARKER_SECONDS, PostingCache
 from graph.backends.neo4j.taxonomy_memo import TaxonomyMemo
-from graph.backends.posting_index import FAR_PAST, day_number, row_of
+from graph.backends.posting_index import PostingRow, row_of
 from graph.codec import (
     concept_from_dict,
     cv_from_dict,
@@ -347,7 +347,6 @@ class Neo4jGraphStore(Neo4jConnection):
 
     def delete_postings(self, ids: Iterable[str]) -> int:
         unique = sorted(set(ids))
-
         now = time.time()
 
         def work(tx: ManagedTransaction) -> tuple[int, int, str]:
@@ -371,7 +370,8 @@ class Neo4jGraphStore(Neo4jConnection):
 
     def upsert_postings(self, postings: Sequence[PostingRecord]) -> int:
         latest = list({p.id: p for p in postings}.values())
-        rows_all = [_posting_row(p) for p in latest]  # validates every date before writing anything
+        index_rows = [_index_row(p) for p in latest]  # validates every date before writing anything
+        rows_all = [_posting_row(p, r) for p, r in zip(latest, index_rows, strict=True)]
         for start in range(0, len(latest), DOCUMENT_BATCH):
             chunk = latest[start:start + DOCUMENT_BATCH]
             rows = rows_all[start:start + DOCUMENT_BATCH]
@@ -394,7 +394,7 @@ class Neo4jGraphStore(Neo4jConnection):
                 return int(at["seq"]), str(at["epoch"])
 
             seq, epoch = self._write("upsert_postings", work)
-            self._postings.wrote([row_of(p) for p in chunk], seq, epoch)
+            self._postings.wrote(index_rows[start:start + DOCUMENT_BATCH], seq, epoch)
         return len(postings)
 
     def get_postings(self, ids: Iterable[str]) -> dict[str, PostingRecord]:
@@ -470,19 +470,24 @@ def _cv_row(cv: CvRecord) -> dict[str, Any]:
     return {"id": cv.id, "props": props, "point": _has_point(cv.lat, cv.lon)}
 
 
-def _posting_row(p: PostingRecord) -> dict[str, Any]:
+def _index_row(p: PostingRecord) -> PostingRow:
+    """The posting's row in the posting index (its day numbers are stored too).
+
+    :raise ValidationError: on a date that is not ISO.
+    """
     try:
-        published_day = day_number(p.published) if p.published else FAR_PAST
-        valid_through_day = day_number(p.valid_through)
+        return row_of(p)
     except ValueError as e:
         raise ValidationError(f"posting {p.id}: dates must be ISO YYYY-MM-DD ({e})", field="published") from e
-    n_essential = sum(1 for r in p.requirements if r.kind == "essential")
+
+
+def _posting_row(p: PostingRecord, row: PostingRow) -> dict[str, Any]:
     props = {
         "id": p.id, "source": p.source, "title": p.title, "employer": p.employer, "postcode": p.postcode,
         "lat": p.lat, "lon": p.lon, "published": p.published, "validThrough": p.valid_through,
-        "publishedDay": published_day, "validThroughDay": valid_through_day,
+        "publishedDay": row.published_day, "validThroughDay": row.valid_through_day,
         "occupation": p.occupation, "occupationScore": p.occupation_score, "lang": p.lang, "url": p.url,
-        "nEssential": n_essential, "nOptional": len(p.requirements) - n_essential,
+        "nEssential": row.meta.n_essential, "nOptional": row.meta.n_optional,
         "reqSkills": [r.skill for r in p.requirements], "reqKinds": [r.kind for r in p.requirements],
         "bodyJson": json.dumps(posting_to_dict(p), ensure_ascii=False),
     }
