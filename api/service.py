@@ -30,6 +30,7 @@ from graph.accountability.checkpoint import signed_head
 from graph.accountability.citizen import explain_alternative_da, explain_suggestion_da
 from graph.accountability.erasure import erase_citizen
 from graph.accountability.feedback import summarise_feedback
+from graph.accountability.group_append import GroupAppend
 from graph.accountability.replay import compare_with_today, replay
 from graph.accountability.serving import ListServer, ServeRequest, ServingPolicy
 from graph.accountability.writes import write_cvs, write_postings
@@ -99,6 +100,8 @@ class Service:
         # One writer at a time inside this process: the audit chain reads its head and appends the
         # next record, which must not interleave, and the embedded store shares one SQLite connection.
         self._write_lock = threading.RLock()
+        self._appender: GroupAppend | None = None
+        self._appender_of: Backend | None = None  # the store it appends to (a reopened store gets a new one)
         self._gazetteer: Gazetteer | None = None
 
     @cached_property
@@ -112,8 +115,14 @@ class Service:
         return self.policy.local_additions_version
 
     def server(self) -> ListServer:
-        """The one list-serving use case over this process's store; writes under the service's lock."""
-        return ListServer(self.store, self.store, self.policy, lock=self._write_lock)
+        """The one list-serving use case over this process's store; writes under the service's lock, the
+        audit records of concurrent requests appended together."""
+        store = self.store
+        with self._open_lock:
+            if self._appender is None or self._appender_of is not store:
+                self._appender, self._appender_of = GroupAppend(store, lock=self._write_lock), store
+            appender = self._appender
+        return ListServer(store, store, self.policy, lock=self._write_lock, appender=appender)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def try_open(self) -> None:

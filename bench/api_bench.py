@@ -5,7 +5,10 @@ Sets up a store (embedded in a temporary data dir, or the Neo4j named by NEO4J_U
 CVs of municipality 0101, creates a consultant token, starts `jobmatch serve` as a subprocess on a
 free loopback port, then runs bounded request loops with 2..16 client threads.
 
-Usage: python bench/api_bench.py [--postings 100000] [--cvs 2000] [--requests 400] [--store memory|neo4j]
+Usage: python bench/api_bench.py [--postings 100000] [--cvs 2000] [--requests 1000] [--store memory|neo4j] [--workers N]
+
+Prints, per concurrency level, the CPU each request cost in the serving processes, the local Neo4j
+(scripts/neo4j-local) and this client.
 """
 
 from __future__ import annotations
@@ -56,6 +59,40 @@ def wait_ready(port: int, timeout: float = 120.0) -> None:
     sys.exit("server did not become ready")
 
 
+def _descendants(pid: int) -> list[int]:
+    out = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for c in children:
+            out += _descendants(int(c))
+    return out
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes so far (0 for one that is gone)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def neo4j_pid() -> int | None:
+    """The local Neo4j of scripts/neo4j-local, if it runs here (its CPU is part of a request's cost)."""
+    run_dir = Path(os.environ.get("JOBMATCH_NEO4J_RUN", "/tmp/jobmatch-neo4j-run"))
+    try:
+        return int((run_dir / "run" / "jobmatch-neo4j.pid").read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
 def load(port: int, token: str, cv_ids: list[str], clients: int, total: int) -> tuple[float, list[float], int]:
     lat: list[float] = []
     errors = 0
@@ -90,7 +127,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--postings", type=int, default=100_000)
     ap.add_argument("--cvs", type=int, default=2000)
-    ap.add_argument("--requests", type=int, default=400, help="requests per concurrency level")
+    ap.add_argument("--requests", type=int, default=1000, help="requests per concurrency level")
     ap.add_argument("--store", default="memory", choices=["memory", "neo4j"])
     ap.add_argument("--workers", type=int, default=1, help="serving processes (jobmatch serve --workers)")
     ap.add_argument("--threads", type=int, default=8, help="threads per serving process")
@@ -123,10 +160,17 @@ def main() -> None:
             load(port, token, cv_ids, 8, args.warm)  # warm-up, untimed: see --warm
             print(f"warm-up: {args.warm} requests in {time.perf_counter() - t1:.1f} s; load average "
                   f"{os.getloadavg()[0]:.2f}")
+            served = _descendants(server.pid)
+            store_pid = neo4j_pid() if args.store == "neo4j" else None
             for clients in (2, 4, 8, 16):
+                before = (cpu_seconds(served), cpu_seconds([store_pid] if store_pid else []), sum(os.times()[:2]))
                 secs, lat, errors = load(port, token, cv_ids, clients, args.requests)
+                after = (cpu_seconds(served), cpu_seconds([store_pid] if store_pid else []), sum(os.times()[:2]))
+                api_ms, store_ms, client_ms = ((b - a) * 1000 / max(len(lat), 1) for a, b in zip(before, after,
+                                                                                                  strict=True))
                 print(f"clients={clients:>2}: {len(lat) / secs:6.1f} req/s  p50={percentile(lat, 50):6.1f} ms  "
-                      f"p99={percentile(lat, 99):7.1f} ms  errors={errors}")
+                      f"p99={percentile(lat, 99):7.1f} ms  errors={errors}; CPU per request: API {api_ms:.1f} ms, "
+                      f"Neo4j {store_ms:.1f} ms, clients {client_ms:.1f} ms")
         finally:
             server.terminate()
             server.wait(timeout=60)

@@ -39,6 +39,10 @@ class Store(Protocol):
     def ping(self) -> None:
         """Return if the store answers; raise ``StoreUnavailableError`` otherwise."""
 
+    def warm(self) -> None:
+        """Read ahead what serving asks, so the first requests do not wait for it: the posting index and,
+        on a server store, what the process remembers of the taxonomy. Calling it again is harmless."""
+
     # -- taxonomy writes and summary ------------------------------------------------------------
     def upsert_taxonomy(self, tax: Taxonomy) -> TaxonomySummary:
         """Load ``tax`` idempotently (MERGE semantics) and make it the active version.

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from graph.accountability.audit import Actor, append_drafts, draft_of
+from graph.accountability.group_append import GroupAppend
 from graph.accountability.trial import (
     CONTROL,
     TREATMENT,
@@ -216,15 +217,17 @@ class ListServer:
 
     ``lock`` (held by a multi-threaded caller) guards only the writes — the trial assignment, the
     crowding check and the audit append (the chain's head is read and extended by one writer at a
-    time); matching runs outside it.
+    time); matching runs outside it. ``appender`` (a process's :class:`.group_append.GroupAppend`,
+    shared by its threads) appends each list's record together with those of concurrent requests.
     """
 
     def __init__(self, store: Store, ledger: Ledger, policy: ServingPolicy, *,
-                 lock: AbstractContextManager[Any] | None = None) -> None:
+                 lock: AbstractContextManager[Any] | None = None, appender: GroupAppend | None = None) -> None:
         self.store = store
         self.ledger = ledger
         self.policy = policy
         self._lock = lock
+        self._appender = appender
 
     def _locked(self) -> AbstractContextManager[Any]:
         return self._lock or nullcontext()
@@ -239,7 +242,11 @@ class ListServer:
                                  self.policy.vectors_for(plan.ontology_version))
         with self._locked():
             result, draft, held = self.settle(plan, result)
-            record = append_drafts(self.ledger, [draft])[0]
+            if self._appender is None:
+                record = append_drafts(self.ledger, [draft])[0]
+        if self._appender is not None:
+            # Outside the lock, so concurrent requests queue their records for one transaction.
+            record = self._appender.append(draft)
         return Served(result=result, record=record, arm=plan.arm, held_back=held)
 
     def plan(self, cv: CvRecord, actor: Actor, request: ServeRequest, *, today: date | None = None,

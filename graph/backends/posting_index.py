@@ -96,6 +96,9 @@ class PostingIndex:
         self.req_essential = np.array(flat_ess, dtype=np.bool_)
         self.by_occupation = {o: np.array(v, dtype=np.int64) for o, v in per_occ.items()}
         self._at = {i: pos for pos, i in enumerate(self.ids)}
+        # Object arrays of the same strings: candidates are picked out by position arrays.
+        self._ids = np.array(self.ids, dtype=object)
+        self._occupations = np.array(self.occupation, dtype=object)
         self._requirements = [(r.req_skills, r.req_kinds) for r in recs]
 
     def __len__(self) -> int:
@@ -103,10 +106,14 @@ class PostingIndex:
 
     def mask(self, bbox: BBox, valid_on: str) -> npt.NDArray[np.bool_]:
         """The postings inside ``bbox`` and open on ``valid_on`` (published ≤ day ≤ valid through)."""
+        return self._inside(bbox, valid_on, self.lat, self.lon, self.published, self.valid_through)
+
+    def _inside(self, bbox: BBox, valid_on: str, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
+                published: npt.NDArray[np.int64], valid_through: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         d = day_number(valid_on)
         with np.errstate(invalid="ignore"):
-            return ((self.lat >= bbox.south) & (self.lat <= bbox.north) & (self.lon >= bbox.west)
-                    & (self.lon <= bbox.east) & (self.published <= d) & (self.valid_through >= d))
+            return ((lat >= bbox.south) & (lat <= bbox.north) & (lon >= bbox.west) & (lon <= bbox.east)
+                    & (published <= d) & (valid_through >= d))
 
     def postings_in(self, bbox: BBox, valid_on: str) -> list[PostingMeta]:
         return [self.metas[pos] for pos in np.flatnonzero(self.mask(bbox, valid_on)).tolist()]
@@ -115,7 +122,6 @@ class PostingIndex:
         skills = sorted(s for s in set(skill_uris) if s in self.skill_start)
         if not skills:
             return Candidates()
-        mask = self.mask(bbox, valid_on)
         pos_parts, ess_parts, skill_idx = [], [], []
         for k, s in enumerate(skills):
             a, b = self.skill_start[s]
@@ -125,7 +131,8 @@ class PostingIndex:
         pos = np.concatenate(pos_parts)
         ess = np.concatenate(ess_parts)
         sk = np.concatenate(skill_idx)
-        keep = mask[pos]
+        # Tested at the requirements' postings only: a few thousand, not every posting in the index.
+        keep = self._inside(bbox, valid_on, self.lat[pos], self.lon[pos], self.published[pos], self.valid_through[pos])
         pos, ess, sk = pos[keep], ess[keep], sk[keep]
         if pos.size == 0:
             return Candidates()
@@ -135,10 +142,9 @@ class PostingIndex:
         pos, ess, sk = pos[order], ess[order], sk[order]
         uniq_pos, hit_posting = np.unique(pos, return_inverse=True)
         uniq_sk, hit_skill = np.unique(sk, return_inverse=True)
-        at = uniq_pos.tolist()
         return Candidates(
-            ids=tuple(self.ids[i] for i in at), lats=tuple(self.lat[uniq_pos].tolist()),
-            lons=tuple(self.lon[uniq_pos].tolist()), occupations=tuple(self.occupation[i] for i in at),
+            ids=tuple(self._ids[uniq_pos].tolist()), lats=tuple(self.lat[uniq_pos].tolist()),
+            lons=tuple(self.lon[uniq_pos].tolist()), occupations=tuple(self._occupations[uniq_pos].tolist()),
             n_essential=tuple(self.n_essential[uniq_pos].tolist()),
             n_optional=tuple(self.n_optional[uniq_pos].tolist()),
             published_day=tuple(self.published[uniq_pos].tolist()), skills=tuple(skills[i] for i in uniq_sk.tolist()),

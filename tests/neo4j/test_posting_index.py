@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from neo4j import Driver
@@ -192,3 +193,35 @@ def test_a_taxonomy_load_elsewhere_is_seen_here(neo4j_store: Neo4jStore, target:
         other.close()
     assert _eventually(lambda: neo4j_store.concepts([cook])[cook].label("en") == "chef de partie")
     assert neo4j_store.occupation_profiles([cook])[cook] == profile[1:]
+
+
+def test_warm_reads_the_taxonomy_ahead(neo4j_store: Neo4jStore, target: neo4j_server.Neo4jTarget,
+                                       mini_taxonomy: Taxonomy, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After ``warm`` the taxonomy questions of matching are answered without a round trip, and alike."""
+    neo4j_store.upsert_taxonomy(mini_taxonomy)
+    neo4j_store.upsert_postings(POSTINGS)
+    skills = sorted(u for u, c in mini_taxonomy.concepts.items() if c.kind == "Skill")
+    occupations = sorted(u for u, c in mini_taxonomy.concepts.items() if c.kind == "Occupation")
+    warm = Neo4jStore.connect(target.uri, target.auth)
+    try:
+        warm.warm()
+        asked: list[str] = []
+        read = warm._read
+
+        def counted(name: str, **params: object) -> list[Any]:
+            asked.append(name)
+            return read(name, **params)
+
+        monkeypatch.setattr(warm, "_read", counted)
+        seen = (warm.concepts(skills + occupations), warm.collections_of(skills), [warm.skill_neighbours([s]) for s in skills],
+                warm.skill_profile_counts(skills), warm.occupation_profiles(occupations),
+                _ids(warm))
+        # Only the taxonomy's and the postings' write sequences are looked at (have they moved?).
+        assert set(asked) <= {"find_taxonomy_sequence", "find_posting_sequence"}
+    finally:
+        warm.close()
+    cold = (neo4j_store.concepts(skills + occupations), neo4j_store.collections_of(skills),
+            [neo4j_store.skill_neighbours([s]) for s in skills], neo4j_store.skill_profile_counts(skills),
+            neo4j_store.occupation_profiles(occupations), _ids(neo4j_store))
+    assert seen == cold
+    assert seen[0] and any(seen[2]) and seen[4] and seen[5]  # the fixture has something of each

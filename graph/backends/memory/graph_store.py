@@ -498,6 +498,9 @@ class MemoryStore(SqliteLedger):
                 self._index = PostingIndex(row_of(p) for p in self._postings.values())
             return self._index
 
+    def warm(self) -> None:
+        self._posting_index()  # the taxonomy is in memory already
+
     def postings_in(self, bbox: BBox, valid_on: str) -> list[PostingMeta]:
         return self._posting_index().postings_in(bbox, valid_on)
 

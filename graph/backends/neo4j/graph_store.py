@@ -36,9 +36,9 @@ import json
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import uuid4
 
 from neo4j import Driver, ManagedTransaction, Record
@@ -102,6 +102,9 @@ _MERGE_CONCEPTS: dict[ConceptKind, str] = {
     "SkillGroup": "merge_skill_groups",
 }
 _ROLE_ORDER = {"preferred": 0, "alt": 1, "hidden": 2}
+# Keys per read when a process reads the taxonomy ahead (warm): large reads, none of them huge.
+_WARM_BATCH = 2000
+V = TypeVar("V")
 
 
 class Neo4jGraphStore(Neo4jConnection):
@@ -231,8 +234,10 @@ class Neo4jGraphStore(Neo4jConnection):
     # -- taxonomy reads --------------------------------------------------------------------------
     # Remembered per concept until the next taxonomy load (taxonomy_memo.py): matching asks them per CV.
     def concepts(self, uris: Iterable[str]) -> dict[str, Concept]:
-        return self._memo.get("concepts", uris, lambda missing: _concepts(self._read("find_concepts",
-                                                                                      uris=missing)[0]))
+        return self._memo.get("concepts", uris, self._fetch_concepts)
+
+    def _fetch_concepts(self, missing: list[str]) -> dict[str, Concept]:
+        return _concepts(self._read("find_concepts", uris=missing)[0])
 
     def concept_relations(self, uri: str) -> list[ConceptRelation]:
         rows = self._read("find_concept_relations", uri=uri)
@@ -251,19 +256,19 @@ class Neo4jGraphStore(Neo4jConnection):
                 for e in _label_entries(uri, kind, labels, None) if needle in e.label.lower()]
 
     def occupation_profiles(self, uris: Iterable[str]) -> dict[str, list[ProfileSkill]]:
-        def fetch(missing: list[str]) -> dict[str, list[ProfileSkill]]:
-            return {r["uri"]: sorted((ProfileSkill(s, k) for s, k in r["skills"]), key=lambda p: p.skill)
-                    for r in self._read("find_occupation_profiles", uris=missing)}
-
         # Copies: a caller may sort or extend its lists without touching what is remembered.
-        return {u: list(v) for u, v in self._memo.get("profiles", uris, fetch).items()}
+        return {u: list(v) for u, v in self._memo.get("profiles", uris, self._fetch_profiles).items()}
+
+    def _fetch_profiles(self, missing: list[str]) -> dict[str, list[ProfileSkill]]:
+        return {r["uri"]: sorted((ProfileSkill(s, k) for s, k in r["skills"]), key=lambda p: p.skill)
+                for r in self._read("find_occupation_profiles", uris=missing)}
 
     def skill_profile_counts(self, skill_uris: Iterable[str]) -> dict[str, int]:
-        def fetch(missing: list[str]) -> dict[str, int]:
-            [r] = self._read("find_skill_profile_counts", skill_uris=missing)
-            return {u: int(n) for u, n in zip(r["skills"], r["counts"], strict=True) if n}
+        return self._memo.get("profile_counts", skill_uris, self._fetch_profile_counts)
 
-        return self._memo.get("profile_counts", skill_uris, fetch)
+    def _fetch_profile_counts(self, missing: list[str]) -> dict[str, int]:
+        [r] = self._read("find_skill_profile_counts", skill_uris=missing)
+        return {u: int(n) for u, n in zip(r["skills"], r["counts"], strict=True) if n}
 
     def occupations_sharing(self, skill_uris: Iterable[str], min_shared: int = 1) -> list[OccupationOverlap]:
         [r] = self._read("find_occupations_sharing", skill_uris=sorted(set(skill_uris)), min_shared=min_shared)
@@ -286,13 +291,9 @@ class Neo4jGraphStore(Neo4jConnection):
 
     def skill_neighbours(self, skill_uris: Iterable[str]) -> list[SkillLink]:
         asked = set(skill_uris)
-
-        def fetch(missing: list[str]) -> dict[str, tuple[list[list[str]], list[str]]]:
-            return {r["source"]: (r["parents"], r["children"])
-                    for r in self._read("find_skill_neighbours", skill_uris=missing)}
-
         links: set[SkillLink] = set()
-        for source, (parents, children) in self._memo.get("neighbourhoods", sorted(asked), fetch).items():
+        neighbourhoods = self._memo.get("neighbourhoods", sorted(asked), self._fetch_neighbourhoods)
+        for source, (parents, children) in neighbourhoods.items():
             for parent, *siblings in parents:
                 if parent not in asked:
                     links.add(SkillLink(source, "broader", parent))
@@ -301,9 +302,32 @@ class Neo4jGraphStore(Neo4jConnection):
             links |= {SkillLink(source, "narrower", child) for child in children if child not in asked}
         return sorted(links, key=lambda x: (x.source, x.relation, x.target, x.via))
 
+    def _fetch_neighbourhoods(self, missing: list[str]) -> dict[str, tuple[list[list[str]], list[str]]]:
+        return {r["source"]: (r["parents"], r["children"])
+                for r in self._read("find_skill_neighbours", skill_uris=missing)}
+
     def collections_of(self, uris: Iterable[str]) -> dict[str, tuple[str, ...]]:
-        return self._memo.get("collections", uris, lambda missing: {
-            r["uri"]: tuple(sorted(r["collections"])) for r in self._read("find_collections", uris=missing)})
+        return self._memo.get("collections", uris, self._fetch_collections)
+
+    def _fetch_collections(self, missing: list[str]) -> dict[str, tuple[str, ...]]:
+        return {r["uri"]: tuple(sorted(r["collections"])) for r in self._read("find_collections", uris=missing)}
+
+    def warm(self) -> None:
+        self._postings.index()
+        # Everything matching asks of the taxonomy, read ahead in a few large reads (~3 s, ~60 MB at ESCO's
+        # size) instead of a round trip per request until each concept has been asked once.
+        [r] = self._read("find_concept_uris", kinds=["Skill", "Occupation"])
+        skills = sorted(u for u, k in zip(r["uri"], r["kind"], strict=True) if k == "Skill")
+        occupations = sorted(u for u, k in zip(r["uri"], r["kind"], strict=True) if k == "Occupation")
+        self._prime("concepts", skills + occupations, self._fetch_concepts)
+        self._prime("collections", skills, self._fetch_collections)
+        self._prime("neighbourhoods", skills, self._fetch_neighbourhoods)
+        self._prime("profile_counts", skills, self._fetch_profile_counts)
+        self._prime("profiles", occupations, self._fetch_profiles)
+
+    def _prime(self, table: str, keys: list[str], fetch: Callable[[list[str]], dict[str, V]]) -> None:
+        for i in range(0, len(keys), _WARM_BATCH):
+            self._memo.get(table, keys[i:i + _WARM_BATCH], fetch)
 
     # -- documents -------------------------------------------------------------------------------
     def upsert_cvs(self, cvs: Sequence[CvRecord]) -> int:
