@@ -67,7 +67,7 @@ def main() -> None:
                                        "(default: all in memory)")
     ap.add_argument("--no-audit", action="store_true", help="batch without recording audit records")
     ap.add_argument("--snapshot", action="store_true",
-                    help="batch on an in-process snapshot of the store (as `jobmatch batch` does on Neo4j)")
+                    help="batch on an in-process snapshot of the store (how the batch computed on Neo4j before it used the posting index)")
     ap.add_argument("--reuse", action="store_true",
                     help="skip loading when the store already holds the taxonomy and --postings postings "
                          "(same seed: the data would be identical)")

@@ -39,6 +39,11 @@ class Store(Protocol):
     def ping(self) -> None:
         """Return if the store answers; raise ``StoreUnavailableError`` otherwise."""
 
+    def after_fork(self) -> None:
+        """In a process forked from the one that opened the store (the nightly batch's workers), make the
+        store usable here: what it holds in memory is inherited; a server store opens its own connections
+        (the inherited ones are the parent's)."""
+
     def warm(self) -> None:
         """Read ahead what serving asks, so the first requests do not wait for it: the posting index and,
         on a server store, what the process remembers of the taxonomy. Calling it again is harmless."""

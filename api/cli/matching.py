@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
@@ -190,35 +189,19 @@ def register_batch(sub: Any) -> None:
     b.add_argument("--valid-on", help="YYYY-MM-DD (default today)")
     b.add_argument("--municipality", help="only CVs of this municipality")
     b.add_argument("--no-audit", action="store_true", help="compute only (benchmarks); nothing is recorded")
-    b.add_argument("--snapshot", action=argparse.BooleanOptionalAction, default=None,
-                   help="compute on an in-process copy of the taxonomy, postings and CVs (default: when the "
-                        "store is a server such as Neo4j); the audit records go to the store either way")
     b.set_defaults(func=cmd_batch)
 
 
 def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     from graph.accountability.batch import run_batch
-    from graph.backends.memory.snapshot import embedded_snapshot
 
     with composed(settings) as root:
         store = root.backend
         ids = store.cv_ids(args.municipality)
-        snapshot = args.snapshot if args.snapshot is not None else not getattr(store, "fork_safe", False)
-        compute_on = None
-        if snapshot:
-            t0 = time.perf_counter()
-            compute_on = embedded_snapshot(store, ids)
-            print(f"snapshot: taxonomy, {compute_on.posting_count():,} postings and {len(ids):,} CVs copied "
-                  f"in {time.perf_counter() - t0:.1f} s")
-        try:
-            progress = Progress("batch", unit="CVs")
-            rep = run_batch(root.server(), ids, valid_on=args.valid_on or date.today().isoformat(),
-                            workers=args.workers, record=not args.no_audit, compute_on=compute_on,
-                            progress=progress)
-            progress.close()
-        finally:
-            if compute_on is not None:
-                compute_on.close()
+        progress = Progress("batch", unit="CVs")
+        rep = run_batch(root.server(), ids, valid_on=args.valid_on or date.today().isoformat(),
+                        workers=args.workers, record=not args.no_audit, progress=progress)
+        progress.close()
         if not args.no_audit:
             # The night's records under a signed checkpoint (with JOBMATCH_AUDIT_KEY): cutting them off later shows.
             write_checkpoint(settings, store)

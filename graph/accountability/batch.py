@@ -6,9 +6,12 @@ CLI's do — trial arm, crowding guard, audit record with the same metadata. Onl
 workers compute, and the parent settles each list in CV order (the crowding guard counts exposures in
 that order) and appends the chunk's records in one transaction, because the hash chain has one writer.
 
-On the embedded store the workers are forked processes that inherit the opened store copy-on-write
-(its indexes are built once, before the fork); on a server store (``fork_safe`` unset) they are
-threads, which overlap the round trips. Nothing is handed to workers through module globals: a forked
+The workers are forked processes. Before the fork the store reads ahead what matching asks
+(:meth:`graph.store.Store.warm`: the posting index, and on Neo4j the taxonomy too), so every worker
+inherits it copy-on-write — the same in-process posting index the API's processes serve from, kept
+current the same way; on Neo4j each worker then opens its own connections
+(:meth:`graph.store.Store.after_fork`) for what it still asks the database (occupations sharing skills,
+whether the write sequences moved). Nothing is handed to workers through module globals: a forked
 worker inherits the compute function it was started with, and only plans and results cross the queues.
 """
 
@@ -31,7 +34,6 @@ from graph.accountability.serving import (
 from graph.accountability.workers import ordered_map
 from graph.ledger import AuditRecord
 from graph.matching.explain import MatchResult
-from graph.records import BBox
 from graph.store import Store
 
 BATCH_ACTOR = Actor(id="batch", role="batch", municipality="")
@@ -94,14 +96,13 @@ def run_batch(server: ListServer, cv_ids: Sequence[str], *, valid_on: str, worke
     """Serve ``cv_ids`` (those with a location) their matches and alternatives, as actor ``batch``.
 
     ``record`` off (benchmarks) computes only: no trial assignment, exposure or audit record is
-    written. ``compute_on`` (e.g. an :func:`graph.backends.memory.snapshot.embedded_snapshot` of the
-    store) is where matching reads; by default the server's store.
+    written. ``compute_on`` (a benchmark's embedded copy of the store,
+    :func:`graph.backends.memory.snapshot.embedded_snapshot`) is where matching reads; by default the
+    server's store.
     """
     source = compute_on or server.store
-    fork = bool(getattr(source, "fork_safe", False))
-    if fork:
-        # Build lazy indexes in the parent so every worker inherits them instead of rebuilding.
-        source.postings_in(_everywhere(), valid_on)
+    # What matching reads, read ahead once, before the fork: every worker inherits it.
+    source.warm()
 
     version = active_ontology_version(server.store)
 
@@ -122,7 +123,8 @@ def run_batch(server: ListServer, cv_ids: Sequence[str], *, valid_on: str, worke
     n = with_m = with_a = held = 0
     chunks = planned()
     # ordered_map pulls the next chunk of plans in this thread, so trial writes stay in the parent.
-    work = ordered_map(_Compute(source, server, record), chunks, workers=workers, processes=fork)
+    work = ordered_map(_Compute(source, server, record), chunks, workers=workers,
+                       started=source.after_fork)
     for chunks_done, (plans, results) in enumerate(work, start=1):
         drafts = []
         for plan, done in zip(plans, results, strict=True):
@@ -144,7 +146,3 @@ def run_batch(server: ListServer, cv_ids: Sequence[str], *, valid_on: str, worke
         if progress is not None:
             progress(min(len(cv_ids), chunks_done * chunk), len(cv_ids))
     return BatchReport(n, with_m, with_a, time.perf_counter() - t0, workers, held)
-
-
-def _everywhere() -> BBox:
-    return BBox(south=-90.0, west=-180.0, north=90.0, east=180.0)

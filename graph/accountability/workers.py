@@ -3,7 +3,7 @@
 :func:`ordered_map` yields ``(item, fn(item))`` in input order. It pulls the next input in the calling
 thread (so an input generator may write to a store that is not thread-safe), keeps a bounded number
 of items in flight, and runs ``fn`` in forked processes (which inherit ``fn`` and whatever it holds —
-an opened embedded store — copy-on-write; only items and results are pickled) or in threads.
+an opened store and what it read ahead — copy-on-write; only items and results are pickled).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import multiprocessing as mp
 import queue
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.queues import Queue
 from typing import Any, TypeVar
 
@@ -29,34 +28,30 @@ class WorkerError(RuntimeError):
     """A worker failed on an item (its traceback is in the message) or died."""
 
 
-def ordered_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int, processes: bool) -> Iterator[tuple[T, R]]:
+def ordered_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int,
+                started: Callable[[], None] | None = None) -> Iterator[tuple[T, R]]:
     """``(item, fn(item))`` for each item, in order; ``workers`` ≤ 1 runs in the calling thread.
+    ``started`` runs first in each forked process (e.g. the store's :meth:`after_fork`).
 
     :raise WorkerError: if ``fn`` raised in a worker process or a worker died.
     """
     if workers <= 1:
         for item in items:
             yield item, fn(item)
-    elif processes:
-        yield from _forked(fn, items, workers)
     else:
-        yield from _threaded(fn, items, workers)
+        yield from _forked(fn, items, workers, started)
 
 
-def _threaded(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[tuple[T, R]]:
-    it = iter(items)
-    with ThreadPoolExecutor(workers) as pool:
-        window: list[tuple[T, Future[R]]] = []
-        for item in it:
-            window.append((item, pool.submit(fn, item)))
-            if len(window) >= workers * IN_FLIGHT_PER_WORKER:
-                first, fut = window.pop(0)
-                yield first, fut.result()
-        for item, fut in window:
-            yield item, fut.result()
-
-
-def _loop(fn: Callable[[Any], Any], tasks: Queue[Any], results: Queue[Any]) -> None:
+def _loop(fn: Callable[[Any], Any], tasks: Queue[Any], results: Queue[Any],
+          started: Callable[[], None] | None) -> None:
+    if started is not None:
+        try:
+            started()
+        except BaseException:  # noqa: BLE001 - reported to the parent with the first task, which raises it
+            failure = traceback.format_exc()
+            while (task := tasks.get()) is not None:
+                results.put((task[0], False, failure))
+            return
     while (task := tasks.get()) is not None:
         i, item = task
         try:
@@ -65,12 +60,13 @@ def _loop(fn: Callable[[Any], Any], tasks: Queue[Any], results: Queue[Any]) -> N
             results.put((i, False, traceback.format_exc()))
 
 
-def _forked(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[tuple[T, R]]:
+def _forked(fn: Callable[[T], R], items: Iterable[T], workers: int,
+            started: Callable[[], None] | None) -> Iterator[tuple[T, R]]:
     ctx = mp.get_context("fork")
     tasks: Queue[Any] = ctx.Queue()
     results: Queue[Any] = ctx.Queue()
     # Under fork the Process arguments are inherited, not pickled: fn keeps its open store.
-    procs = [ctx.Process(target=_loop, args=(fn, tasks, results), daemon=True) for _ in range(workers)]
+    procs = [ctx.Process(target=_loop, args=(fn, tasks, results, started), daemon=True) for _ in range(workers)]
     for p in procs:
         p.start()
     it = iter(items)

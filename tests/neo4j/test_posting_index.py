@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -225,3 +226,26 @@ def test_warm_reads_the_taxonomy_ahead(neo4j_store: Neo4jStore, target: neo4j_se
             neo4j_store.occupation_profiles(occupations), _ids(neo4j_store))
     assert seen == cold
     assert seen[0] and any(seen[2]) and seen[4] and seen[5]  # the fixture has something of each
+
+
+def _in_child(store: Neo4jStore, out: Any) -> None:
+    store.after_fork()
+    out.put(sorted(_ids(store)))
+    store.close()  # closes the child's own driver only
+
+
+def test_a_forked_worker_reads_with_its_own_connections(neo4j_store: Neo4jStore, mini_taxonomy: Taxonomy) -> None:
+    """What the nightly batch's workers do: inherit the read-ahead index, connect anew; the parent's
+    connections are still good afterwards."""
+    neo4j_store.upsert_taxonomy(mini_taxonomy)
+    neo4j_store.upsert_postings(POSTINGS)
+    neo4j_store.warm()
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    child = ctx.Process(target=_in_child, args=(neo4j_store, out))
+    child.start()
+    seen = out.get(timeout=PATIENCE_SECONDS)
+    child.join(PATIENCE_SECONDS)
+    assert child.exitcode == 0 and seen == sorted(_ids(neo4j_store)) and seen
+    neo4j_store.upsert_postings([posting("p-after-fork", "Cook", "cook", ["dishes"])])
+    assert "p-after-fork" in _ids(neo4j_store)

@@ -133,12 +133,10 @@ def test_trial_assign_and_export(data_dir: Path, capsys: pytest.CaptureFixture[s
     assert "permuted blocks of 4" in err and "treatment /" in err
 
 
-@pytest.mark.parametrize("flag", ["--snapshot", "--no-snapshot"])
-def test_batch_command_records_every_cv(data_dir: Path, capsys: pytest.CaptureFixture[str], flag: str) -> None:
-    assert main(["batch", "--valid-on", TODAY, "--workers", "2", flag]) == 0
+def test_batch_command_records_every_cv(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["batch", "--valid-on", TODAY, "--workers", "2"]) == 0
     out = capsys.readouterr().out
     assert "batch: 2 CVs" in out and "2 with direct matches" in out
-    assert ("snapshot: taxonomy, " in out) == (flag == "--snapshot")
     store = MemoryStore(data_dir).open()
     try:
         records = store.audit_records(AuditQuery())

@@ -94,10 +94,6 @@ def restrict_permissions(folder: Path) -> None:
 class MemoryStore(SqliteLedger):
     """networkx + SQLite store; ``data_dir`` None keeps everything in memory (tests)."""
 
-    # The batch may fork workers over an opened store: they only read the in-memory indexes, never
-    # the SQLite connection (graph/accountability/batch.py).
-    fork_safe = True
-
     def __init__(self, data_dir: Path | None = None) -> None:
         # No I/O here: open() reads the journal, so constructing is free and testable.
         self.data_dir = data_dir
@@ -497,6 +493,9 @@ class MemoryStore(SqliteLedger):
             if self._index is None:
                 self._index = PostingIndex(row_of(p) for p in self._postings.values())
             return self._index
+
+    def after_fork(self) -> None:
+        """Nothing to do: a forked worker only reads what the store holds in memory (never its journal)."""
 
     def warm(self) -> None:
         self._posting_index()  # the taxonomy is in memory already

@@ -22,7 +22,6 @@ __all__ = ["Neo4jStore"]
 class Neo4jStore(Neo4jGraphStore, Neo4jLedger):
     """The graph store and the ledger over one Neo4j database. Thread-safe: one driver, a session per call."""
 
-
     @classmethod
     def connect(
         cls,
@@ -46,7 +45,8 @@ class Neo4jStore(Neo4jGraphStore, Neo4jLedger):
             raise ConfigurationError(f"NEO4J_URI {_public_uri(uri)!r} is not a usable Neo4j URI "
                                      "(bolt://host:port or neo4j://host:port, no user:password part)",
                                      field="NEO4J_URI") from None
-        store = cls(driver, uri=uri, database=database)
+        store = cls(driver, uri=uri, database=database,
+                    reconnect=lambda: _driver(uri, auth, retry_seconds, connect_seconds))
         try:
             store.ping()
             store.ensure_schema()

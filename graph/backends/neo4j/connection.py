@@ -84,12 +84,15 @@ def _evidence_json(evidence: Iterable[Evidence]) -> str:
 class Neo4jConnection:
     """One Neo4j database over the official driver. Thread-safe: one driver, a session per call."""
 
-    def __init__(self, driver: Driver, *, uri: str, database: str = "neo4j") -> None:
+    def __init__(self, driver: Driver, *, uri: str, database: str = "neo4j",
+                 reconnect: Callable[[], Driver] | None = None) -> None:
         # No I/O here; connect() verifies the server and ensures the schema.
         self._driver = driver
         self._uri = _public_uri(uri)
         self._database = database
         self._closed = False
+        self._reconnect = reconnect  # a new driver like this one (a forked worker's own connections)
+        self._inherited: list[Driver] = []
 
     # -- plumbing --------------------------------------------------------------------------------
     @contextmanager
@@ -153,6 +156,14 @@ class Neo4jConnection:
         return total
 
     # -- lifecycle -------------------------------------------------------------------------------
+    def after_fork(self) -> None:
+        """A forked process gets a driver of its own. The inherited one is kept, never used and never
+        closed here: its sockets are the parent's, and closing them would end the parent's sessions."""
+        if self._reconnect is None:
+            raise StoreUnavailableError(f"the Neo4j store at {self._uri} cannot open connections in a worker")
+        self._inherited.append(self._driver)
+        self._driver = self._reconnect()
+
     def close(self) -> None:
         if not self._closed:
             self._closed = True

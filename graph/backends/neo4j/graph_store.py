@@ -111,8 +111,9 @@ class Neo4jGraphStore(Neo4jConnection):
     """The :class:`graph.store.Store` questions over Neo4j (the ledger is :mod:`.ledger`). The posting
     questions of matching are answered from the process's posting index (:mod:`.posting_cache`)."""
 
-    def __init__(self, driver: Driver, *, uri: str, database: str = "neo4j") -> None:
-        super().__init__(driver, uri=uri, database=database)
+    def __init__(self, driver: Driver, *, uri: str, database: str = "neo4j",
+                 reconnect: Callable[[], Driver] | None = None) -> None:
+        super().__init__(driver, uri=uri, database=database, reconnect=reconnect)
         # Made here, not on first use: the start-up warm-up and the first request would race to make two.
         # Neither does any I/O until it is first asked.
         self._postings = PostingCache(lambda name, params: self._read(name, **params))
