@@ -31,7 +31,7 @@ from graph.accountability.batch import run_batch  # noqa: E402
 from graph.accountability.serving import ListServer, ServingPolicy  # noqa: E402
 from graph.backends.memory.graph_store import MemoryStore  # noqa: E402
 from graph.backends.memory.snapshot import embedded_snapshot  # noqa: E402
-from graph.backends.posting_index import day_number  # noqa: E402
+from graph.days import day_number  # noqa: E402
 from graph.learning.model import RankingModel  # noqa: E402
 from graph.learning.rank import learned_match  # noqa: E402
 from graph.matching.alternatives import find_alternatives  # noqa: E402

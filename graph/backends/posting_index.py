@@ -14,27 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 import numpy.typing as npt
 
+from graph.days import day_number, published_day
 from graph.records import BBox, Candidates, PostingMeta, PostingRecord, ProfileSkill
 from ontology.model import RequirementKind
-
-# Open-ended dates: no publication date is "always published", no end date "valid for ever".
-FAR_PAST = -(10**6)
-FAR_FUTURE = 10**6
-
-
-def day_number(iso: str) -> int:
-    """Days since 1970 of an ISO date; an empty date maps far into the future.
-
-    :raise ValueError: if ``iso`` is not an ISO date.
-    """
-    if not iso:
-        return FAR_FUTURE
-    return (date.fromisoformat(iso[:10]) - date(1970, 1, 1)).days
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +44,7 @@ def row_of(p: PostingRecord) -> PostingRow:
                        occupation=p.occupation, n_essential=n_ess, n_optional=len(p.requirements) - n_ess)
     nan = float("nan")
     return PostingRow(meta, p.lat if p.lat is not None else nan, p.lon if p.lon is not None else nan,
-                      day_number(p.published) if p.published else FAR_PAST, day_number(p.valid_through),
+                      published_day(p.published), day_number(p.valid_through),
                       tuple(r.skill for r in p.requirements), tuple(r.kind for r in p.requirements))
 
 

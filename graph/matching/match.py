@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from graph.days import day_number, published_day
 from graph.matching.explain import (
     MatchedSkill,
     MatchResult,
@@ -255,7 +256,7 @@ def candidate_frame(store: Store, cv: CvRecord, settings: MatchSettings, f: Fram
     occupations = [all_occupations[j] for j in order_ids]
     n_ess = np.array(list(cands.n_essential) + [p.n_essential for p in extra], dtype=np.float64)[at]
     n_opt = np.array(list(cands.n_optional) + [p.n_optional for p in extra], dtype=np.float64)[at]
-    published = np.array(list(cands.published_day) + [_day_of(p.published) for p in extra], dtype=np.float64)[at]
+    published = np.array(list(cands.published_day) + [published_day(p.published) for p in extra], dtype=np.float64)[at]
     dist = haversine_np(f.lat, f.lon, lats, lons)
 
     occupation_set = {o for o in occupations if o}
@@ -287,7 +288,7 @@ def candidate_frame(store: Store, cv: CvRecord, settings: MatchSettings, f: Fram
 
     fits = occupation_fits(occupation_set, cv, concepts, settings)
     occ_part = np.array([fits[o][1] if o else 0.0 for o in occupations])
-    age = np.maximum(0.0, _day_of(f.valid_on) - published)
+    age = np.maximum(0.0, day_number(f.valid_on) - published)
     features = {
         PART.essential_skills: ess_part,
         PART.optional_skills: opt_part,
@@ -316,13 +317,6 @@ def candidate_frame(store: Store, cv: CvRecord, settings: MatchSettings, f: Fram
                           hand_score=hand_score, listed=listed, cands=cands, h_pos=h_pos, credits=credits,
                           skills=skills, concepts=concepts, transversal=transversal, focus_metas=focus_metas,
                           fits=fits)
-
-
-def _day_of(iso: str) -> int:
-    """Days since 1970 of an ISO date (the stores' ``published_day``); far in the past when unknown."""
-    if not iso:
-        return -(10**6)
-    return (date.fromisoformat(iso[:10]) - date(1970, 1, 1)).days
 
 
 def hand_parts(x: Mapping[str, npt.NDArray[np.float64]], occ_part: npt.NDArray[np.float64],

@@ -28,7 +28,7 @@ import networkx as nx
 from graph.backends.memory.ledger import SCHEMA as LEDGER_SCHEMA
 from graph.backends.memory.ledger import SqliteLedger, transaction
 from graph.backends.memory.ledger import migrate as migrate_ledger
-from graph.backends.posting_index import PostingIndex, day_number, row_of
+from graph.backends.posting_index import PostingIndex, row_of
 from graph.codec import (
     cv_from_dict,
     cv_to_dict,
@@ -37,6 +37,7 @@ from graph.codec import (
     taxonomy_from_dict,
     taxonomy_to_dict,
 )
+from graph.days import day_number
 from graph.records import (
     BBox,
     Candidates,
