@@ -240,12 +240,15 @@ class ListServer:
         plan = self.plan(cv, actor, request, today=today)
         result = compute_planned(self.store, plan, self.policy.settings, self.policy.ranking_model,
                                  self.policy.vectors_for(plan.ontology_version))
-        with self._locked():
-            result, draft, held = self.settle(plan, result)
-            if self._appender is None:
+        if self._appender is None:
+            with self._locked():
+                result, draft, held = self.settle(plan, result)
                 record = append_drafts(self.ledger, [draft])[0]
-        if self._appender is not None:
-            # Outside the lock, so concurrent requests queue their records for one transaction.
+        else:
+            # Settling writes only under the crowding guard; otherwise it drafts and needs no lock. The
+            # record is appended outside the lock, so concurrent requests queue for one transaction.
+            with self._locked() if plan.guard else nullcontext():
+                result, draft, held = self.settle(plan, result)
             record = self._appender.append(draft)
         return Served(result=result, record=record, arm=plan.arm, held_back=held)
 
