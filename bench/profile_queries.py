@@ -86,7 +86,7 @@ def main() -> None:
         calls.setdefault("find_skill_neighbours", []).append({"skill_uris": skills})
         calls.setdefault("find_concepts", []).append({"uris": sorted(set(credits) | seeks | past)})
         calls.setdefault("find_collections", []).append({"uris": credits})
-        calls.setdefault("find_occupations_sharing", []).append({"skill_uris": skills, "min_shared": 2})
+        calls.setdefault("find_skill_requirers", []).append({"skill_uris": skills})
     calls["find_posting_changes"] = [{"since": since}]
     calls["find_posting_removals"] = [{"since": since}]
     for name, params_list in calls.items():

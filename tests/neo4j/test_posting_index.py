@@ -216,16 +216,16 @@ def test_warm_reads_the_taxonomy_ahead(neo4j_store: Neo4jStore, target: neo4j_se
         monkeypatch.setattr(warm, "_read", counted)
         seen = (warm.concepts(skills + occupations), warm.collections_of(skills), [warm.skill_neighbours([s]) for s in skills],
                 warm.skill_profile_counts(skills), warm.occupation_profiles(occupations),
-                _ids(warm))
+                _ids(warm), warm.occupations_sharing(skills[:4], 1))
         # Only the taxonomy's and the postings' write sequences are looked at (have they moved?).
         assert set(asked) <= {"find_taxonomy_sequence", "find_posting_sequence"}
     finally:
         warm.close()
     cold = (neo4j_store.concepts(skills + occupations), neo4j_store.collections_of(skills),
             [neo4j_store.skill_neighbours([s]) for s in skills], neo4j_store.skill_profile_counts(skills),
-            neo4j_store.occupation_profiles(occupations), _ids(neo4j_store))
+            neo4j_store.occupation_profiles(occupations), _ids(neo4j_store), neo4j_store.occupations_sharing(skills[:4], 1))
     assert seen == cold
-    assert seen[0] and any(seen[2]) and seen[4] and seen[5]  # the fixture has something of each
+    assert seen[0] and any(seen[2]) and seen[4] and seen[5] and seen[6]  # the fixture has something of each
 
 
 def _in_child(store: Neo4jStore, out: Any) -> None:

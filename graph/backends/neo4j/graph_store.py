@@ -19,9 +19,10 @@ does (``tests/conformance`` holds both to it). How the graph is laid out, and wh
   carries an older one. Loading the same package twice, or again after a load was killed half-way,
   therefore ends with the same graph; loading another version replaces the taxonomy as the embedded
   store does. The load report (the :class:`~ontology.model.TaxonomySummary`) is stored as JSON on the
-  ``:OntologyVersion`` node, written last: a killed load leaves the previous version active. Each
-  occupation's profile size (``nEssential``/``nOptional``) is recounted at the end of a load, so
-  ``occupations_sharing`` needs no per-occupation traversal (it counts on the fly if a load was cut).
+  ``:OntologyVersion`` node, written last: a killed load leaves the previous version active.
+* What matching asks of the taxonomy is remembered per concept by each process until the next load
+  (:mod:`.taxonomy_memo`), and read ahead at start (``warm``): occupations sharing skills, for one,
+  are answered from the remembered requirers of each skill, as the embedded store answers them.
 * Answers come back as one record of columns where they can be long: the driver decodes a few large
   lists far faster than thousands of small records.
 
@@ -35,7 +36,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -82,6 +83,7 @@ from ontology.model import (
     Concept,
     ConceptKind,
     OccupationSkill,
+    RequirementKind,
     SkillSkill,
     Taxonomy,
     TaxonomySummary,
@@ -151,8 +153,6 @@ class Neo4jGraphStore(Neo4jConnection):
         swept = (self._write_until_done("delete_stale_taxonomy_relations", load_token=token),
                  self._write_until_done("retire_stale_concepts", load_token=token),
                  self._write_until_done("delete_orphan_concepts"))
-        self._write("update_requirement_counts",
-                    lambda tx: tx.run(queries.load("update_requirement_counts")).consume())
         self._record_version(tax, summary)
         log.info("taxonomy %s loaded into neo4j in %.1f s (swept %d edges, %d concepts, %d orphans)",
                  tax.version, time.perf_counter() - t0, *swept)
@@ -272,23 +272,29 @@ class Neo4jGraphStore(Neo4jConnection):
         return {u: int(n) for u, n in zip(r["skills"], r["counts"], strict=True) if n}
 
     def occupations_sharing(self, skill_uris: Iterable[str], min_shared: int = 1) -> list[OccupationOverlap]:
-        [r] = self._read("find_occupations_sharing", skill_uris=sorted(set(skill_uris)), min_shared=min_shared)
-        counts = {o: (int(e), int(n)) for o, e, n in zip(r["occupations"], r["nEssential"], r["nOptional"],
-                                                          strict=True)}
-        uncounted = [o for o, (e, _) in counts.items() if e < 0]
-        if uncounted:  # a load is running or was interrupted: count the profiles now
-            for row in self._read("find_requirement_counts", uris=uncounted):
-                counts[row["uri"]] = (int(row["nEssential"]), int(row["nTotal"]) - int(row["nEssential"]))
-        out = [
-            OccupationOverlap(
-                occupation=occ,
-                shared=tuple(sorted((ProfileSkill(s, k) for s, k in zip(skills, kinds, strict=True)),
-                                    key=lambda p: p.skill)),
-                n_essential=counts[occ][0], n_optional=counts[occ][1],
-            )
-            for occ, skills, kinds in zip(r["occupations"], r["skills"], r["kinds"], strict=True)
-        ]
-        return sorted(out, key=lambda o: o.occupation)
+        # Answered here from what is remembered per skill and per occupation (a round trip per CV was
+        # most of an alternatives list's time on Neo4j), as the embedded store answers it.
+        asked = sorted(set(skill_uris))
+        shared: dict[str, list[ProfileSkill]] = defaultdict(list)
+        # Skills in URI order, so each occupation's shared list comes out sorted without a sort.
+        for skill, requirers in self._memo.get("requirers", asked, self._fetch_requirers).items():
+            for occupation, kind in requirers:
+                shared[occupation].append(ProfileSkill(skill, kind))
+        kept = sorted(o for o, v in shared.items() if len(v) >= min_shared)
+        sizes = self._memo.get("profile_sizes", kept, self._fetch_profile_sizes)
+        return [OccupationOverlap(occupation=o, shared=tuple(shared[o]), n_essential=sizes[o][0],
+                                  n_optional=sizes[o][1]) for o in kept]
+
+    def _fetch_requirers(self, missing: list[str]) -> dict[str, tuple[tuple[str, RequirementKind], ...]]:
+        return {r["uri"]: tuple(sorted(zip(r["occupations"], r["kinds"], strict=True)))
+                for r in self._read("find_skill_requirers", skill_uris=missing)}
+
+    def _fetch_profile_sizes(self, missing: list[str]) -> dict[str, tuple[int, int]]:
+        sizes = {}
+        for occupation, profile in self._memo.get("profiles", missing, self._fetch_profiles).items():
+            n_essential = sum(1 for p in profile if p.kind == "essential")
+            sizes[occupation] = (n_essential, len(profile) - n_essential)
+        return sizes
 
     def skill_neighbours(self, skill_uris: Iterable[str]) -> list[SkillLink]:
         asked = set(skill_uris)
@@ -325,6 +331,8 @@ class Neo4jGraphStore(Neo4jConnection):
         self._prime("neighbourhoods", skills, self._fetch_neighbourhoods)
         self._prime("profile_counts", skills, self._fetch_profile_counts)
         self._prime("profiles", occupations, self._fetch_profiles)
+        self._prime("requirers", skills, self._fetch_requirers)
+        self._prime("profile_sizes", occupations, self._fetch_profile_sizes)
 
     def _prime(self, table: str, keys: list[str], fetch: Callable[[list[str]], dict[str, V]]) -> None:
         for i in range(0, len(keys), _WARM_BATCH):
