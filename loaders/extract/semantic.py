@@ -4,7 +4,7 @@ The lexical linker (:mod:`loaders.extract.titles`) only sees shared words, so "R
 reaches "sales assistant" and "Tele Sale/ Telemarketing" never reaches "call centre agent". This module
 adds a second opinion from the concept index (:mod:`loaders.extract.concept_index`, every occupation
 label of every loaded language embedded once by the reading model): a title is embedded when linked,
-and each occupation scores as its best label's cosine. The two scores are fused (:func:`fuse`)::
+and each occupation scores as the soft maximum of its labels' cosines. The two scores are fused (:func:`fuse`)::
 
     score = FUSED_CAP * (ALPHA * lexical + (1 - ALPHA) * clip((cosine - FLOOR) / (1 - FLOOR), 0, 1))
 
@@ -36,6 +36,11 @@ FLOOR = 0.85  # the cosine that counts as no similarity (e5 cosines are compress
 MIN_SEMANTIC_COSINE = 0.91
 PIN_LEXICAL = 0.97  # titles.py: an exact alternative label scores 0.97, an exact preferred label 1
 FUSED_CAP = 0.96  # fused scores are scaled into [0, FUSED_CAP], below every pinned lexical score
+# An occupation's cosine is the soft maximum of its labels' (tau · log Σ exp(cosine / tau)): its best
+# label's, raised by up to tau · ln k when k labels are about as close — several labels near a title are
+# more evidence than one. With the best label alone MRR was 0.296 / 0.389 / 0.384 on dev titles 0-2,999,
+# 3,000-5,999 and 6,000-15,462; with tau 0.02 it is 0.313 / 0.425 / 0.392 (0.01: lower on all three).
+SOFT_MAX_TAU = 0.02
 LEXICAL_POOL = 100  # lexical candidates fused
 SEMANTIC_POOL = 50  # semantic candidates fused
 SCORE_DECIMALS = 4
@@ -50,7 +55,7 @@ class LabelText:
 
 
 class SemanticIndex:
-    """Occupation labels as unit vectors; an occupation scores as the cosine of its best label."""
+    """Occupation labels as unit vectors; an occupation scores as the soft maximum of its labels' cosines."""
 
     def __init__(self, labels: Sequence[LabelText], vectors: Matrix) -> None:
         if len(labels) != vectors.shape[0]:
@@ -71,16 +76,18 @@ class SemanticIndex:
         return len(self.uris)
 
     def scores(self, query: Matrix) -> tuple[Matrix, npt.NDArray[np.intp]]:
-        """Per occupation (in ``uris`` order): the best label cosine and that label's position."""
+        """Per occupation (in ``uris`` order): the soft maximum of its label cosines (:data:`SOFT_MAX_TAU`)
+        and the position of its best label."""
         if not self.uris:
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.intp)
         sims = self._vectors @ np.asarray(query, dtype=np.float32).reshape(-1)
         best = np.maximum.reduceat(sims, self._starts)
+        at_best = np.repeat(best, np.diff(np.r_[self._starts, len(sims)]))
         # the first label of each occupation reaching its best score (ties: the earlier label)
-        hit = sims >= np.repeat(best, np.diff(np.r_[self._starts, len(sims)]))
-        positions = np.flatnonzero(hit)
+        positions = np.flatnonzero(sims >= at_best)
         first = positions[np.searchsorted(positions, self._starts)]
-        return best.astype(np.float32), first
+        soft = best + SOFT_MAX_TAU * np.log(np.add.reduceat(np.exp((sims - at_best) / SOFT_MAX_TAU), self._starts))
+        return soft.astype(np.float32), first
 
     def nearest(self, query: Matrix, limit: int) -> list[tuple[str, str, float]]:
         """The ``limit`` occupations nearest ``query``: (uri, best label, cosine), best first, then uri."""

@@ -32,6 +32,7 @@ from loaders.extract.semantic import (
     FLOOR,
     FUSED_CAP,
     MIN_SEMANTIC_COSINE,
+    SOFT_MAX_TAU,
     LabelText,
     SemanticIndex,
     SemanticTitles,
@@ -93,15 +94,29 @@ def _index() -> tuple[TableEmbedder, SemanticIndex]:
     return emb, SemanticIndex(LABELS, emb.embed([lab.label for lab in LABELS]))
 
 
-def test_an_occupation_scores_as_its_best_label() -> None:
+def test_an_occupation_scores_as_the_soft_maximum_of_its_labels_and_shows_its_best() -> None:
     emb, ix = _index()
     q = emb.embed(["coffee machine"])[0]
     cos = ix.cosine_of(q)
-    labels = emb.embed(["barista", "coffee maker"])
-    assert cos[BARISTA] == pytest.approx(float(max(labels @ q)), abs=1e-6)
+    c = emb.embed(["barista", "coffee maker"]) @ q
+    soft = float(c.max() + SOFT_MAX_TAU * np.log(np.exp((c - c.max()) / SOFT_MAX_TAU).sum()))
+    assert cos[BARISTA] == pytest.approx(soft, abs=1e-5)
+    # never below the best label, at most tau * ln(2) above it with two labels
+    assert float(c.max()) - 1e-6 <= cos[BARISTA] <= float(c.max()) + SOFT_MAX_TAU * np.log(2) + 1e-6
     uri, label, score = ix.nearest(q, 1)[0]
     assert (uri, label) == (BARISTA, "coffee maker")
     assert score == pytest.approx(cos[BARISTA])
+
+
+def test_two_close_labels_are_more_evidence_than_one() -> None:
+    one, two = "http://example.org/occ/one", "http://example.org/occ/two"
+    vectors = np.array([[1.0, 0.0], [0.9, np.sqrt(1 - 0.81)], [0.9, -np.sqrt(1 - 0.81)], [0.92, np.sqrt(1 - 0.92**2)]],
+                       dtype=np.float32)
+    ix = SemanticIndex([LabelText(one, "a"), LabelText(two, "b"), LabelText(two, "c"), LabelText(one, "d")], vectors)
+    q = np.array([1.0, 0.0], dtype=np.float32)
+    # best labels 1.0 (one) and 0.9 (two): one still ranks first, and a second near label lifts two
+    cos = ix.cosine_of(q)
+    assert cos[one] > cos[two] > 0.9
 
 
 def test_nearest_is_best_first_then_by_uri_and_respects_the_limit() -> None:
