@@ -39,7 +39,7 @@ from loaders.extract.matcher import PhraseIndex, PhraseMatch, is_exact, resolve_
 from loaders.extract.pipeline import LANGUAGES, get_nlp
 from loaders.extract.reading import Reading
 from loaders.extract.rules import Section, idiom_spans, is_negated, requirement_strength
-from loaders.extract.semantic import LEXICAL_POOL, SemanticTitles
+from loaders.extract.semantic import LEXICAL_POOL, SemanticTitles, narrower_counts
 from loaders.extract.skills import ROLE_WEIGHT, Layout, SentenceInfo, find_skills, layout
 from loaders.extract.titles import DEFAULT_LIMIT, TitleLinker, title_weights
 from loaders.mentions import Extraction, OccupationMention, SkillMention
@@ -119,6 +119,7 @@ def build_extractor(
     languages: Sequence[str] = LANGUAGES,
     default_lang: str = ENGLISH,
     reading: Reading | None = None,
+    occupation_codes: Mapping[str, str] | None = None,
 ) -> Extractor:
     """Build an extractor from label entries (any store's ``labels(("Skill", "Occupation"))``) and
     local additions. Additions for concepts the entries do not hold are skipped (counted in the log):
@@ -126,7 +127,8 @@ def build_extractor(
 
     ``reading``: the reading model and its concept index (:func:`loaders.extract.reading.open_reading`);
     with it, skills are also read by meaning and titles fused with their nearest occupations; without it
-    (``JOBMATCH_READING_MODEL=lexical``) labels and local synonyms only.
+    (``JOBMATCH_READING_MODEL=lexical``) labels and local synonyms only. ``occupation_codes`` (uri → ESCO
+    code) tells linking by meaning which occupations are broad (:data:`.semantic.BROAD_PENALTY`).
 
     :raise ValueError: if a language is not supported.
     """
@@ -169,7 +171,8 @@ def build_extractor(
     linker: SemanticLinker | None = None
     if reading is not None:
         # One multilingual index serves every language: the model places Danish and English together.
-        shared = SemanticTitles.from_concepts(reading.embedder, reading.index)
+        shared = SemanticTitles.from_concepts(reading.embedder, reading.index,
+                                              narrower_counts(occupation_codes or {}))
         indexes = {lang: replace(ix, semantic=shared) for lang, ix in indexes.items()}
         linker = SemanticLinker(reading.index, reading.embedder, reading.glossary)
     log.info("extractor built in %.1f s: %s", time.perf_counter() - t0,

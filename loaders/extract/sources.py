@@ -8,7 +8,7 @@ rows whose concept the loaded ESCO version lacks are skipped, so an ESCO upgrade
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from graph.records import LabelEntry
@@ -45,16 +45,19 @@ def _key(checksum: str, files: Sequence[Path], reading: ReadingConfig | None) ->
 
 
 def extractor_for_entries(entries: Sequence[LabelEntry], additions_files: Sequence[Path] = (),
-                          reading: ReadingConfig | None = None) -> Extractor:
+                          reading: ReadingConfig | None = None,
+                          occupation_codes: Mapping[str, str] | None = None) -> Extractor:
     """An extractor over ``entries`` plus the packaged and the given additions (not cached), reading by
-    meaning too when ``reading`` names a model (its index must be built).
+    meaning too when ``reading`` names a model (its index must be built). ``occupation_codes`` (uri →
+    ESCO code) let title linking tell broad occupations from specific ones.
 
     :raise LocalAdditionsError: if an additions file is missing or invalid.
     :raise ConfigurationError: if the reading model's index is not built.
     """
     known = {e.uri for e in entries}
     additions = _additions(known, additions_files)
-    extractor = build_extractor(entries, additions, reading=_reading(entries, additions, reading))
+    extractor = build_extractor(entries, additions, reading=_reading(entries, additions, reading),
+                                occupation_codes=occupation_codes)
     # An extractor is millions of objects that live as long as the process (labels, patterns, spaCy
     # vocabularies). Python's cyclic collector walked them all on every full collection: a fifth of
     # extraction time (bench/extract_throughput.py). Freezing moves what is alive now out of its reach;
@@ -62,6 +65,11 @@ def extractor_for_entries(entries: Sequence[LabelEntry], additions_files: Sequen
     gc.collect()
     gc.freeze()
     return extractor
+
+
+def occupation_codes(tax: Taxonomy) -> dict[str, str]:
+    """uri → ESCO code of every occupation of ``tax``."""
+    return {u: c.code for u, c in tax.concepts.items() if c.kind == "Occupation"}
 
 
 def reading_entries(entries: Sequence[LabelEntry], additions: Sequence[Addition]) -> list[LabelEntry]:
@@ -97,7 +105,10 @@ def extractor_for_store(store: Store, additions_files: Sequence[Path] = (),
     checksum = versions[0].checksum if versions else ""
 
     def build() -> Extractor:
-        return extractor_for_entries(list(store.labels(EXTRACT_KINDS)), additions_files, reading)
+        entries = list(store.labels(EXTRACT_KINDS))
+        occupations = store.concepts({e.uri for e in entries if e.kind == "Occupation"})
+        return extractor_for_entries(entries, additions_files, reading,
+                                     {u: c.code for u, c in occupations.items()})
 
     if checksum:
         return cached_extractor(_key(f"store:{checksum}", additions_files, reading), build)
@@ -114,7 +125,7 @@ def extractor_for_taxonomy(tax: Taxonomy, additions_files: Sequence[Path] = (),
     """
 
     def build() -> Extractor:
-        return extractor_for_entries(list(labels_from_taxonomy(tax)), additions_files, reading)
+        return extractor_for_entries(list(labels_from_taxonomy(tax)), additions_files, reading, occupation_codes(tax))
 
     if not tax.checksum:
         return build()

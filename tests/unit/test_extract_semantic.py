@@ -37,6 +37,7 @@ from loaders.extract.semantic import (
     SemanticIndex,
     SemanticTitles,
     fuse,
+    narrower_counts,
 )
 from loaders.mentions import OccupationMention
 from ontology.errors import ConfigurationError
@@ -343,3 +344,23 @@ def test_a_phrase_is_embedded_and_searched_once_and_reads_the_same_every_time(tm
     assert again[::-1] == first
     # a fresh linker (no cache at all) reads exactly the same
     assert SemanticLinker(index, TableEmbedder()).candidates(mentions) == first
+
+
+def test_narrower_counts_follow_the_occupation_codes() -> None:
+    codes = {"broad": "2512.4", "a": "2512.4.1", "b": "2512.4.2", "deep": "2512.4.1.3", "other": "2512.5",
+             "no-code": ""}
+    assert narrower_counts(codes) == {"broad": 2, "a": 1}  # only direct children count
+
+
+def test_a_broad_occupation_is_demoted_unless_the_title_names_it() -> None:
+    broad, narrow = O + "broad", O + "narrow"
+    semantic = [(broad, "manager", 0.95), (narrow, "shop manager", 0.945)]
+    cosine = {broad: 0.95, narrow: 0.945}
+    penalty = {broad: 0.05 * float(np.log1p(4))}
+    plain = fuse([], semantic, cosine, limit=2)
+    assert [m.uri for m in plain] == [broad, narrow]
+    demoted = fuse([], semantic, cosine, limit=2, penalty=penalty)
+    assert [m.uri for m in demoted] == [narrow, broad]
+    # A title that is the broad occupation's label keeps it first: a pinned score loses nothing.
+    named = fuse([OccupationMention(broad, "manager", 1.0)], semantic, cosine, limit=2, penalty=penalty)
+    assert [(m.uri, m.score) for m in named] == [(broad, 1.0), (narrow, named[1].score)]
