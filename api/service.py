@@ -36,7 +36,6 @@ from graph.accountability.serving import ListServer, ServeRequest, ServingPolicy
 from graph.accountability.writes import write_cvs, write_postings
 from graph.codec import cv_to_dict
 from graph.ledger import AuditQuery, AuditRecord, Feedback
-from graph.matching.explain import result_json
 from graph.matching.geo import Gazetteer
 from graph.matching.scoring import MatchSettings
 from graph.matching.search import find_concepts
@@ -378,7 +377,7 @@ class Service:
         # append): the embedded store's one SQLite connection holds one transaction at a time.
         served = self.server().serve(cv, actor, request)
         result = served.result
-        body = result_json(result)
+        body = served.data  # the list as recorded (already in the record as text: adding to it is safe)
         body["recommendation_id"] = served.record.id
         body["trial_arm"] = served.arm
         body["labels"] = self.labels(_uris_in(body), request.lang)

@@ -79,13 +79,14 @@ def now_iso() -> str:
 
 def draft_of(
     result: MatchResult, actor: Actor, *, local_additions_version: str = "",
-    extra: dict[str, Any] | None = None, at: str | None = None,
+    extra: dict[str, Any] | None = None, at: str | None = None, result_data: dict[str, Any] | None = None,
 ) -> AuditRecord:
     """``result`` as a draft: a record not yet in the chain (seq 0, no hashes; a store refuses it
     until :func:`append_drafts` gives it its place). Drafts can be made anywhere: the batch's workers
     serialise their results in parallel. ``extra`` (e.g. the request's parameters, trial arm) is
-    stored inside the body next to the result."""
-    body = canonical({"result": result_json(result), **(extra or {})})
+    stored inside the body next to the result. ``result_data`` is ``result_json(result)`` when the caller
+    already has it."""
+    body = canonical({"result": result_data if result_data is not None else result_json(result), **(extra or {})})
     return AuditRecord(
         id=uuid.uuid4().hex, seq=0, at=at or now_iso(), cv_id=result.cv_id, actor=actor.id, role=actor.role,
         municipality=actor.municipality, strategy=result.strategy, settings_hash=result.settings_hash,

@@ -38,7 +38,7 @@ from graph.learning.rank import learned_match
 from graph.ledger import AuditRecord, Ledger
 from graph.matching.alternatives import find_alternatives
 from graph.matching.automatch import automatch
-from graph.matching.explain import MatchResult
+from graph.matching.explain import MatchResult, result_json
 from graph.matching.match import empty_result, match_postings
 from graph.matching.scoring import MatchSettings
 from graph.matching.similarity import OccupationVectors, VectorShelf
@@ -117,6 +117,7 @@ class Served:
     record: AuditRecord
     arm: str | None
     held_back: tuple[str, ...]
+    data: dict[str, Any] = field(default_factory=dict)  # result_json(result), as the record holds it
 
 
 def effective_limit(request: ServeRequest, settings: MatchSettings) -> int:
@@ -242,15 +243,15 @@ class ListServer:
                                  self.policy.vectors_for(plan.ontology_version))
         if self._appender is None:
             with self._locked():
-                result, draft, held = self.settle(plan, result)
+                result, draft, held, data = self._settle(plan, result)
                 record = append_drafts(self.ledger, [draft])[0]
         else:
             # Settling writes only under the crowding guard; otherwise it drafts and needs no lock. The
             # record is appended outside the lock, so concurrent requests queue for one transaction.
             with self._locked() if plan.guard else nullcontext():
-                result, draft, held = self.settle(plan, result)
+                result, draft, held, data = self._settle(plan, result)
             record = self._appender.append(draft)
-        return Served(result=result, record=record, arm=plan.arm, held_back=held)
+        return Served(result=result, record=record, arm=plan.arm, held_back=held, data=data)
 
     def plan(self, cv: CvRecord, actor: Actor, request: ServeRequest, *, today: date | None = None,
              assign_arm: bool = True, snapshot: bool = True, ontology_version: str | None = None) -> Plan:
@@ -283,6 +284,12 @@ class ListServer:
     def settle(self, plan: Plan, result: MatchResult) -> tuple[MatchResult, AuditRecord, tuple[str, ...]]:
         """Step 3 (the caller holds the lock): the crowding guard, then the audit draft; returns the list
         as served, its draft and the postings held back."""
+        result, draft, held, _data = self._settle(plan, result)
+        return result, draft, held
+
+    def _settle(self, plan: Plan, result: MatchResult
+                ) -> tuple[MatchResult, AuditRecord, tuple[str, ...], dict[str, Any]]:
+        """:meth:`settle`, and the served list as JSON data (written once: the record and the answer)."""
         held: list[str] = []
         if plan.guard:
             assert self.policy.crowding_cap is not None and plan.effective.limit is not None
@@ -313,9 +320,10 @@ class ListServer:
             extra["occupation_vectors"] = vectors.key if vectors is not None else ""
         if plan.snapshot:
             extra["cv_snapshot"] = cv_to_dict(plan.cv)
+        data = result_json(result)
         draft = draft_of(result, plan.actor, local_additions_version=self.policy.local_additions_version,
-                         extra=extra)
-        return result, draft, tuple(held)
+                         extra=extra, result_data=data)
+        return result, draft, tuple(held), data
 
     def record(self, drafts: list[AuditRecord]) -> list[AuditRecord]:
         """Append drafts to the chain in one transaction (the caller holds the lock)."""
