@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -50,32 +51,40 @@ def _drafts(store: MemoryStore, n: int) -> list[AuditRecord]:
     return [draft_of(result, ACTOR) for _ in range(n)]
 
 
-def test_records_that_queue_meanwhile_go_in_one_turn_in_order(postings_store: MemoryStore) -> None:
-    ledger = GatedLedger(postings_store)
-    appender = GroupAppend(ledger)
-    first, *rest = _drafts(postings_store, 6)
+def _queued_behind_a_held_turn(appender: GroupAppend, ledger: GatedLedger,
+                               drafts: list[AuditRecord]) -> dict[str, AuditRecord]:
+    """The first draft's turn is held at the ledger's gate until every other draft has queued behind it;
+    then the gate opens. The stored records, by draft id."""
     got: dict[str, AuditRecord] = {}
 
     def append(d: AuditRecord) -> None:
         got[d.id] = appender.append(d)
 
-    a = threading.Thread(target=append, args=(first,))
-    a.start()
+    first = threading.Thread(target=append, args=(drafts[0],))
+    first.start()
     assert ledger.inside.wait(PATIENCE_SECONDS)
-    others = [threading.Thread(target=append, args=(d,)) for d in rest]
+    others = [threading.Thread(target=append, args=(d,)) for d in drafts[1:]]
     for t in others:
         t.start()
-    deadline = threading.Event()
-    while appender.queued < len(rest) and not deadline.wait(0.01):
-        pass
+    deadline = time.monotonic() + PATIENCE_SECONDS
+    while appender.queued < len(others) and time.monotonic() < deadline:
+        time.sleep(0.01)
     ledger.gate.set()
-    for t in [a, *others]:
+    for t in [first, *others]:
         t.join(PATIENCE_SECONDS)
+    return got
+
+
+def test_records_that_queue_meanwhile_go_in_one_turn_in_order(postings_store: MemoryStore) -> None:
+    ledger = GatedLedger(postings_store)
+    appender = GroupAppend(ledger)
+    drafts = _drafts(postings_store, 6)
+    got = _queued_behind_a_held_turn(appender, ledger, drafts)
     # One transaction for the first record, one for the five that queued behind it.
     assert (ledger.appends, appender.turns) == (2, 2)
-    assert got[first.id].seq == 1
-    assert sorted(got[d.id].seq for d in rest) == [2, 3, 4, 5, 6]
-    assert all(got[d.id].body == d.body for d in [first, *rest])
+    assert got[drafts[0].id].seq == 1
+    assert sorted(got[d.id].seq for d in drafts[1:]) == [2, 3, 4, 5, 6]
+    assert all(got[d.id].body == d.body for d in drafts)
     assert verify_chain(postings_store).ok and postings_store.last_audit() == max(got.values(), key=lambda r: r.seq)
 
 
@@ -95,20 +104,6 @@ def test_a_failed_turn_fails_its_requests_and_the_next_turn_appends(postings_sto
 def test_a_long_queue_is_appended_in_bounded_turns(postings_store: MemoryStore) -> None:
     ledger = GatedLedger(postings_store)
     appender = GroupAppend(ledger, max_turn=2)
-    first, *rest = _drafts(postings_store, 6)
-    a = threading.Thread(target=appender.append, args=(first,))
-    a.start()
-    assert ledger.inside.wait(PATIENCE_SECONDS)
-    others = [threading.Thread(target=appender.append, args=(d,)) for d in rest]
-    for t in others:
-        t.start()
-    deadline = threading.Event()
-    while appender.queued < len(rest) and not deadline.wait(0.01):
-        pass
-    ledger.gate.set()
-    for t in [a, *others]:
-        t.join(PATIENCE_SECONDS)
+    got = _queued_behind_a_held_turn(appender, ledger, _drafts(postings_store, 6))
     assert appender.turns == 4  # the first alone, then 5 queued in turns of at most 2
-    last = postings_store.last_audit()
-    assert last is not None and last.seq == 6
-    assert verify_chain(postings_store).ok
+    assert sorted(r.seq for r in got.values()) == [1, 2, 3, 4, 5, 6] and verify_chain(postings_store).ok
