@@ -321,7 +321,7 @@ class Neo4jGraphStore(Neo4jConnection):
 
     def warm(self) -> None:
         self._postings.index()
-        # Everything matching asks of the taxonomy, read ahead in a few large reads (~3 s, ~60 MB at ESCO's
+        # Everything matching asks of the taxonomy, read ahead in a few large reads (~2 s, ~50 MB at ESCO's
         # size) instead of a round trip per request until each concept has been asked once.
         [r] = self._read("find_concept_uris", kinds=["Skill", "Occupation"])
         skills = sorted(u for u, k in zip(r["uri"], r["kind"], strict=True) if k == "Skill")
