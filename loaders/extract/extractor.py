@@ -17,7 +17,7 @@ from itertools import islice
 from typing import Literal
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from graph.records import LabelEntry
 from loaders.extract.additions import Addition, addition_entries
@@ -51,6 +51,9 @@ DocumentKind = Literal["cv", "posting"]
 EXTRACT_KINDS: tuple[ConceptKind, ...] = ("Skill", "Occupation")
 # A text of at most this many words in one sentence is read as a job title and linked as a whole.
 TITLE_MAX_WORDS = 12
+# Abbreviations written in job titles, after which a full stop ends no sentence (English and Danish).
+TITLE_ABBREVIATIONS = frozenset({"sr", "snr", "jr", "jnr", "asst", "assist", "ass", "mgr", "exec", "rep", "dept",
+                                 "coord", "dir", "eng", "tech", "spec", "admin", "adm", "int", "vp", "stud", "udd"})
 # English labels a Danish text may use as they are: names and acronyms ("SQL", "Python", "SAP R3") and
 # short phrases ("project management"); single lower-case English words are too often Danish words.
 SHARED_ENGLISH_MAX_WORDS = 3
@@ -386,7 +389,16 @@ def _looks_like_title(doc: Doc) -> bool:
             words += 1
             if words > TITLE_MAX_WORDS:
                 return False
-    return words > 0 and next(islice(doc.sents, 1, 2), None) is None
+    # One sentence; a break right after a title abbreviation ("Sr. Java Developer", which the parser splits
+    # at "Sr.") does not count.
+    return words > 0 and all(_ends_in_abbreviation(s) for s in islice(doc.sents, 0, TITLE_MAX_WORDS) if s.end < len(doc))
+
+
+def _ends_in_abbreviation(sentence: Span) -> bool:
+    last = sentence[-1]
+    if last.text != "." or len(sentence) < 2:
+        return last.text.endswith(".") and last.text[:-1].lower() in TITLE_ABBREVIATIONS
+    return sentence[-2].lower_ in TITLE_ABBREVIATIONS
 
 
 def _named_occupations(doc: Doc, matches: Sequence[PhraseMatch], lay: Layout, kind: str) -> list[OccupationMention]:

@@ -78,6 +78,14 @@ def test_short_text_is_linked_as_a_title(extractor: Extractor) -> None:
     assert out.occupations[0].uri == FORKLIFT_OP
 
 
+def test_a_title_abbreviation_does_not_end_the_title(extractor: Extractor) -> None:
+    # The parser ends a sentence at "Sr."; the title is still linked as a whole (no label is named in it).
+    occ = extractor.extract("Sr. Java Developer", lang="en").occupations
+    assert occ and occ[0].uri in {SOFTWARE_DEV, WEB_DEV}
+    # A real second sentence still makes the text no title: only occupations it names are read.
+    assert extractor.extract("Java developer. Great team.", lang="en").occupations == ()
+
+
 def test_longer_text_yields_named_occupations_with_spans(extractor: Extractor) -> None:
     text = "For five years I worked as a forklift driver. Before that I was a shop assistant in a bakery."
     occ = extractor.extract(text, lang="en", kind="cv").occupations
