@@ -175,8 +175,8 @@ def _times(store: Store, cvs: list[CvRecord], valid_on: str, *, cold: bool = Fal
     print(f"  {type(store).__name__}: first match (posting index built) {t.seconds:.1f} s")
     # Warm-up, untimed: query plans, the page cache, the driver's pool. Then, unless --cold, one untimed
     # pass over every CV, so the timed pass is a process's steady state: the Neo4j store remembers what
-    # it read of the taxonomy (graph/backends/neo4j/taxonomy_memo.py), and a serving process has met most
-    # concepts after its first few hundred CVs.
+    # it read of the taxonomy (graph/backends/neo4j/taxonomy_memo.py), as a serving process does from its
+    # start (Store.warm reads it all ahead).
     for _name, fn in STRATEGY_FNS:
         for cv in cvs[:WARM_UP] if cold else cvs:
             fn(store, cv, valid_on=valid_on)

@@ -49,7 +49,7 @@ class GroupAppend:
         self._cond = threading.Condition()
         self._queue: list[_Ticket] = []
         self._busy = False
-        self.turns = 0  # transactions so far (a benchmark's and a test's view of the grouping)
+        self.turns = 0  # transactions so far (how the tests see the grouping)
 
     @property
     def queued(self) -> int:

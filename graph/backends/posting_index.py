@@ -92,14 +92,7 @@ class PostingIndex:
 
     def mask(self, bbox: BBox, valid_on: str) -> npt.NDArray[np.bool_]:
         """The postings inside ``bbox`` and open on ``valid_on`` (published ≤ day ≤ valid through)."""
-        return self._inside(bbox, valid_on, self.lat, self.lon, self.published, self.valid_through)
-
-    def _inside(self, bbox: BBox, valid_on: str, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
-                published: npt.NDArray[np.int64], valid_through: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
-        d = day_number(valid_on)
-        with np.errstate(invalid="ignore"):
-            return ((lat >= bbox.south) & (lat <= bbox.north) & (lon >= bbox.west) & (lon <= bbox.east)
-                    & (published <= d) & (valid_through >= d))
+        return _inside(bbox, valid_on, self.lat, self.lon, self.published, self.valid_through)
 
     def postings_in(self, bbox: BBox, valid_on: str) -> list[PostingMeta]:
         return [self.metas[pos] for pos in np.flatnonzero(self.mask(bbox, valid_on)).tolist()]
@@ -118,7 +111,7 @@ class PostingIndex:
         ess = np.concatenate(ess_parts)
         sk = np.concatenate(skill_idx)
         # Tested at the requirements' postings only: a few thousand, not every posting in the index.
-        keep = self._inside(bbox, valid_on, self.lat[pos], self.lon[pos], self.published[pos], self.valid_through[pos])
+        keep = _inside(bbox, valid_on, self.lat[pos], self.lon[pos], self.published[pos], self.valid_through[pos])
         pos, ess, sk = pos[keep], ess[keep], sk[keep]
         if pos.size == 0:
             return Candidates()
@@ -159,3 +152,12 @@ class PostingIndex:
                 out[i] = sorted((ProfileSkill(s, k) for s, k in zip(skills, kinds, strict=True)),
                                 key=lambda p: p.skill)
         return out
+
+
+def _inside(bbox: BBox, valid_on: str, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
+            published: npt.NDArray[np.int64], valid_through: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Which of these postings (as columns) are inside ``bbox`` and open on ``valid_on``."""
+    d = day_number(valid_on)
+    with np.errstate(invalid="ignore"):
+        return ((lat >= bbox.south) & (lat <= bbox.north) & (lon >= bbox.west) & (lon <= bbox.east)
+                & (published <= d) & (valid_through >= d))

@@ -265,11 +265,9 @@ class Neo4jGraphStore(Neo4jConnection):
                 for r in self._read("find_occupation_profiles", uris=missing)}
 
     def skill_profile_counts(self, skill_uris: Iterable[str]) -> dict[str, int]:
-        return self._memo.get("profile_counts", skill_uris, self._fetch_profile_counts)
-
-    def _fetch_profile_counts(self, missing: list[str]) -> dict[str, int]:
-        [r] = self._read("find_skill_profile_counts", skill_uris=missing)
-        return {u: int(n) for u, n in zip(r["skills"], r["counts"], strict=True) if n}
+        # The occupations requiring each skill are remembered for occupations_sharing: counted from them.
+        requirers = self._memo.get("requirers", skill_uris, self._fetch_requirers)
+        return {u: n for u, found in requirers.items() if (n := len({o for o, _kind in found}))}
 
     def occupations_sharing(self, skill_uris: Iterable[str], min_shared: int = 1) -> list[OccupationOverlap]:
         # Answered here from what is remembered per skill and per occupation (a round trip per CV was
@@ -321,7 +319,7 @@ class Neo4jGraphStore(Neo4jConnection):
 
     def warm(self) -> None:
         self._postings.index()
-        # Everything matching asks of the taxonomy, read ahead in a few large reads (~2 s, ~50 MB at ESCO's
+        # Everything matching asks of the taxonomy, read ahead in a few large reads (2–3 s, ~140 MB at ESCO's
         # size) instead of a round trip per request until each concept has been asked once.
         [r] = self._read("find_concept_uris", kinds=["Skill", "Occupation"])
         skills = sorted(u for u, k in zip(r["uri"], r["kind"], strict=True) if k == "Skill")
@@ -329,7 +327,6 @@ class Neo4jGraphStore(Neo4jConnection):
         self._prime("concepts", skills + occupations, self._fetch_concepts)
         self._prime("collections", skills, self._fetch_collections)
         self._prime("neighbourhoods", skills, self._fetch_neighbourhoods)
-        self._prime("profile_counts", skills, self._fetch_profile_counts)
         self._prime("profiles", occupations, self._fetch_profiles)
         self._prime("requirers", skills, self._fetch_requirers)
         self._prime("profile_sizes", occupations, self._fetch_profile_sizes)
