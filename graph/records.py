@@ -11,6 +11,7 @@ read back, and hash, exactly as they were — and ``Internal`` one that never le
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -222,6 +223,20 @@ class SkillLink:
     relation: Literal["broader", "narrower", "sibling"]
     target: str
     via: str = ""
+
+
+def links_around(source: str, parents: Iterable[tuple[str, Iterable[str]]], children: Iterable[str]
+                 ) -> tuple[SkillLink, ...]:
+    """Every hierarchy link of ``source``, ordered as ``skill_neighbours`` answers (relation, target, via):
+    each Skill parent (with that parent's Skill children, the siblings) and each Skill child. A store
+    drops the links to asked skills itself; built once per skill, the answer is a filter, not thousands of
+    new records a request."""
+    links: set[SkillLink] = set()
+    for parent, siblings in parents:
+        links.add(SkillLink(source, "broader", parent))
+        links |= {SkillLink(source, "sibling", sib, parent) for sib in siblings if sib != source}
+    links |= {SkillLink(source, "narrower", child) for child in children}
+    return tuple(sorted(links, key=lambda x: (x.relation, x.target, x.via)))
 
 
 @dataclass(frozen=True, slots=True)

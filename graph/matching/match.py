@@ -8,7 +8,7 @@ the ranking is numpy arithmetic over the candidate arrays; only the top ``limit`
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -218,14 +218,18 @@ def _isco_closeness(occupations: list[str], cv: CvRecord, concepts: Mapping[str,
     seeks, past = focus_of(cv)
     focus = {concepts[o].isco_group for o in seeks | past if o in concepts and concepts[o].isco_group}
     by_len = {n: {g[:n] for g in focus} for n, _ in _ISCO_CLOSENESS}
-    memo: dict[str, float] = {}
-    out = np.zeros(len(occupations))
-    for i, occ in enumerate(occupations):
-        if occ not in memo:
-            group = concepts[occ].isco_group if occ in concepts else ""
-            memo[occ] = next((v for n, v in _ISCO_CLOSENESS if len(group) >= n and group[:n] in by_len[n]), 0.0)
-        out[i] = memo[occ]
-    return out
+    def closeness(occ: str) -> float:
+        group = concepts[occ].isco_group if occ in concepts else ""
+        return next((v for n, v in _ISCO_CLOSENESS if len(group) >= n and group[:n] in by_len[n]), 0.0)
+
+    return _per_occupation(occupations, closeness)
+
+
+def _per_occupation(occupations: list[str], value: Callable[[str], float]) -> npt.NDArray[np.float64]:
+    """``value`` of each candidate's occupation, computed once per distinct occupation (thousands of
+    candidates share a few hundred)."""
+    of = {o: value(o) for o in set(occupations)}
+    return np.fromiter(map(of.__getitem__, occupations), dtype=np.float64, count=len(occupations))
 
 
 def candidate_frame(store: Store, cv: CvRecord, settings: MatchSettings, f: Frame) -> CandidateFrame | None:
@@ -245,15 +249,15 @@ def candidate_frame(store: Store, cv: CvRecord, settings: MatchSettings, f: Fram
     if not all_ids:
         return None
 
-    # Positions in id order (both stores hand candidates by id; the extras are merged in).
-    order_ids = sorted(range(len(all_ids)), key=all_ids.__getitem__)
-    ids = [all_ids[j] for j in order_ids]
+    # Positions in id order (both stores hand candidates by id; the extras, if any, are merged in).
+    order_ids = sorted(range(len(all_ids)), key=all_ids.__getitem__) if extra else range(len(all_ids))
+    ids = [all_ids[j] for j in order_ids] if extra else all_ids
     at = np.array(order_ids, dtype=np.int64)
     n = len(ids)
     lats = np.array(list(cands.lats) + [p.lat for p in extra], dtype=np.float64)[at]
     lons = np.array(list(cands.lons) + [p.lon for p in extra], dtype=np.float64)[at]
     all_occupations = list(cands.occupations) + [p.occupation for p in extra]
-    occupations = [all_occupations[j] for j in order_ids]
+    occupations = [all_occupations[j] for j in order_ids] if extra else all_occupations
     n_ess = np.array(list(cands.n_essential) + [p.n_essential for p in extra], dtype=np.float64)[at]
     n_opt = np.array(list(cands.n_optional) + [p.n_optional for p in extra], dtype=np.float64)[at]
     published = np.array(list(cands.published_day) + [published_day(p.published) for p in extra], dtype=np.float64)[at]
@@ -287,7 +291,7 @@ def candidate_frame(store: Store, cv: CvRecord, settings: MatchSettings, f: Fram
     confirmed = np.divide(np.bincount(h_pos, weights=h_conf, minlength=n), hits, out=np.zeros(n), where=hits > 0)
 
     fits = occupation_fits(occupation_set, cv, concepts, settings)
-    occ_part = np.array([fits[o][1] if o else 0.0 for o in occupations])
+    occ_part = _per_occupation(occupations, lambda o: fits[o][1] if o else 0.0)
     age = np.maximum(0.0, day_number(f.valid_on) - published)
     features = {
         PART.essential_skills: ess_part,
@@ -296,8 +300,8 @@ def candidate_frame(store: Store, cv: CvRecord, settings: MatchSettings, f: Fram
         PART.skill_paths: np.minimum(1.0, professional / _PATHS_FULL),
         # Desired and past are separate features (both can hold): the hand weights' occupation fit takes the
         # better of the two, placements may show that experience counts on top of the wish.
-        PART.desired_occupation: np.array([o in seeks for o in occupations], dtype=np.float64),
-        PART.past_occupation: np.array([o in past for o in occupations], dtype=np.float64),
+        PART.desired_occupation: _per_occupation(occupations, lambda o: float(o in seeks)),
+        PART.past_occupation: _per_occupation(occupations, lambda o: float(o in past)),
         PART.isco_closeness: _isco_closeness(occupations, cv, concepts),
         PART.near_home: np.exp(-dist / _NEAR_HOME_KM),
         PART.commute: np.exp(-dist / _COMMUTE_KM),
@@ -372,7 +376,8 @@ def rank_frame(store: Store, cv: CvRecord, cf: CandidateFrame, parts: Mapping[st
     n = len(ids)
     if score is None:
         score = score_of(parts, n)
-    order = [i for i in np.lexsort((np.arange(n), -score)).tolist() if cf.listed[i]]
+    ranked = np.lexsort((np.arange(n), -score))
+    order = ranked[cf.listed[ranked]].tolist()
     top = order[:k]
 
     shown = [ids[i] for i in top]

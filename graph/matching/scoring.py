@@ -7,6 +7,7 @@ trail and in replay.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import asdict, dataclass
@@ -114,8 +115,20 @@ class MatchSettings:
     automatch_unskilled_major_group: str = "9"
 
     def as_json(self) -> dict[str, object]:
-        return asdict(self)
+        return dict(_as_json(self))
 
     def settings_hash(self) -> str:
-        blob = json.dumps(self.as_json(), sort_keys=True).encode()
-        return hashlib.sha256(blob).hexdigest()[:16]
+        return _settings_hash(self)
+
+
+# Every served list asks for its settings' hash and stores them: settings are frozen, so each distinct
+# one is serialised once per process.
+@functools.lru_cache(maxsize=64)
+def _as_json(settings: MatchSettings) -> dict[str, object]:
+    return asdict(settings)
+
+
+@functools.lru_cache(maxsize=64)
+def _settings_hash(settings: MatchSettings) -> str:
+    blob = json.dumps(_as_json(settings), sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]

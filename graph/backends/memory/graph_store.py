@@ -50,6 +50,7 @@ from graph.records import (
     PostingRecord,
     ProfileSkill,
     SkillLink,
+    links_around,
 )
 from ontology.errors import ValidationError
 from ontology.model import Concept, ConceptKind, Taxonomy, TaxonomySummary, summarise
@@ -397,19 +398,11 @@ class MemoryStore(SqliteLedger):
 
     def skill_neighbours(self, skill_uris: Iterable[str]) -> list[SkillLink]:
         asked = set(skill_uris)
-        out: set[SkillLink] = set()
         parents_of, children_of = self._skill_parents_of, self._skill_children_of
-        for s in asked:
-            for parent in parents_of.get(s, ()):
-                if parent not in asked:
-                    out.add(SkillLink(s, "broader", parent, ""))
-                for sib in children_of.get(parent, ()):
-                    if sib != s and sib not in asked:
-                        out.add(SkillLink(s, "sibling", sib, parent))
-            for child in children_of.get(s, ()):
-                if child not in asked:
-                    out.add(SkillLink(s, "narrower", child, ""))
-        return sorted(out, key=lambda x: (x.source, x.relation, x.target, x.via))
+        return [link for s in sorted(asked)
+                for link in links_around(s, ((p, children_of.get(p, ())) for p in parents_of.get(s, ())),
+                                         children_of.get(s, ()))
+                if link.target not in asked]
 
     def collections_of(self, uris: Iterable[str]) -> dict[str, tuple[str, ...]]:
         return {u: self._collections[u] for u in uris if u in self._collections}

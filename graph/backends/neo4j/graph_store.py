@@ -75,6 +75,7 @@ from graph.records import (
     PostingRecord,
     ProfileSkill,
     SkillLink,
+    links_around,
 )
 from ontology.errors import ValidationError
 from ontology.model import (
@@ -296,19 +297,11 @@ class Neo4jGraphStore(Neo4jConnection):
 
     def skill_neighbours(self, skill_uris: Iterable[str]) -> list[SkillLink]:
         asked = set(skill_uris)
-        links: set[SkillLink] = set()
-        neighbourhoods = self._memo.get("neighbourhoods", sorted(asked), self._fetch_neighbourhoods)
-        for source, (parents, children) in neighbourhoods.items():
-            for parent, *siblings in parents:
-                if parent not in asked:
-                    links.add(SkillLink(source, "broader", parent))
-                links |= {SkillLink(source, "sibling", sib, parent) for sib in siblings
-                          if sib != source and sib not in asked}
-            links |= {SkillLink(source, "narrower", child) for child in children if child not in asked}
-        return sorted(links, key=lambda x: (x.source, x.relation, x.target, x.via))
+        around = self._memo.get("links_around", sorted(asked), self._fetch_links_around)
+        return [link for source in sorted(around) for link in around[source] if link.target not in asked]
 
-    def _fetch_neighbourhoods(self, missing: list[str]) -> dict[str, tuple[list[list[str]], list[str]]]:
-        return {r["source"]: (r["parents"], r["children"])
+    def _fetch_links_around(self, missing: list[str]) -> dict[str, tuple[SkillLink, ...]]:
+        return {r["source"]: links_around(r["source"], ((p, sibs) for p, *sibs in r["parents"]), r["children"])
                 for r in self._read("find_skill_neighbours", skill_uris=missing)}
 
     def collections_of(self, uris: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -326,7 +319,7 @@ class Neo4jGraphStore(Neo4jConnection):
         occupations = sorted(u for u, k in zip(r["uri"], r["kind"], strict=True) if k == "Occupation")
         self._prime("concepts", skills + occupations, self._fetch_concepts)
         self._prime("collections", skills, self._fetch_collections)
-        self._prime("neighbourhoods", skills, self._fetch_neighbourhoods)
+        self._prime("links_around", skills, self._fetch_links_around)
         self._prime("profiles", occupations, self._fetch_profiles)
         self._prime("requirers", skills, self._fetch_requirers)
         self._prime("profile_sizes", occupations, self._fetch_profile_sizes)
