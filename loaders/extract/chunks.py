@@ -52,7 +52,8 @@ CUE_WORDS = frozenset(
     experience experienced knowledge understanding skills skill skilled ability abilities able strong
     solid good excellent proven extensive deep demonstrated familiarity familiar proficiency
     proficient expertise expert background hands-on years year competence competent capable
-    comfortable confident passion passionate interest interested advanced basic""".split()
+    comfortable confident passion passionate interest interested advanced basic great outstanding
+    exceptional possess possesses""".split()
 )
 _STOP = frozenset(w.lower() for w in (*EN_STOP_WORDS, *DA_STOP_WORDS)) | {"m.m", "mm", "etc", "osv", "o.l", "cpr", "cpr-nr", "personnummer"}
 # Function words a long unit is not cut at: they sit inside competence names ("analysis of data",

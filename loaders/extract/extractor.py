@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span
 from graph.records import LabelEntry
 from loaders.extract.additions import Addition, addition_entries
 from loaders.extract.chunks import PLACEHOLDER, Mention, is_heading, mentions
+from loaders.extract.context import ProfileContext, in_context
 from loaders.extract.embedding import Matrix
 from loaders.extract.language import ENGLISH, detect_language
 from loaders.extract.linking import (
@@ -30,6 +31,7 @@ from loaders.extract.linking import (
     SENTENCE_MAX_WORDS,
     SENTENCE_MIN_MENTION_P,
     SENTENCE_MIN_WORDS,
+    SemanticLink,
     SemanticLinker,
     SentenceView,
     accept_sentence,
@@ -123,6 +125,7 @@ def build_extractor(
     default_lang: str = ENGLISH,
     reading: Reading | None = None,
     occupation_codes: Mapping[str, str] | None = None,
+    profiles: Mapping[str, Iterable[str]] | None = None,
 ) -> Extractor:
     """Build an extractor from label entries (any store's ``labels(("Skill", "Occupation"))``) and
     local additions. Additions for concepts the entries do not hold are skipped (counted in the log):
@@ -131,7 +134,9 @@ def build_extractor(
     ``reading``: the reading model and its concept index (:func:`loaders.extract.reading.open_reading`);
     with it, skills are also read by meaning and titles fused with their nearest occupations; without it
     (``JOBMATCH_READING_MODEL=lexical``) labels and local synonyms only. ``occupation_codes`` (uri → ESCO
-    code) tells linking by meaning which occupations are broad (:data:`.semantic.BROAD_PENALTY`).
+    code) tells linking by meaning which occupations are broad (:data:`.semantic.BROAD_PENALTY`);
+    ``profiles`` (occupation uri → the skills its profile requires) give linking by meaning its context
+    prior (:mod:`.context`).
 
     :raise ValueError: if a language is not supported.
     """
@@ -182,7 +187,8 @@ def build_extractor(
              ", ".join(f"{lang} {len(ix.phrases)} phrases / {len(ix.titles)} titles" for lang, ix in indexes.items()))
     return Extractor(indexes, default_lang=default_lang, linker=linker,
                      model_id=reading.model_id if reading is not None else "lexical",
-                     index_key=reading.index_key if reading is not None else "")
+                     index_key=reading.index_key if reading is not None else "",
+                     context=ProfileContext(profiles) if profiles else None)
 
 
 class Extractor:
@@ -194,11 +200,13 @@ class Extractor:
     """
 
     def __init__(self, indexes: Mapping[str, LanguageIndex], *, default_lang: str = ENGLISH,
-                 linker: SemanticLinker | None = None, model_id: str = "lexical", index_key: str = "") -> None:
+                 linker: SemanticLinker | None = None, model_id: str = "lexical", index_key: str = "",
+                 context: ProfileContext | None = None) -> None:
         if not indexes:
             raise ValueError("an extractor needs at least one language")
         self._indexes = dict(indexes)
         self._linker = linker
+        self._context = context
         # What audit records cite as the reading model, so a replay knows how the CV was read.
         self.model_id = model_id
         self.index_key = index_key
@@ -283,6 +291,8 @@ class Extractor:
         if not wanted:
             return results
         cands = linker.candidates([(langs[i], m) for i, m, _ in wanted])
+        if self._context is not None:
+            cands = self._with_context(self._context, cands, [i for i, _m, _s in wanted], results)
         added: dict[int, dict[str, SkillMention]] = {}
 
         def add(i: int, start: int, end: int, text: str, sentence: SentenceInfo, uri: str, label: str,
@@ -325,6 +335,27 @@ class Extractor:
             extra = [s for u, s in added.get(i, {}).items() if u not in lexical]
             skills = sorted([*result.skills, *extra], key=lambda s: (s.start, s.end, s.uri))
             out.append(replace(result, skills=tuple(skills)))
+        return out
+
+    @staticmethod
+    def _with_context(context: ProfileContext, cands: list[list[tuple[SemanticLink, dict[str, float]]]],
+                      owners: Sequence[int], results: Sequence[Extraction]
+                      ) -> list[list[tuple[SemanticLink, dict[str, float]]]]:
+        """Each mention's candidates with the context prior applied (:mod:`.context`): the concepts the
+        document's own occupations and its profile neighbourhood require score higher."""
+        around: dict[int, frozenset[str]] = {}
+        out = []
+        for i, found in zip(owners, cands, strict=True):
+            if i not in around:
+                around[i] = context.skills_around((o.uri for o in results[i].occupations),
+                                                  (s.uri for s in results[i].skills))
+            near = around[i]
+            if not near or not any(lk.uri in near for lk, _f in found):
+                out.append(found)
+                continue
+            moved = [(replace(lk, score=round(in_context(lk.score), 4)) if lk.uri in near else lk, f)
+                     for lk, f in found]
+            out.append(sorted(moved, key=lambda lf: (-lf[0].score, lf[0].uri)))
         return out
 
     def _title_vectors(self, docs: Mapping[int, Doc], langs: Sequence[str],

@@ -8,7 +8,7 @@ rows whose concept the loaded ESCO version lacks are skipped, so an ESCO upgrade
 from __future__ import annotations
 
 import gc
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from graph.records import LabelEntry
@@ -46,10 +46,12 @@ def _key(checksum: str, files: Sequence[Path], reading: ReadingConfig | None) ->
 
 def extractor_for_entries(entries: Sequence[LabelEntry], additions_files: Sequence[Path] = (),
                           reading: ReadingConfig | None = None,
-                          occupation_codes: Mapping[str, str] | None = None) -> Extractor:
+                          occupation_codes: Mapping[str, str] | None = None,
+                          profiles: Mapping[str, Iterable[str]] | None = None) -> Extractor:
     """An extractor over ``entries`` plus the packaged and the given additions (not cached), reading by
     meaning too when ``reading`` names a model (its index must be built). ``occupation_codes`` (uri →
-    ESCO code) let title linking tell broad occupations from specific ones.
+    ESCO code) let title linking tell broad occupations from specific ones; ``profiles`` (occupation uri →
+    its profile's skills) give linking by meaning its context prior (:mod:`loaders.extract.context`).
 
     :raise LocalAdditionsError: if an additions file is missing or invalid.
     :raise ConfigurationError: if the reading model's index is not built.
@@ -57,7 +59,7 @@ def extractor_for_entries(entries: Sequence[LabelEntry], additions_files: Sequen
     known = {e.uri for e in entries}
     additions = _additions(known, additions_files)
     extractor = build_extractor(entries, additions, reading=_reading(entries, additions, reading),
-                                occupation_codes=occupation_codes)
+                                occupation_codes=occupation_codes, profiles=profiles)
     # An extractor is millions of objects that live as long as the process (labels, patterns, spaCy
     # vocabularies). Python's cyclic collector walked them all on every full collection: a fifth of
     # extraction time (bench/extract_throughput.py). Freezing moves what is alive now out of its reach;
@@ -70,6 +72,14 @@ def extractor_for_entries(entries: Sequence[LabelEntry], additions_files: Sequen
 def occupation_codes(tax: Taxonomy) -> dict[str, str]:
     """uri → ESCO code of every occupation of ``tax``."""
     return {u: c.code for u, c in tax.concepts.items() if c.kind == "Occupation"}
+
+
+def occupation_profiles(tax: Taxonomy) -> dict[str, set[str]]:
+    """occupation uri → the skills its profile requires (essential and optional) in ``tax``."""
+    out: dict[str, set[str]] = {}
+    for r in tax.occupation_skills:
+        out.setdefault(r.occupation, set()).add(r.skill)
+    return out
 
 
 def reading_entries(entries: Sequence[LabelEntry], additions: Sequence[Addition]) -> list[LabelEntry]:
@@ -107,8 +117,11 @@ def extractor_for_store(store: Store, additions_files: Sequence[Path] = (),
     def build() -> Extractor:
         entries = list(store.labels(EXTRACT_KINDS))
         occupations = store.concepts({e.uri for e in entries if e.kind == "Occupation"})
+        # The profiles only serve linking by meaning (its context prior): not read for a lexical extractor.
+        profiles = ({o: [p.skill for p in skills] for o, skills in store.occupation_profiles(occupations).items()}
+                    if reading is not None else None)
         return extractor_for_entries(entries, additions_files, reading,
-                                     {u: c.code for u, c in occupations.items()})
+                                     {u: c.code for u, c in occupations.items()}, profiles)
 
     if checksum:
         return cached_extractor(_key(f"store:{checksum}", additions_files, reading), build)
@@ -125,7 +138,8 @@ def extractor_for_taxonomy(tax: Taxonomy, additions_files: Sequence[Path] = (),
     """
 
     def build() -> Extractor:
-        return extractor_for_entries(list(labels_from_taxonomy(tax)), additions_files, reading, occupation_codes(tax))
+        return extractor_for_entries(list(labels_from_taxonomy(tax)), additions_files, reading, occupation_codes(tax),
+                                     occupation_profiles(tax) if reading is not None else None)
 
     if not tax.checksum:
         return build()

@@ -15,9 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from loaders.extract import Extractor, labels_from_taxonomy
+from loaders.extract import Extractor, context, labels_from_taxonomy
 from loaders.extract.reading import ReadingConfig
-from loaders.extract.sources import build_concept_index, extractor_for_entries
+from loaders.extract.sources import (
+    build_concept_index,
+    extractor_for_entries,
+    occupation_codes,
+    occupation_profiles,
+)
 from loaders.mentions import Extraction
 from ontology.model import Taxonomy
 from tests.conftest import FIXTURES
@@ -37,7 +42,7 @@ def reader(esco_111: Taxonomy, reading_dir: Path) -> Extractor:
     entries = list(labels_from_taxonomy(esco_111))
     config = ReadingConfig("e5-small", reading_dir)
     build_concept_index(entries, [], config)
-    return extractor_for_entries(entries, [], config)
+    return extractor_for_entries(entries, [], config, occupation_codes(esco_111), occupation_profiles(esco_111))
 
 
 @pytest.fixture(scope="module")
@@ -203,3 +208,19 @@ def test_placeholders_of_text_anonymised_elsewhere_are_never_read(reader: Extrac
     out = reader.extract(text, lang="en", kind="posting")
     assert all("ORGANIZATION" not in s.text and "LOCATION" not in s.text for s in out.skills)
     assert all("<" not in s.text and ">" not in s.text for s in out.skills)
+
+
+def test_the_cvs_occupation_steers_a_reading_by_meaning(reader: Extractor, label_of: Callable[[str], str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The context prior (loaders/extract/context.py): "energy simulations" is read as *perform energy
+    simulations*, a skill of the energy engineer's profile the CV names, only with the prior."""
+    text = ("MSc Eng. in Sustainable Energy – looking for a job as an energy engineer\n"
+            "Skills: thermodynamics, energy simulations, energy efficiency, heat pump systems")
+    out = reader.extract(text, lang="en", kind="cv")
+    assert "energy engineer" in [o.label for o in out.occupations]
+    read = {label_of(s.uri): s for s in out.skills}
+    assert read["perform energy simulations"].text == "energy simulations"
+    assert read["perform energy simulations"].how == "semantic"
+    monkeypatch.setattr(context, "CONTEXT_WEIGHT", 0.0)
+    without = {label_of(s.uri) for s in reader.extract(text, lang="en", kind="cv").skills}
+    assert "perform energy simulations" not in without and "thermodynamics" in without
