@@ -214,22 +214,31 @@ _NEAR_HOME_KM, _COMMUTE_KM, _FRESH_DAYS = 5.0, 25.0, 14.0
 _CONFIRMED_SOURCES = frozenset({"declared"})
 
 
-def _isco_closeness(occupations: list[str], cv: CvRecord, concepts: Mapping[str, Concept]) -> npt.NDArray[np.float64]:
+def _isco_closeness(occupations: _Occupations, cv: CvRecord, concepts: Mapping[str, Concept]) -> npt.NDArray[np.float64]:
     seeks, past = focus_of(cv)
     focus = {concepts[o].isco_group for o in seeks | past if o in concepts and concepts[o].isco_group}
     by_len = {n: {g[:n] for g in focus} for n, _ in _ISCO_CLOSENESS}
+
     def closeness(occ: str) -> float:
         group = concepts[occ].isco_group if occ in concepts else ""
         return next((v for n, v in _ISCO_CLOSENESS if len(group) >= n and group[:n] in by_len[n]), 0.0)
 
-    return _per_occupation(occupations, closeness)
+    return occupations.each(closeness)
 
 
-def _per_occupation(occupations: list[str], value: Callable[[str], float]) -> npt.NDArray[np.float64]:
-    """``value`` of each candidate's occupation, computed once per distinct occupation (thousands of
-    candidates share a few hundred)."""
-    of = {o: value(o) for o in set(occupations)}
-    return np.fromiter(map(of.__getitem__, occupations), dtype=np.float64, count=len(occupations))
+class _Occupations:
+    """The candidates' occupations as a column: the distinct ones, and each candidate's place among them.
+    Thousands of candidates share a few hundred occupations, so a feature of the occupation is computed
+    once per distinct one and spread with one gather."""
+
+    def __init__(self, occupations: list[str]) -> None:
+        self.names = list(dict.fromkeys(occupations))
+        code = {o: i for i, o in enumerate(self.names)}
+        self.codes = np.fromiter(map(code.__getitem__, occupations), dtype=np.int64, count=len(occupations))
+
+    def each(self, value: Callable[[str], float]) -> npt.NDArray[np.float64]:
+        """``value`` of each candidate's occupation."""
+        return np.array([value(o) for o in self.names], dtype=np.float64)[self.codes]
 
 
 def candidate_frame(store: Store, cv: CvRecord, settings: MatchSettings, f: Frame) -> CandidateFrame | None:
@@ -263,7 +272,8 @@ def candidate_frame(store: Store, cv: CvRecord, settings: MatchSettings, f: Fram
     published = np.array(list(cands.published_day) + [published_day(p.published) for p in extra], dtype=np.float64)[at]
     dist = haversine_np(f.lat, f.lon, lats, lons)
 
-    occupation_set = {o for o in occupations if o}
+    by_occupation = _Occupations(occupations)
+    occupation_set = {o for o in by_occupation.names if o}
     concept_uris = set(credits) | occupation_set | seeks | past
     concepts = store.concepts(concept_uris)
     collections = store.collections_of(list(credits))
@@ -291,7 +301,7 @@ def candidate_frame(store: Store, cv: CvRecord, settings: MatchSettings, f: Fram
     confirmed = np.divide(np.bincount(h_pos, weights=h_conf, minlength=n), hits, out=np.zeros(n), where=hits > 0)
 
     fits = occupation_fits(occupation_set, cv, concepts, settings)
-    occ_part = _per_occupation(occupations, lambda o: fits[o][1] if o else 0.0)
+    occ_part = by_occupation.each(lambda o: fits[o][1] if o else 0.0)
     age = np.maximum(0.0, day_number(f.valid_on) - published)
     features = {
         PART.essential_skills: ess_part,
@@ -300,9 +310,9 @@ def candidate_frame(store: Store, cv: CvRecord, settings: MatchSettings, f: Fram
         PART.skill_paths: np.minimum(1.0, professional / _PATHS_FULL),
         # Desired and past are separate features (both can hold): the hand weights' occupation fit takes the
         # better of the two, placements may show that experience counts on top of the wish.
-        PART.desired_occupation: _per_occupation(occupations, lambda o: float(o in seeks)),
-        PART.past_occupation: _per_occupation(occupations, lambda o: float(o in past)),
-        PART.isco_closeness: _isco_closeness(occupations, cv, concepts),
+        PART.desired_occupation: by_occupation.each(lambda o: float(o in seeks)),
+        PART.past_occupation: by_occupation.each(lambda o: float(o in past)),
+        PART.isco_closeness: _isco_closeness(by_occupation, cv, concepts),
         PART.near_home: np.exp(-dist / _NEAR_HOME_KM),
         PART.commute: np.exp(-dist / _COMMUTE_KM),
         PART.fresh_posting: np.exp(-age / _FRESH_DAYS),
