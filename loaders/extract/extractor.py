@@ -275,8 +275,12 @@ class Extractor:
             lay = layouts[i]
             whole = langs[i] in SENTENCE_LANGUAGES and kind in SENTENCE_KINDS
             taken = [(s.start, s.end) for s in result.skills]
+            # A mention that is an occupation the text names ("læger, sygeplejersker og socialrådgivere")
+            # is a job, not a competence, in any inflection the lexical reading already recognised.
+            jobs = [(o.start, o.end) for o in result.occupations if o.start is not None and o.end is not None]
             for m in mentions(docs[i].text):
-                if any(a < m.end and m.start < b for a, b in taken):
+                if any(a < m.end and m.start < b for a, b in taken) or any(a <= m.start and m.end <= b
+                                                                            for a, b in jobs):
                     continue
                 sentence = lay.sentence_at(m.start)
                 if kind == "posting" and (sentence.boilerplate or lay.section_at(m.start) is Section.BOILERPLATE):

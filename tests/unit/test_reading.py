@@ -224,3 +224,13 @@ def test_the_cvs_occupation_steers_a_reading_by_meaning(reader: Extractor, label
     monkeypatch.setattr(context, "CONTEXT_WEIGHT", 0.0)
     without = {label_of(s.uri) for s in reader.extract(text, lang="en", kind="cv").skills}
     assert "perform energy simulations" not in without and "thermodynamics" in without
+
+
+def test_occupations_listed_in_a_cv_are_not_read_as_competences(reader: Extractor,
+                                                                 label_of: Callable[[str], str]) -> None:
+    """"sygeplejersker" in a list of colleagues names nurses (the lexical reading knows the occupation in
+    its plural): it is never read by meaning as *nursing science*."""
+    text = "Psykolog i psykiatrien. Arbejder tæt sammen med læger, sygeplejersker og socialrådgivere."
+    out = reader.extract(text, lang="da", kind="cv")
+    assert any(text[o.start:o.end] == "sygeplejersker" for o in out.occupations if o.start is not None)
+    assert not [s for s in out.skills if s.text == "sygeplejersker"], [(s.text, label_of(s.uri)) for s in out.skills]
