@@ -664,10 +664,13 @@ def _inside(root: Path, given: str, field: str, *, want_dir: bool) -> Path:
 
 def _uris_in(body: dict[str, Any]) -> set[str]:
     """The concept ids on the explanation paths of a result body (skill refs carry their own labels;
-    a path can also pass through a parent skill that is named nowhere else)."""
+    a path can also pass through a parent skill that is named nowhere else) and in its evidence."""
     items = [*body.get("suggestions", ()), *body.get("alternatives", ())]
-    return {node for item in items for m in item.get("matched", ()) for step in m["path"]
-            for node in (step[0], step[2]) if node.startswith(("http://", "https://"))}
+    on_paths = {node for item in items for m in item.get("matched", ()) for step in m["path"]
+                for node in (step[0], step[2]) if node.startswith(("http://", "https://"))}
+    # and the occupation whose profile made a reading by meaning likelier (its evidence names it)
+    return on_paths | {e["via"] for item in items for m in item.get("matched", ()) for e in m.get("evidence", ())
+                       if e.get("via")}
 
 
 def _targets_of(rec: AuditRecord) -> set[str]:

@@ -43,7 +43,9 @@ class Evidence:
     label: str = ""
     how: Annotated[str, Unset] = ""  # how the phrase was read (loaders.mentions.READING_HOWS)
     similarity: Annotated[float | None, Unset] = None  # the reading model's cosine, for a semantic link
-    via: Annotated[str, Unset] = ""  # inferred: the occupation (URI) whose profile the skill comes from
+    # inferred: the occupation (URI) whose profile the skill comes from; semantic: the occupation whose
+    # profile made the reading likelier (the context prior of loaders/extract/context.py), if it did
+    via: Annotated[str, Unset] = ""
     by: Annotated[str, Unset] = ""  # confirmed: who confirmed it with the citizen (token id)
     at: Annotated[str, Unset] = ""  # confirmed: when (ISO date)
 

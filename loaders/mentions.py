@@ -36,6 +36,8 @@ class SkillMention:
     essential: bool | None = None
     how: str = "label"  # a ReadingHow: how the phrase was read as this concept
     similarity: float | None = None  # the reading model's cosine, for a semantic link
+    # a semantic link the context prior made likelier: the occupation (URI) whose profile holds the concept
+    via: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "inferred_intro": ("Udledt af de stillinger og den uddannelse, CV'et nævner. De bruges først i "
                            "matchningen, når borgeren har bekræftet dem."),
         "inferred_from": "fra",
+        "in_profile_of": "i profilen for",
         "confirm": "Bekræft",
         "reject": "Afvis",
         "confirm_all": "Bekræft alle",
@@ -252,6 +253,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "inferred_intro": ("Inferred from the occupations and degree the CV names. They count in matching "
                            "only once the citizen has confirmed them."),
         "inferred_from": "from",
+        "in_profile_of": "in the profile of",
         "confirm": "Confirm",
         "reject": "Reject",
         "confirm_all": "Confirm all",

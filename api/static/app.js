@@ -178,7 +178,7 @@ function matchCard(list, s, first) {
   if (list.strategy === "graph") card.append(scoreBar(s.score));
   if (s.matched.length) {
     const why = el("ul", { class: "why" });
-    for (const m of s.matched) why.append(matchedItem(m));
+    for (const m of s.matched) why.append(matchedItem(m, list.labels));
     card.append(el("h4", { text: T.why }), why);
   }
   if (list.strategy === "graph") {

@@ -153,22 +153,25 @@ export function badges(s) {
   return box;
 }
 
-// How a phrase was read, as a short tag: "local synonym", "read by meaning 94 %", "confirmed by …".
-export function howTag(ev) {
+// How a phrase was read, as a short tag: "local synonym", "read by meaning 94 %", "confirmed by …"; a
+// reading by meaning the CV's own occupations made likelier names the occupation ("… in the profile of
+// energy engineer"; ``labels`` are the list's concept labels).
+export function howTag(ev, labels = {}) {
   if (!ev || !ev.how || !T["how_" + ev.how]) return null;
   const sim = ev.how === "semantic" && typeof ev.similarity === "number"
     ? ` ${Math.round(ev.similarity * 100)} %` : "";
-  return el("span", { class: "tag how how-" + ev.how, text: T["how_" + ev.how] + sim });
+  const via = ev.how === "semantic" && ev.via && labels[ev.via] ? ` · ${T.in_profile_of} ${labels[ev.via]}` : "";
+  return el("span", { class: "tag how how-" + ev.how, text: T["how_" + ev.how] + sim + via });
 }
 
 // The citizen's own words first ("kontraktret"), then the ESCO concept it was read as, and how.
-export function matchedItem(m) {
+export function matchedItem(m, labels = {}) {
   const li = el("li", {});
   const ev = m.evidence.find((e) => e.sentence) || m.evidence[0];
   const phrase = ev && ev.text && ev.text.toLowerCase() !== m.skill.label.toLowerCase() ? ev.text : "";
   if (phrase) li.append(el("q", { class: "phrase", text: phrase }), ` ${T.read_as} `);
   li.append(el("span", { class: "skill", text: m.skill.label }));
-  const how = howTag(ev);
+  const how = howTag(ev, labels);
   if (how) li.append(" ", how);
   if (m.via !== "exact") li.append(" ", el("span", { class: "near", text: `${T.near_match} ${m.cv_skill.label}` }));
   if (m.transversal) li.append(" ", el("span", { class: "tag", text: T.personal }));

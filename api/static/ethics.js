@@ -282,7 +282,7 @@ function itemCard(rec, it, first) {
     partsTable(it.parts));
   if (it.matched.length) {
     const why = el("ul", { class: "why" });
-    for (const m of it.matched) why.append(matchedItem(m));
+    for (const m of it.matched) why.append(matchedItem(m, rec.labels));
     card.append(el("h5", { text: posting ? T.why : T.transferable }), why);
   }
   if (it.missing_essential.length) {

@@ -36,7 +36,7 @@ def evidence_of(section: str, text: str, m: SkillMention) -> Evidence | None:
     if not sentence or len(sentence) > MAX_SENTENCE_CHARS:
         sentence = _window(text, m.start, m.end)
     return Evidence(section=section, start=m.start, end=m.end, text=text[m.start:m.end],
-                    sentence=sentence, label=m.label, how=m.how, similarity=m.similarity)
+                    sentence=sentence, label=m.label, how=m.how, similarity=m.similarity, via=m.via)
 
 
 @dataclass

@@ -47,15 +47,23 @@ class ProfileContext:
     def skills_around(self, occupations: Iterable[str], read: Iterable[str]) -> frozenset[str]:
         """The skills of the profiles of ``occupations`` (the document's own) and of the occupations whose
         profiles hold most of the ``read`` skills."""
-        around: set[str] = set()
+        return frozenset(self.support(occupations, read))
+
+    def support(self, occupations: Iterable[str], read: Iterable[str]) -> dict[str, str]:
+        """Each skill around the document → the occupation whose profile puts it there (the explanation
+        names it): the document's own occupations first, in their order, then the profile neighbourhood
+        of the ``read`` skills, nearest first."""
+        out: dict[str, str] = {}
         for o in occupations:
-            around |= self._profiles.get(o, frozenset())
+            for s in sorted(self._profiles.get(o, frozenset())):
+                out.setdefault(s, o)
         shared = Counter(o for s in set(read) for o in self._requirers.get(s, ()))
         nearest = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:NEIGHBOUR_OCCUPATIONS]
         for o, n in nearest:
             if n >= NEIGHBOUR_MIN_SHARED:
-                around |= self._profiles[o]
-        return frozenset(around)
+                for s in sorted(self._profiles[o]):
+                    out.setdefault(s, o)
+        return out
 
 
 def in_context(probability: float, weight: float | None = None) -> float:

@@ -300,21 +300,21 @@ class Extractor:
         added: dict[int, dict[str, SkillMention]] = {}
 
         def add(i: int, start: int, end: int, text: str, sentence: SentenceInfo, uri: str, label: str,
-                score: float, cosine: float) -> None:
+                score: float, cosine: float, via: str = "") -> None:
             essential = None
             if kind == "posting":
                 essential = requirement_strength(sentence.text, start - sentence.start, end - sentence.start,
                                                  layouts[i].section_at(start))
             mention = SkillMention(uri=uri, label=label, start=start, end=end, text=text,
                                    sentence=sentence.text.strip(), score=score, essential=essential,
-                                   how="semantic", similarity=cosine)
+                                   how="semantic", similarity=cosine, via=via)
             best = added.setdefault(i, {})
             if uri not in best or mention.score > best[uri].score:
                 best[uri] = mention
 
         for (i, m, sentence), found in zip(wanted, cands, strict=True):
             for link in accepted(langs[i], kind, found)[:SEMANTIC_LINKS_PER_MENTION]:
-                add(i, m.start, m.end, m.text, sentence, link.uri, link.label, link.score, link.cosine)
+                add(i, m.start, m.end, m.text, sentence, link.uri, link.label, link.score, link.cosine, link.context)
         # Only a sentence with a mention the mention view found near some concept is embedded whole (see
         # SENTENCE_MIN_MENTION_P).
         keys = [k for k, sentence in sentences.items()
@@ -347,18 +347,18 @@ class Extractor:
                       ) -> list[list[tuple[SemanticLink, dict[str, float]]]]:
         """Each mention's candidates with the context prior applied (:mod:`.context`): the concepts the
         document's own occupations and its profile neighbourhood require score higher."""
-        around: dict[int, frozenset[str]] = {}
+        around: dict[int, dict[str, str]] = {}
         out = []
         for i, found in zip(owners, cands, strict=True):
             if i not in around:
-                around[i] = context.skills_around((o.uri for o in results[i].occupations),
-                                                  (s.uri for s in results[i].skills))
+                around[i] = context.support((o.uri for o in results[i].occupations),
+                                            (s.uri for s in results[i].skills))
             near = around[i]
             if not near or not any(lk.uri in near for lk, _f in found):
                 out.append(found)
                 continue
-            moved = [(replace(lk, score=round(in_context(lk.score), 4)) if lk.uri in near else lk, f)
-                     for lk, f in found]
+            moved = [(replace(lk, score=round(in_context(lk.score), 4), context=near[lk.uri]) if lk.uri in near
+                      else lk, f) for lk, f in found]
             out.append(sorted(moved, key=lambda lf: (-lf[0].score, lf[0].uri)))
         return out
 

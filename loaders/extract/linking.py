@@ -93,6 +93,7 @@ class SemanticLink:
     cosine: float
     score: float  # the calibrated probability
     glossed: str | None  # the English gloss it went through, if any
+    context: str = ""  # the occupation whose profile the context prior found it in (loaders/extract/context.py)
 
 
 @dataclass(slots=True)

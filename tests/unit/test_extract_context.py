@@ -61,3 +61,31 @@ def test_a_document_without_context_keeps_its_candidates() -> None:
     cands = [[_link("skill:draft-loan-contracts", 0.30)]]
     bare = Extraction(lang="da", skills=(SkillMention("skill:teamwork", "samarbejde", 0, 10, "samarbejde", "", 1.0),))
     assert Extractor._with_context(ProfileContext(PROFILES), cands, [0], [bare]) == cands
+
+
+def test_the_supporting_occupation_is_named_and_kept_as_evidence() -> None:
+    """The explanation can say which profile made a reading likelier: the document's own occupation first,
+    carried from the link to the mention to the stored evidence, and labelled in a served list."""
+    from api.service import _uris_in
+    from loaders.documents.evidence import evidence_of
+
+    ctx = ProfileContext(PROFILES)
+    read = ["skill:legal-advice", "skill:contract-law", "skill:teamwork"]
+    support = ctx.support(["occ:nurse"], read)
+    assert support["skill:teamwork"] == "occ:nurse"  # in both profiles: the named occupation wins
+    assert support["skill:draft-contracts"] == "occ:lawyer"  # only the neighbourhood's
+    assert set(support) == ctx.skills_around(["occ:nurse"], read)
+
+    cands = [[_link("skill:draft-contracts", 0.26)]]
+    result = Extraction(lang="da", occupations=(OccupationMention("occ:lawyer", "advokat", 1.0),))
+    [[(link, _f)]] = Extractor._with_context(ctx, cands, [0], [result])
+    assert link.context == "occ:lawyer"
+
+    text = "udkast til kontrakter"
+    mention = SkillMention("skill:draft-contracts", "draft contracts", 0, len(text), text, text, link.score,
+                           how="semantic", similarity=0.95, via=link.context)
+    ev = evidence_of("experience", text, mention)
+    assert ev is not None and ev.via == "occ:lawyer" and ev.how == "semantic"
+    body = {"suggestions": [{"matched": [{"path": [["cv:1", "HAS_SKILL", "skill:draft-contracts"]],
+                                          "evidence": [{"via": "http://data.europa.eu/esco/occupation/x"}]}]}]}
+    assert "http://data.europa.eu/esco/occupation/x" in _uris_in(body)

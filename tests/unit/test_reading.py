@@ -213,7 +213,9 @@ def test_placeholders_of_text_anonymised_elsewhere_are_never_read(reader: Extrac
 def test_the_cvs_occupation_steers_a_reading_by_meaning(reader: Extractor, label_of: Callable[[str], str],
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """The context prior (loaders/extract/context.py): "energy simulations" is read as *perform energy
-    simulations*, a skill of the energy engineer's profile the CV names, only with the prior."""
+    simulations* only with the prior. The skill is not in the profile of the energy engineer the CV names,
+    but in that of the geothermal engineer, whose profile holds three of the skills read by label
+    (thermodynamics, energy efficiency, heat pump systems): the profile neighbourhood."""
     text = ("MSc Eng. in Sustainable Energy – looking for a job as an energy engineer\n"
             "Skills: thermodynamics, energy simulations, energy efficiency, heat pump systems")
     out = reader.extract(text, lang="en", kind="cv")
@@ -221,6 +223,7 @@ def test_the_cvs_occupation_steers_a_reading_by_meaning(reader: Extractor, label
     read = {label_of(s.uri): s for s in out.skills}
     assert read["perform energy simulations"].text == "energy simulations"
     assert read["perform energy simulations"].how == "semantic"
+    assert label_of(read["perform energy simulations"].via) == "geothermal engineer"  # what the explanation names
     monkeypatch.setattr(context, "CONTEXT_WEIGHT", 0.0)
     without = {label_of(s.uri) for s in reader.extract(text, lang="en", kind="cv").skills}
     assert "perform energy simulations" not in without and "thermodynamics" in without
