@@ -328,7 +328,7 @@ class Extractor:
             for c in accept_sentence(langs[i], kind, view_found):
                 if c.mention is not None:
                     m = wanted[c.mention][1]
-                    add(i, m.start, m.end, m.text, sentence, c.uri, c.label, c.score, c.cosine)
+                    add(i, m.start, m.end, m.text, sentence, c.uri, c.label, c.score, c.cosine, c.context)
                 else:
                     text = sentence.text.strip()
                     start = sentence.start + (len(sentence.text) - len(sentence.text.lstrip()))

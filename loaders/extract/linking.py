@@ -276,7 +276,7 @@ class SemanticLinker:
                 # the evidence shown: the mention's own label and cosine, else the sentence's
                 label, cosine = lk.label, lk.cosine
                 found.append(SentenceCandidate(uri, label, round(cosine, 4), round(sentence_probability(f), 4),
-                                               key, lk.glossed, f))
+                                               key, lk.glossed, f, lk.context))
             out.append(sorted(found, key=lambda c: (-c.score, c.uri)))
         return out
 
@@ -354,6 +354,7 @@ class SentenceCandidate:
     mention: int | None
     glossed: str | None
     features: dict[str, float]
+    context: str = ""  # as SemanticLink.context, from the mention's link
 
 
 def sentence_features(mention_p: float | None, mentions: int, cosine: float, rank: int,
