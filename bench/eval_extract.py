@@ -33,12 +33,7 @@ def _shared(arg: str | None) -> Path:
 def _build(shared: Path, model: str, index_dir: Path):  # type: ignore[no-untyped-def]
     from loaders.extract import labels_from_taxonomy
     from loaders.extract.reading import ReadingConfig
-    from loaders.extract.sources import (
-        build_concept_index,
-        extractor_for_entries,
-        occupation_codes,
-        occupation_profiles,
-    )
+    from loaders.extract.sources import build_concept_index, extractor_for_taxonomy
     from ontology.package import read_taxonomy
 
     t0 = time.perf_counter()
@@ -47,7 +42,7 @@ def _build(shared: Path, model: str, index_dir: Path):  # type: ignore[no-untype
     entries = list(labels_from_taxonomy(tax))
     reading = ReadingConfig(model, index_dir)
     build_concept_index(entries, [], reading)  # found, not rebuilt, when `ontology load` made it
-    ex = extractor_for_entries(entries, [], reading, occupation_codes(tax), occupation_profiles(tax))
+    ex = extractor_for_taxonomy(tax, [], reading)
     t2 = time.perf_counter()
     print(f"read ESCO {t1 - t0:.1f} s, built extractor {t2 - t1:.1f} s (reading model {ex.model_id})")
     return ex

@@ -85,7 +85,7 @@ def main() -> int:
     from loaders.extract import labels_from_taxonomy
     from loaders.extract.pipeline import get_nlp
     from loaders.extract.reading import ReadingConfig
-    from loaders.extract.sources import extractor_for_entries, occupation_codes, occupation_profiles
+    from loaders.extract.sources import extractor_for_taxonomy
     from ontology.package import read_taxonomy
 
     t0 = time.perf_counter()
@@ -95,8 +95,7 @@ def main() -> int:
     get_nlp("en"), get_nlp("da")
     t2 = time.perf_counter()
     c0 = time.process_time()
-    ex = extractor_for_entries(entries, [], ReadingConfig(a.model, Path(a.index_dir)), occupation_codes(tax),
-                               occupation_profiles(tax))
+    ex = extractor_for_taxonomy(tax, [], ReadingConfig(a.model, Path(a.index_dir)))
     t3 = time.perf_counter()
     c1 = time.process_time()
     labels = sorted({e.label for e in entries if e.kind == "Skill" and e.lang == "en" and e.role == "preferred"})

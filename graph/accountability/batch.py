@@ -10,8 +10,8 @@ The workers are forked processes. Before the fork the store reads ahead what mat
 (:meth:`graph.store.Store.warm`: the posting index, and on Neo4j the taxonomy too), so every worker
 inherits it copy-on-write — the same in-process posting index the API's processes serve from, kept
 current the same way; on Neo4j each worker then opens its own connections
-(:meth:`graph.store.Store.after_fork`) for what it still asks the database (occupations sharing skills,
-whether the write sequences moved). Nothing is handed to workers through module globals: a forked
+(:meth:`graph.store.Store.after_fork`) for what it still asks the database (whether the write sequences
+moved, and a concept not read ahead). Nothing is handed to workers through module globals: a forked
 worker inherits the compute function it was started with, and only plans and results cross the queues.
 """
 

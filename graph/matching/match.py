@@ -8,7 +8,7 @@ the ranking is numpy arithmetic over the candidate arrays; only the top ``limit`
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -258,15 +258,18 @@ def candidate_frame(store: Store, cv: CvRecord, settings: MatchSettings, f: Fram
     if not all_ids:
         return None
 
-    # Positions in id order (both stores hand candidates by id; the extras, if any, are merged in).
-    order_ids = sorted(range(len(all_ids)), key=all_ids.__getitem__) if extra else range(len(all_ids))
-    ids = [all_ids[j] for j in order_ids] if extra else all_ids
+    # Positions in id order: both stores hand candidates by id, so only the extras need merging in.
+    all_occupations = list(cands.occupations) + [p.occupation for p in extra]
+    if extra:
+        order_ids: Sequence[int] = sorted(range(len(all_ids)), key=all_ids.__getitem__)
+        ids = [all_ids[j] for j in order_ids]
+        occupations = [all_occupations[j] for j in order_ids]
+    else:
+        order_ids, ids, occupations = range(len(all_ids)), all_ids, all_occupations
     at = np.array(order_ids, dtype=np.int64)
     n = len(ids)
     lats = np.array(list(cands.lats) + [p.lat for p in extra], dtype=np.float64)[at]
     lons = np.array(list(cands.lons) + [p.lon for p in extra], dtype=np.float64)[at]
-    all_occupations = list(cands.occupations) + [p.occupation for p in extra]
-    occupations = [all_occupations[j] for j in order_ids] if extra else all_occupations
     n_ess = np.array(list(cands.n_essential) + [p.n_essential for p in extra], dtype=np.float64)[at]
     n_opt = np.array(list(cands.n_optional) + [p.n_optional for p in extra], dtype=np.float64)[at]
     published = np.array(list(cands.published_day) + [published_day(p.published) for p in extra], dtype=np.float64)[at]

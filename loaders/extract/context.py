@@ -41,18 +41,10 @@ class ProfileContext:
                 requirers[s].append(occupation)
         self._requirers = dict(requirers)
 
-    def __len__(self) -> int:
-        return len(self._profiles)
-
-    def skills_around(self, occupations: Iterable[str], read: Iterable[str]) -> frozenset[str]:
-        """The skills of the profiles of ``occupations`` (the document's own) and of the occupations whose
-        profiles hold most of the ``read`` skills."""
-        return frozenset(self.support(occupations, read))
-
     def support(self, occupations: Iterable[str], read: Iterable[str]) -> dict[str, str]:
-        """Each skill around the document → the occupation whose profile puts it there (the explanation
-        names it): the document's own occupations first, in their order, then the profile neighbourhood
-        of the ``read`` skills, nearest first."""
+        """The skills around a document, each → the occupation whose profile puts it there (the explanation
+        names it): the profiles of ``occupations`` (the document's own) first, in their order, then those
+        of the occupations whose profiles hold most of the ``read`` skills, nearest first."""
         out: dict[str, str] = {}
         for o in occupations:
             for s in sorted(self._profiles.get(o, frozenset())):

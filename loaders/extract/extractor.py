@@ -188,7 +188,7 @@ def build_extractor(
     return Extractor(indexes, default_lang=default_lang, linker=linker,
                      model_id=reading.model_id if reading is not None else "lexical",
                      index_key=reading.index_key if reading is not None else "",
-                     context=ProfileContext(profiles) if profiles else None)
+                     context=ProfileContext(profiles) if profiles and linker is not None else None)
 
 
 class Extractor:

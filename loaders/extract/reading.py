@@ -22,7 +22,7 @@ from loaders.extract.concept_index import (
     index_labels,
     open_index,
 )
-from loaders.extract.embedding import Embedder, embedder_for
+from loaders.extract.embedding import LEXICAL, Embedder, embedder_for
 from loaders.extract.glossary import Glossary, packaged_glossary
 from ontology.errors import ConfigurationError
 
@@ -50,6 +50,11 @@ class ReadingConfig:
 
     model: str
     index_dir: Path
+
+    @property
+    def by_meaning(self) -> bool:
+        """Whether texts are read by meaning too (any model but ``lexical``)."""
+        return self.model != LEXICAL
 
 
 def open_reading(config: ReadingConfig, entries: Iterable[LabelEntry]) -> Reading | None:

@@ -119,7 +119,7 @@ def extractor_for_store(store: Store, additions_files: Sequence[Path] = (),
         occupations = store.concepts({e.uri for e in entries if e.kind == "Occupation"})
         # The profiles only serve linking by meaning (its context prior): not read for a lexical extractor.
         profiles = ({o: [p.skill for p in skills] for o, skills in store.occupation_profiles(occupations).items()}
-                    if reading is not None else None)
+                    if reading is not None and reading.by_meaning else None)
         return extractor_for_entries(entries, additions_files, reading,
                                      {u: c.code for u, c in occupations.items()}, profiles)
 
@@ -139,7 +139,7 @@ def extractor_for_taxonomy(tax: Taxonomy, additions_files: Sequence[Path] = (),
 
     def build() -> Extractor:
         return extractor_for_entries(list(labels_from_taxonomy(tax)), additions_files, reading, occupation_codes(tax),
-                                     occupation_profiles(tax) if reading is not None else None)
+                                     occupation_profiles(tax) if reading is not None and reading.by_meaning else None)
 
     if not tax.checksum:
         return build()

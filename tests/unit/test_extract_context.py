@@ -18,8 +18,8 @@ PROFILES = {
 
 
 def test_a_named_occupation_brings_its_profile() -> None:
-    around = ProfileContext(PROFILES).skills_around(["occ:lawyer"], [])
-    assert around == PROFILES["occ:lawyer"]
+    around = ProfileContext(PROFILES).support(["occ:lawyer"], [])
+    assert around == dict.fromkeys(PROFILES["occ:lawyer"], "occ:lawyer")
 
 
 def test_the_profile_neighbourhood_needs_enough_shared_skills() -> None:
@@ -27,10 +27,10 @@ def test_the_profile_neighbourhood_needs_enough_shared_skills() -> None:
     # Three read skills of the lawyer's profile bring the rest of it (and only the best-sharing profiles).
     read = ["skill:legal-advice", "skill:contract-law", "skill:teamwork"]
     assert NEIGHBOUR_MIN_SHARED == 3
-    assert ctx.skills_around([], read) == PROFILES["occ:lawyer"]
+    assert ctx.support([], read) == dict.fromkeys(PROFILES["occ:lawyer"], "occ:lawyer")
     # One widely shared skill is no neighbourhood at all.
-    assert ctx.skills_around([], ["skill:teamwork"]) == frozenset()
-    assert ctx.skills_around(["occ:unknown"], []) == frozenset()
+    assert ctx.support([], ["skill:teamwork"]) == {}
+    assert ctx.support(["occ:unknown"], []) == {}
 
 
 def test_in_context_adds_the_weight_to_the_log_odds() -> None:
@@ -74,7 +74,7 @@ def test_the_supporting_occupation_is_named_and_kept_as_evidence() -> None:
     support = ctx.support(["occ:nurse"], read)
     assert support["skill:teamwork"] == "occ:nurse"  # in both profiles: the named occupation wins
     assert support["skill:draft-contracts"] == "occ:lawyer"  # only the neighbourhood's
-    assert set(support) == ctx.skills_around(["occ:nurse"], read)
+    assert set(support) == PROFILES["occ:nurse"] | PROFILES["occ:lawyer"]
 
     cands = [[_link("skill:draft-contracts", 0.26)]]
     result = Extraction(lang="da", occupations=(OccupationMention("occ:lawyer", "advokat", 1.0),))

@@ -17,12 +17,7 @@ import pytest
 
 from loaders.extract import Extractor, context, labels_from_taxonomy
 from loaders.extract.reading import ReadingConfig
-from loaders.extract.sources import (
-    build_concept_index,
-    extractor_for_entries,
-    occupation_codes,
-    occupation_profiles,
-)
+from loaders.extract.sources import build_concept_index, extractor_for_taxonomy
 from loaders.mentions import Extraction
 from ontology.model import Taxonomy
 from tests.conftest import FIXTURES
@@ -42,7 +37,7 @@ def reader(esco_111: Taxonomy, reading_dir: Path) -> Extractor:
     entries = list(labels_from_taxonomy(esco_111))
     config = ReadingConfig("e5-small", reading_dir)
     build_concept_index(entries, [], config)
-    return extractor_for_entries(entries, [], config, occupation_codes(esco_111), occupation_profiles(esco_111))
+    return extractor_for_taxonomy(esco_111, [], config)
 
 
 @pytest.fixture(scope="module")

@@ -109,6 +109,7 @@ class MemoryStore(SqliteLedger):
         self._opened = False
         self._skill_parents_of: dict[str, list[str]] = {}
         self._skill_children_of: dict[str, list[str]] = {}
+        self._links_around: dict[str, tuple[SkillLink, ...]] = {}  # per skill, built when first asked
         self._collections: dict[str, tuple[str, ...]] = {}
         self._profiles: dict[str, list[ProfileSkill]] = {}
         self._required_by: dict[str, list[tuple[str, ProfileSkill]]] = {}
@@ -290,6 +291,7 @@ class MemoryStore(SqliteLedger):
                 children[b.parent].append(b.child)
         self._skill_parents_of = dict(parents)
         self._skill_children_of = dict(children)
+        self._links_around = {}
         cols: dict[str, list[str]] = defaultdict(list)
         for m in tax.collections:
             cols[m.concept].append(m.collection)
@@ -398,11 +400,18 @@ class MemoryStore(SqliteLedger):
 
     def skill_neighbours(self, skill_uris: Iterable[str]) -> list[SkillLink]:
         asked = set(skill_uris)
-        parents_of, children_of = self._skill_parents_of, self._skill_children_of
-        return [link for s in sorted(asked)
-                for link in links_around(s, ((p, children_of.get(p, ())) for p in parents_of.get(s, ())),
-                                         children_of.get(s, ()))
-                if link.target not in asked]
+        return [link for s in sorted(asked) for link in self._links_of(s) if link.target not in asked]
+
+    def _links_of(self, skill: str) -> tuple[SkillLink, ...]:
+        # The cache first: a taxonomy load sets the adjacency before it replaces the cache, so what is
+        # built here from adjacency read after never lands in a cache of another version.
+        cache = self._links_around
+        found = cache.get(skill)
+        if found is None:  # two threads may build the same tuple: harmless
+            parents_of, children_of = self._skill_parents_of, self._skill_children_of
+            found = cache[skill] = links_around(
+                skill, ((p, children_of.get(p, ())) for p in parents_of.get(skill, ())), children_of.get(skill, ()))
+        return found
 
     def collections_of(self, uris: Iterable[str]) -> dict[str, tuple[str, ...]]:
         return {u: self._collections[u] for u in uris if u in self._collections}
