@@ -32,6 +32,11 @@ ROLE_RANK = {"preferred": 0, "alt": 1, "local": 1, "hidden": 2}
 # "energy", "report", "language" were wrong far more often than right; "statistics", "SQL", "economics",
 # the languages (capitalised names) are kept.
 GENERIC_MIN_LABELS = 40
+# A capitalised one-word label whose word at least this many skill labels use in lower case is a name
+# made of an everyday word ("Source", a game engine, in "open source projects"): it must be written with
+# its capital to count (:attr:`LabelRisk.case_sensitive`). Not when it is a concept's own name ("English",
+# "Latin"): people write languages in lower case too.
+EVERYDAY_NAME_MIN_LABELS = 10
 # All patterns share one match key: a key per label would make spaCy create a lexeme per key (most
 # of the build time); the matched span's normalised tokens find the candidates instead.
 _MATCH_KEY = "ESCO_LABEL"
@@ -115,6 +120,8 @@ class PhraseIndex:
                 risk = label_risk(label, len(tokens), nlp.lang or "")
                 if is_generic(label, len(tokens), uses):
                     risk = replace(risk, generic=True)
+                if is_everyday_name(label, len(tokens), uses) and all(e.role != "preferred" for e in by_label[label]):
+                    risk = replace(risk, case_sensitive=True)
                 found = self._candidates.get(norms)
                 if found is None:
                     found = self._candidates[norms] = []
@@ -139,6 +146,13 @@ def is_generic(label: str, n_tokens: int, uses: Counter[str]) -> bool:
     """True for a one-word label in lower case that at least :data:`GENERIC_MIN_LABELS` skill labels use.
     A capitalised one is a name ("English", "Polish", "ICT"), however many labels share it."""
     return n_tokens == 1 and label.islower() and uses.get(label, 0) >= GENERIC_MIN_LABELS
+
+
+def is_everyday_name(label: str, n_tokens: int, uses: Counter[str]) -> bool:
+    """True for a one-word name with a capital ("Source", not "SQL") whose lower-cased word at least
+    :data:`EVERYDAY_NAME_MIN_LABELS` skill labels use."""
+    return (n_tokens == 1 and not label.islower() and not label.isupper()
+            and uses.get(label.lower(), 0) >= EVERYDAY_NAME_MIN_LABELS)
 
 
 def word_label_counts(labels: Iterable[str]) -> Counter[str]:

@@ -46,6 +46,7 @@ LEMMA_ONLY_FACTOR = 0.9  # matched an inflection, not the label as written
 CONTEXT_FACTOR = 0.8  # an ambiguous label ("R") that context supports is still less sure
 SINGLE_TOKEN_FACTOR = 0.9  # one-word labels are more often used in another sense than phrases
 SCORE_DECIMALS = 4
+SCORE_TIE = 1e-9  # scores closer than this are equal
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,13 +145,17 @@ def _score(doc: Doc, m: PhraseMatch, c: Candidate) -> float:
 
 def _best_candidates(scored: Sequence[tuple[Candidate, float]]) -> list[tuple[Candidate, float]]:
     """Of the concepts sharing a label, those that carry it in the best role (a preferred label
-    beats the same string used as another concept's alternative), one entry per concept."""
+    beats the same string used as another concept's alternative), one entry per concept; of those, the
+    best scored: a label as written beats another concept's label that only an inflection reaches
+    ("problem solving" is a local label of *create solutions to problems*; its lemma "problem solve" an
+    alternative label of *troubleshoot*)."""
     best_rank = min(ROLE_RANK[c.role] for c, _ in scored)
     out: dict[str, tuple[Candidate, float]] = {}
     for c, s in scored:
         if ROLE_RANK[c.role] == best_rank and (c.uri not in out or s > out[c.uri][1]):
             out[c.uri] = (c, s)
-    return sorted(out.values(), key=lambda cs: cs[0].uri)
+    top = max(s for _, s in out.values())
+    return sorted((cs for cs in out.values() if cs[1] >= top - SCORE_TIE), key=lambda cs: cs[0].uri)
 
 
 def find_skills(doc: Doc, matches: Sequence[PhraseMatch], lay: Layout, *, kind: str, lang: str) -> list[SkillMention]:

@@ -132,3 +132,18 @@ def test_generic_one_word_labels_are_not_read_alone() -> None:
     assert not is_generic("statistics", 1, uses)
     assert not is_generic("English", 1, uses)  # a capitalised name (a language) is never generic
     assert not is_generic("design thinking", 2, uses)
+
+
+def test_a_name_made_of_an_everyday_word_must_be_written_as_a_name() -> None:
+    from collections import Counter
+
+    from loaders.extract.matcher import EVERYDAY_NAME_MIN_LABELS, is_everyday_name, word_label_counts
+
+    labels = [f"source {i} materials" for i in range(EVERYDAY_NAME_MIN_LABELS)] + ["Source", "SQL", "sql tools"]
+    uses: Counter[str] = word_label_counts(labels)
+    assert is_everyday_name("Source", 1, uses)  # the game engine, not "open source"
+    assert not is_everyday_name("source", 1, uses)  # a lower-case label is no name
+    assert not is_everyday_name("SQL", 1, uses)  # an acronym keeps the rules of label_risk
+    assert not is_everyday_name("Source engine", 2, uses)
+    rare = word_label_counts(["Source", "source code"])
+    assert not is_everyday_name("Source", 1, rare)

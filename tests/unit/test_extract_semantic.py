@@ -364,3 +364,12 @@ def test_a_broad_occupation_is_demoted_unless_the_title_names_it() -> None:
     # A title that is the broad occupation's label keeps it first: a pinned score loses nothing.
     named = fuse([OccupationMention(broad, "manager", 1.0)], semantic, cosine, limit=2, penalty=penalty)
     assert [(m.uri, m.score) for m in named] == [(broad, 1.0), (narrow, named[1].score)]
+
+
+def test_occupations_sharing_an_exact_label_are_ordered_by_meaning_not_by_uri() -> None:
+    """"Operators": eleven occupations carry the exact label "operator"; their pinned scores tie, and the
+    title's meaning orders them."""
+    first, second = sorted([DRIVER, DEVELOPER])
+    lexical = [OccupationMention(first, "operator", 0.97), OccupationMention(second, "operator", 0.97)]
+    got = fuse(lexical, [], {first: 0.86, second: 0.95}, limit=5)
+    assert [(m.uri, m.score) for m in got] == [(second, 0.97), (first, 0.97)]
