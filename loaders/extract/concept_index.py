@@ -128,7 +128,12 @@ class ConceptIndex:
         for row, cols in zip(sims, top, strict=True):
             hits: dict[str, Hit] = {}
             for j in sorted(cols.tolist(), key=lambda c: (-float(row[c]), texts[c])):
-                for o in owners[j]:
+                named = owners[j]
+                # A text that is one concept's own name and another's alternative label ("solve problems",
+                # also an alternative label of troubleshoot) stands for the concept it names.
+                if len(named) > 1 and any(o.role == "preferred" for o in named):
+                    named = [o for o in named if o.role == "preferred"]
+                for o in named:
                     if o.uri not in hits:
                         hits[o.uri] = Hit(o.uri, texts[j], o.lang, o.role, float(row[j]))
             out.append(sorted(hits.values(), key=lambda h: (-h.cosine, h.uri)))

@@ -373,3 +373,15 @@ def test_occupations_sharing_an_exact_label_are_ordered_by_meaning_not_by_uri() 
     lexical = [OccupationMention(first, "operator", 0.97), OccupationMention(second, "operator", 0.97)]
     got = fuse(lexical, [], {first: 0.86, second: 0.95}, limit=5)
     assert [(m.uri, m.score) for m in got] == [(second, 0.97), (first, 0.97)]
+
+
+def test_a_label_one_concept_is_named_by_and_another_carries_stands_for_the_one_it_names(tmp_path: Path) -> None:
+    """ESCO's "solve problems" is a skill's own name and an alternative label of troubleshoot: the text found
+    by meaning stands for the skill it names; an alternative label alone still finds its concept."""
+    emb = TableEmbedder()
+    entries = [*_entries(), LabelEntry(DRIVER, "Occupation", "en", "software developer", "alt")]
+    index = _concepts(tmp_path, emb, entries)
+    [hits] = index.search(emb.embed(["software developer"]), "Occupation", 3)
+    assert hits[0].uri == DEVELOPER and DRIVER not in {h.uri for h in hits if h.label == "software developer"}
+    [hits] = index.search(emb.embed(["programmer"]), "Occupation", 3)
+    assert hits[0].uri == DEVELOPER and hits[0].role == "alt"
