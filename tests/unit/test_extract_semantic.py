@@ -385,3 +385,12 @@ def test_a_label_one_concept_is_named_by_and_another_carries_stands_for_the_one_
     assert hits[0].uri == DEVELOPER and DRIVER not in {h.uri for h in hits if h.label == "software developer"}
     [hits] = index.search(emb.embed(["programmer"]), "Occupation", 3)
     assert hits[0].uri == DEVELOPER and hits[0].role == "alt"
+
+
+def test_title_linking_reads_a_shared_label_as_the_occupation_it_names(tmp_path: Path) -> None:
+    emb = TableEmbedder()
+    entries = [*_entries(), LabelEntry(DRIVER, "Occupation", "en", "software developer", "alt")]
+    titles = SemanticTitles.from_concepts(emb, _concepts(tmp_path, emb, entries))
+    got = titles.rerank("software developer", [], limit=5)
+    assert got[0].uri == DEVELOPER
+    assert all(m.label != "software developer" for m in got if m.uri == DRIVER)
